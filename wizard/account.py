@@ -1,0 +1,272 @@
+"""The account the wizard talks to: credentials, who is calling, region, endpoint, clients.
+
+Credentials come from boto3's standard chain (environment, profile, IAM Identity Center,
+CloudShell's container credentials), so the wizard works wherever the AWS CLI does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+
+T = TypeVar("T")
+
+# Where credentials came from, in words (botocore's ``Credentials.method``).
+CREDENTIAL_SOURCES = {
+    "env": "environment variables",
+    "shared-credentials-file": "the shared credentials file (~/.aws/credentials)",
+    "config-file": "the AWS config file (~/.aws/config)",
+    "sso": "IAM Identity Center (SSO)",
+    "assume-role": "an assumed role",
+    "assume-role-with-web-identity": "a web identity role",
+    "container-role": "container credentials (CloudShell or ECS)",
+    "iam-role": "the instance profile",
+    "process": "a credential process",
+    "explicit": "credentials entered in the wizard",
+}
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is signing the requests, from ``sts:GetCallerIdentity``."""
+
+    account_id: str
+    arn: str
+    user_id: str
+    kind: str  # "root", "iam-user", "assumed-role", "federated-user" or "other"
+    temporary: bool
+
+    @property
+    def is_root(self) -> bool:
+        """True for the account's root user, with an access key or a console session."""
+        return self.kind == "root"
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+        parts = self.arn.split(":")
+        return parts[1] if len(parts) > 1 else "aws"
+
+    def describe(self) -> str:
+        """A short phrase such as ``root user (temporary credentials)``."""
+        names = {
+            "root": "root user",
+            "iam-user": f"IAM user {self.arn.rsplit('/', 1)[-1]}",
+            "assumed-role": f"role {self.arn.split('/')[1] if '/' in self.arn else self.arn}",
+            "federated-user": "federated user",
+        }
+        base = names.get(self.kind, self.arn)
+        return f"{base} ({'temporary credentials' if self.temporary else 'access key'})"
+
+
+def classify_arn(arn: str) -> str:
+    """Caller kind from an ARN (root, IAM user, assumed role, federated user)."""
+    resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""
+    if resource == "root":
+        return "root"
+    if resource.startswith("user/"):
+        return "iam-user"
+    if resource.startswith("assumed-role/"):
+        return "assumed-role"
+    if resource.startswith("federated-user/"):
+        return "federated-user"
+    return "other"
+
+
+def client_config() -> Config:
+    """Client settings: standard retries (backoff on throttling) and short connect timeouts."""
+    return Config(
+        retries={"mode": "standard", "max_attempts": 5},
+        connect_timeout=5,
+        read_timeout=30,
+        max_pool_connections=20,
+        s3={"addressing_style": "path"},
+    )
+
+
+class Account:
+    """One AWS account as seen through one set of credentials.
+
+    Clients are created lazily and cached; creation is serialised because a boto3 session is
+    not thread-safe, while the clients themselves are safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        session: boto3.session.Session,
+        *,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        self.session = session
+        self.endpoint_url = endpoint_url
+        self.region: str = region or session.region_name or "us-east-1"
+        self._config = client_config()
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._caller: Caller | None = None
+        self._reads: dict[str, Any] = {}
+        self._read_locks: dict[str, threading.Lock] = {}
+        self._sharing = 0
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        credentials: tuple[str, str, str | None] | None = None,
+    ) -> Account:
+        """Build from CLI-style settings; ``credentials`` are explicit (key, secret, token)."""
+        if credentials is not None:
+            key, secret, token = credentials
+            session = boto3.session.Session(
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+                aws_session_token=token,
+                region_name=region,
+                profile_name=profile,
+            )
+        else:
+            session = boto3.session.Session(profile_name=profile, region_name=region)
+        return cls(session, endpoint_url=endpoint_url, region=region)
+
+    # -- clients ---------------------------------------------------------------------------
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A cached boto3 client for ``service`` in ``region`` (default: the account's).
+
+        Another Region is needed for resources homed there, such as a multi-Region trail
+        created elsewhere.
+        """
+        key = f"{service}@{region or self.region}"
+        existing = self._clients.get(key)
+        if existing is not None:
+            return existing
+        with self._lock:
+            if key not in self._clients:
+                kwargs: dict[str, Any] = {
+                    "region_name": region or self.region,
+                    "config": self._config,
+                }
+                if self.endpoint_url:
+                    kwargs["endpoint_url"] = self.endpoint_url
+                self._clients[key] = self.session.client(service, **kwargs)  # type: ignore[call-overload]
+            return self._clients[key]
+
+    def warm_clients(self, services: tuple[str, ...]) -> None:
+        """Create clients up front (in one thread) so concurrent checks start at once."""
+        for service in services:
+            self.client(service)
+
+    @property
+    def effective_endpoint(self) -> str | None:
+        """The endpoint in use: ``--endpoint-url``, else ``AWS_ENDPOINT_URL``, else AWS's own."""
+        if self.endpoint_url:
+            return self.endpoint_url
+        url = self.client("sts").meta.endpoint_url
+        return str(url) if url else None
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True when talking to an endpoint on this machine (the embedded sandbox)."""
+        endpoint = self.effective_endpoint or ""
+        return urlparse(endpoint).hostname in LOOPBACK_HOSTS
+
+    # -- credentials and identity ----------------------------------------------------------
+
+    def credential_source(self) -> str:
+        """How the credentials were found, in words ("none" when there are none)."""
+        credentials = self.session.get_credentials()
+        if credentials is None:
+            return "none"
+        return CREDENTIAL_SOURCES.get(credentials.method, credentials.method)
+
+    def signing_key_id(self) -> str | None:
+        """The access key ID requests are signed with (not a secret), or ``None``."""
+        credentials = self.session.get_credentials()
+        if credentials is None:
+            return None
+        return str(credentials.get_frozen_credentials().access_key)
+
+    def caller(self) -> Caller:
+        """Who is calling, read once from ``sts:GetCallerIdentity``."""
+        if self._caller is None:
+            identity = self.client("sts").get_caller_identity()
+            arn = str(identity["Arn"])
+            credentials = self.session.get_credentials()
+            token = credentials.get_frozen_credentials().token if credentials else None
+            self._caller = Caller(
+                account_id=str(identity["Account"]),
+                arn=arn,
+                user_id=str(identity["UserId"]),
+                kind=classify_arn(arn),
+                temporary=bool(token),
+            )
+        return self._caller
+
+    @property
+    def account_id(self) -> str:
+        """The 12-digit account ID."""
+        return self.caller().account_id
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of this account."""
+        return self.caller().partition
+
+    def signin_url(self) -> str:
+        """The IAM users' sign-in URL for this account."""
+        return f"https://{self.account_id}.signin.aws.amazon.com/console"
+
+    # -- shared reads ----------------------------------------------------------------------
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[None]:
+        """Within this block, reads asked for by several steps are made once.
+
+        Two steps read ``GetAccountSummary``; sharing the answer keeps a verify pass to one
+        call. Outside such a block every read goes to AWS, so a re-check never sees a stale
+        answer.
+        """
+        with self._lock:
+            self._sharing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._sharing -= 1
+                if not self._sharing:
+                    self._reads.clear()
+
+    def read_once(self, key: str, fetch: Callable[[], T]) -> T:
+        """``fetch()``, shared with other steps inside :meth:`shared_reads`."""
+        with self._lock:
+            sharing = self._sharing > 0
+            lock = self._read_locks.setdefault(key, threading.Lock())
+        if not sharing:
+            return fetch()
+        with lock:
+            if key not in self._reads:
+                self._reads[key] = fetch()
+            value: T = self._reads[key]
+            return value
+
+    def account_summary(self) -> dict[str, int]:
+        """``iam:GetAccountSummary``'s map: real-time root MFA and root key flags."""
+
+        def fetch() -> dict[str, int]:
+            summary: dict[str, int] = self.client("iam").get_account_summary()["SummaryMap"]
+            return summary
+
+        return self.read_once("account-summary", fetch)

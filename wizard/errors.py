@@ -1,0 +1,139 @@
+"""Every error a step can meet, turned into one sentence: what happened and what to do next."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+
+
+class WizardError(Exception):
+    """An error whose message is already a sentence fit to show the owner."""
+
+
+ACCESS_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnauthorizedAccess",
+}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+INVALID_KEY = {
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "InvalidToken",
+}
+BAD_SIGNATURE = {"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSignatureException"}
+THROTTLED = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+}
+NOT_ENABLED = {"OptInRequired", "SubscriptionRequiredException", "NotSignedUp"}
+
+# Codes that mean "could not read", so a check reports unknown rather than pass or fail.
+UNREADABLE = ACCESS_DENIED | EXPIRED | INVALID_KEY | BAD_SIGNATURE | THROTTLED | NOT_ENABLED
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a ``ClientError``, else ``None``."""
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def _operation(exc: ClientError) -> str:
+    service = exc.response.get("ResponseMetadata", {}).get("ServiceName") or ""
+    name = exc.operation_name or "the request"
+    return f"{service}:{name}" if service else name
+
+
+def describe_error(exc: BaseException) -> str:
+    """One sentence saying what happened and what to do, for any error a step can meet."""
+    if isinstance(exc, WizardError):
+        return str(exc)
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return (
+            "No AWS credentials were found: open AWS CloudShell as the root user and run the "
+            "wizard there, set a profile with --profile, or try the sandbox with "
+            "'aws-setup-wizard sandbox serve'."
+        )
+    if isinstance(exc, TokenRetrievalError | UnauthorizedSSOTokenError):
+        return (
+            "Your IAM Identity Center (SSO) session has expired: run 'aws sso login' for this "
+            "profile, then run the wizard again."
+        )
+    if isinstance(exc, NoRegionError):
+        return "No AWS Region is set: pass --region (for example --region us-east-1)."
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ConnectionClosedError):
+        endpoint = getattr(exc, "kwargs", {}).get("endpoint_url", "AWS")
+        return (
+            f"Could not reach {endpoint}: check your network connection (or that the sandbox "
+            "is still running), then run the wizard again; nothing further was changed."
+        )
+    if isinstance(exc, ReadTimeoutError):
+        return (
+            "AWS did not answer in time: check your network connection, then run the wizard "
+            "again; it finds and finishes anything left half-done."
+        )
+    if isinstance(exc, ClientError):
+        return _describe_client_error(exc)
+    if isinstance(exc, BotoCoreError):
+        return f"The AWS SDK failed: {exc}. Check your configuration, then run the wizard again."
+    return f"Unexpected error: {exc.__class__.__name__}: {exc}"
+
+
+def _describe_client_error(exc: ClientError) -> str:
+    code = error_code(exc) or "Unknown"
+    message = str(exc.response.get("Error", {}).get("Message", "")).strip()
+    operation = _operation(exc)
+    if code in ACCESS_DENIED:
+        return (
+            f"AWS denied {operation}: these credentials lack that permission"
+            f"{' (' + message + ')' if message else ''}; run the wizard as the root user "
+            "(for example in CloudShell) or as an administrator."
+        )
+    if code in EXPIRED:
+        return (
+            "Your temporary credentials have expired: sign in again (or refresh CloudShell) "
+            "and run the wizard again."
+        )
+    if code in INVALID_KEY:
+        return (
+            "AWS does not recognise this access key (it was deleted, deactivated or mistyped): "
+            "use other credentials, such as CloudShell as root or the admin user's profile."
+        )
+    if code in BAD_SIGNATURE:
+        return (
+            "The secret access key does not match the access key ID: re-enter the secret "
+            "exactly as AWS showed it, or create a new key."
+        )
+    if code in THROTTLED:
+        return (
+            f"AWS is throttling requests ({operation}) even after retries: wait a minute and "
+            "run the wizard again; it continues where it stopped."
+        )
+    if code in NOT_ENABLED:
+        return (
+            f"{operation} is not available in this Region or account ({message or code}): "
+            "enable the service or choose another Region with --region."
+        )
+    detail = f"{code}: {message}" if message else code
+    return f"{operation} failed ({detail}); fix the cause above and run the wizard again."
