@@ -1,0 +1,169 @@
+"""The `sandbox` commands, run as real subprocesses, and the AWS CLI against a sandbox."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wizard.sandbox import Sandbox
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+RUN_CLI = "import sys; from wizard.sandbox.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def run_cli(
+    *args: str, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", RUN_CLI, "sandbox", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_serve_writes_loadable_env_and_stops_on_sigterm(tmp_path: Path, cli_env: Any) -> None:
+    env_file = tmp_path / "sandbox.env"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            RUN_CLI,
+            "sandbox",
+            "serve",
+            "--scenario",
+            "done",
+            "--env-file",
+            str(env_file),
+        ],
+        cwd=PROJECT_ROOT,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("AWS_DEFAULT_REGION=") for line in lines):
+            assert time.monotonic() < deadline, "sandbox serve did not print its environment"
+            line = process.stdout.readline()
+            assert line, "sandbox serve exited before printing its environment"
+            lines.append(line)
+        assert all(line.startswith("#") or "=" in line for line in lines)
+        assert sum(line.startswith("#") for line in lines) <= 1
+        assert env_file.read_text().splitlines()[0].startswith("#")
+        # Load the file the way a shell user would, and use the sandbox through it.
+        probe = (
+            "import boto3, json; "
+            "print(json.dumps(boto3.client('sts').get_caller_identity()['Arn']))"
+        )
+        loaded = subprocess.run(
+            ["sh", "-c", f'set -a; . "{env_file}"; set +a; exec "{sys.executable}" -c "{probe}"'],
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        assert json.loads(loaded.stdout).endswith(":root")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert err == ""  # the request log stays silent
+
+
+def test_console_commands(sandbox_at: Any, client: Any, cli_env: Any) -> None:
+    sandbox: Sandbox = sandbox_at("partial")
+    env = cli_env(AWS_ENDPOINT_URL=sandbox.endpoint_url)
+    sandbox_at("fresh")
+    mfa_run = run_cli("console", "root-mfa", env=env)
+    assert mfa_run.returncode == 0, mfa_run.stderr
+    assert mfa_run.stdout.count("\n") == 1 and "root" in mfa_run.stdout
+    assert sandbox.root.mfa is not None and sandbox.root.mfa.seed_base32
+    assert sandbox.root.mfa.seed_base32 not in mfa_run.stdout + mfa_run.stderr
+    key = sandbox.root_access_key
+    assert key is not None
+    delete_run = run_cli("console", "delete-root-keys", env=env)
+    assert delete_run.returncode == 0 and key.access_key_id in delete_run.stdout
+    assert key.secret_access_key not in delete_run.stdout
+    flags = client(sandbox, "iam").get_account_summary()["SummaryMap"]
+    assert (flags["AccountMFAEnabled"], flags["AccountAccessKeysPresent"]) == (1, 0)
+
+    sandbox_at("partial")
+    user_run = run_cli("console", "user-mfa", "admin", env=env)
+    assert user_run.returncode == 0, user_run.stderr
+    assert len(client(sandbox, "iam").list_mfa_devices(UserName="admin")["MFADevices"]) == 1
+    missing_user = run_cli("console", "user-mfa", "nobody", env=env)
+    assert missing_user.returncode == 1 and "nobody" in missing_user.stderr
+
+
+def test_console_without_endpoint_is_a_usage_error(cli_env: Any) -> None:
+    result = run_cli("console", "root-mfa", env=cli_env())
+    assert result.returncode == 2
+    assert "AWS_ENDPOINT_URL" in result.stderr
+
+
+def test_importing_the_package_is_cheap(cli_env: Any) -> None:
+    code = (
+        "import sys, wizard.sandbox, wizard.sandbox.console, wizard.sandbox.cli; "
+        "heavy = [m for m in ('moto', 'werkzeug', 'flask') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def aws_cli() -> str | None:
+    local = Path(sys.executable).parent / "aws"
+    return str(local) if local.exists() else shutil.which("aws")
+
+
+def test_aws_cli_sees_the_done_trail_logging(sandbox_at: Any, cli_env: Any) -> None:
+    aws = aws_cli()
+    if aws is None:
+        pytest.skip("no `aws` command installed")
+    sandbox: Sandbox = sandbox_at("done")
+    env = cli_env(**sandbox.env())
+    result = subprocess.run(
+        [
+            aws,
+            "--endpoint-url",
+            sandbox.endpoint_url,
+            "--region",
+            sandbox.region,
+            "--output",
+            "json",
+            "cloudtrail",
+            "get-trail-status",
+            "--name",
+            "org-audit",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["IsLogging"] is True

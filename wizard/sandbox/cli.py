@@ -1,0 +1,151 @@
+"""``aws-setup-wizard sandbox …``: serve a sandbox account, and play the console against it.
+
+``sandbox serve`` prints the environment (``KEY=VALUE`` lines, loadable with
+``set -a; . FILE``) once the account is ready and serves until SIGINT/SIGTERM.
+``sandbox console …`` performs a console-only action against ``$AWS_ENDPOINT_URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from wizard.sandbox import SCENARIOS, Sandbox
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sandbox`` command (``serve`` and ``console …``) to a CLI's sub-parsers."""
+    sandbox = subparsers.add_parser(
+        "sandbox", help="a simulated new AWS account on this machine, for practice"
+    )
+    commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+
+    serve = commands.add_parser("serve", help="run a sandbox account until interrupted")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
+    serve.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="fresh",
+        help="starting state of the account (default: fresh)",
+    )
+    serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
+    serve.set_defaults(func=serve_command)
+
+    console = commands.add_parser(
+        "console", help="do a console-only action against $AWS_ENDPOINT_URL"
+    )
+    actions = console.add_subparsers(dest="console_command", required=True)
+    actions.add_parser("root-mfa", help="assign a virtual MFA device to root").set_defaults(
+        func=root_mfa_command
+    )
+    actions.add_parser("delete-root-keys", help="delete every root access key").set_defaults(
+        func=delete_root_keys_command
+    )
+    user_mfa = actions.add_parser("user-mfa", help="an IAM user registers a virtual MFA device")
+    user_mfa.add_argument("user_name", metavar="NAME")
+    user_mfa.set_defaults(func=user_mfa_command)
+
+
+def env_lines(env: dict[str, str]) -> str:
+    """``KEY=VALUE`` lines, quoted only where a shell would need it."""
+    return "".join(f"{key}={shlex.quote(value)}\n" for key, value in env.items())
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Serve a sandbox until SIGINT or SIGTERM; print its environment when ready."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with Sandbox(args.scenario, port=args.port) as sandbox:
+            text = f"# aws-setup-wizard sandbox ({args.scenario}) at {sandbox.endpoint_url}\n"
+            text += env_lines(sandbox.env())
+            if args.env_file is not None:
+                args.env_file.write_text(text, encoding="utf-8")
+                args.env_file.chmod(0o600)  # it holds credentials, even if only sandbox ones
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return EXIT_OK
+
+
+def _endpoint() -> str | None:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "").strip()
+    if not endpoint:
+        print(
+            "AWS_ENDPOINT_URL is not set: start `sandbox serve` and load its environment first.",
+            file=sys.stderr,
+        )
+        return None
+    return endpoint
+
+
+def _run_console(action: str, args: argparse.Namespace) -> int:
+    # Imported here so that `sandbox serve` never loads the console client and vice versa.
+    from wizard.sandbox import console
+
+    endpoint = _endpoint()
+    if endpoint is None:
+        return EXIT_USAGE
+    try:
+        if action == "root-mfa":
+            serial = console.enable_root_mfa(endpoint)
+            print(f"Assigned virtual MFA device {serial} to the root user.")
+        elif action == "delete-root-keys":
+            deleted = console.delete_root_keys(endpoint)
+            if deleted:
+                print(f"Deleted root access key(s): {', '.join(deleted)}.")
+            else:
+                print("The root user had no access keys; nothing was deleted.")
+        else:
+            serial = console.register_user_mfa(endpoint, args.user_name)
+            print(f"IAM user {args.user_name} registered virtual MFA device {serial}.")
+    except console.SandboxConsoleError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def root_mfa_command(args: argparse.Namespace) -> int:
+    """``sandbox console root-mfa``."""
+    return _run_console("root-mfa", args)
+
+
+def delete_root_keys_command(args: argparse.Namespace) -> int:
+    """``sandbox console delete-root-keys``."""
+    return _run_console("delete-root-keys", args)
+
+
+def user_mfa_command(args: argparse.Namespace) -> int:
+    """``sandbox console user-mfa NAME``."""
+    return _run_console("user-mfa", args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox commands on their own (``python -m wizard.sandbox.cli …``)."""
+    parser = argparse.ArgumentParser(prog="aws-setup-wizard")
+    add_sandbox_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The simulated AWS console: the actions AWS allows only there, done against a sandbox.
+
+A plain HTTP client (``urllib``; no moto here) for the endpoints the sandbox serves under
+``/_sandbox/console/``. Root MFA is the main one: AWS has no API for it, so the wizard sends
+the owner to the console, and in the sandbox this module plays the console's part, including
+the real two-consecutive-codes TOTP exchange.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+
+_TIMEOUT_SECONDS = 10
+_STEP_SECONDS = 30
+
+
+class SandboxConsoleError(Exception):
+    """The simulated console refused or could not be reached; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class MfaEnrollment:
+    """A virtual MFA device being assigned: what the console's QR code carries.
+
+    The seed lives only in memory; it is never written anywhere and never shown in ``repr``.
+    """
+
+    serial_number: str
+    otpauth_uri: str = field(repr=False)
+    secret_base32: str = field(repr=False)
+
+
+def _post(endpoint_url: str, page: str, payload: dict[str, Any]) -> dict[str, Any]:
+    url = f"{endpoint_url.rstrip('/')}/_sandbox/console/{page}"
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
+            answer = json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        raise SandboxConsoleError(_error_message(error)) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise SandboxConsoleError(
+            f"The sandbox at {endpoint_url} could not be reached ({error})."
+        ) from None
+    if not isinstance(answer, dict):
+        raise SandboxConsoleError("The sandbox console sent an answer it should not have.")
+    return answer
+
+
+def _error_message(error: urllib.error.HTTPError) -> str:
+    try:
+        message = json.loads(error.read()).get("error")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message or f"The sandbox console refused the request (HTTP {error.code}).")
+
+
+def _enrollment(answer: dict[str, Any]) -> MfaEnrollment:
+    return MfaEnrollment(
+        serial_number=str(answer["serial_number"]),
+        otpauth_uri=str(answer["otpauth_uri"]),
+        secret_base32=str(answer["secret_base32"]),
+    )
+
+
+def _two_codes(secret_base32: str) -> tuple[str, str]:
+    # What an authenticator shows now and 30 seconds later: the pair AWS asks for.
+    totp = pyotp.TOTP(secret_base32)
+    now = time.time()
+    return str(totp.at(now)), str(totp.at(now + _STEP_SECONDS))
+
+
+def begin_root_mfa(endpoint_url: str) -> MfaEnrollment:
+    """Root → Security credentials → Assign MFA device → Authenticator app: show the seed."""
+    return _enrollment(_post(endpoint_url, "root-mfa/begin", {}))
+
+
+def complete_root_mfa(endpoint_url: str, enrollment: MfaEnrollment, code1: str, code2: str) -> None:
+    """Submit two consecutive codes; wrong codes raise and change nothing."""
+    _post(
+        endpoint_url,
+        "root-mfa/complete",
+        {"serial_number": enrollment.serial_number, "code1": code1, "code2": code2},
+    )
+
+
+def enable_root_mfa(endpoint_url: str) -> str:
+    """Do the whole root MFA assignment as an authenticator app would; return the serial."""
+    enrollment = begin_root_mfa(endpoint_url)
+    complete_root_mfa(endpoint_url, enrollment, *_two_codes(enrollment.secret_base32))
+    return enrollment.serial_number
+
+
+def delete_root_keys(endpoint_url: str) -> list[str]:
+    """Security credentials → Access keys → Delete, for every root key; return their IDs."""
+    deleted = _post(endpoint_url, "root-keys/delete", {}).get("deleted", [])
+    return [str(key_id) for key_id in deleted]
+
+
+def begin_user_mfa(endpoint_url: str, user_name: str) -> MfaEnrollment:
+    """An IAM user's first sign-in asks for a virtual MFA device: show its seed."""
+    return _enrollment(_post(endpoint_url, "user-mfa/begin", {"user_name": user_name}))
+
+
+def complete_user_mfa(
+    endpoint_url: str, user_name: str, enrollment: MfaEnrollment, code1: str, code2: str
+) -> None:
+    """Submit the user's two consecutive codes; wrong codes raise and change nothing."""
+    _post(
+        endpoint_url,
+        "user-mfa/complete",
+        {
+            "user_name": user_name,
+            "serial_number": enrollment.serial_number,
+            "code1": code1,
+            "code2": code2,
+        },
+    )
+
+
+def register_user_mfa(endpoint_url: str, user_name: str) -> str:
+    """The IAM user registers a virtual MFA device at first sign-in; return its serial."""
+    enrollment = begin_user_mfa(endpoint_url, user_name)
+    complete_user_mfa(endpoint_url, user_name, enrollment, *_two_codes(enrollment.secret_base32))
+    return enrollment.serial_number

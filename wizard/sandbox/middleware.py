@@ -1,0 +1,214 @@
+"""The root-account layer: a WSGI middleware in front of moto's server application.
+
+For every request it (1) reads the body once and hands moto a fresh copy, (2) works out who
+signed it (root key, root console session, a key moto issued, or nobody) and checks the
+signature the way AWS would, (3) pins the request to the sandbox account, and (4) lets a
+per-action handler answer for root, adjust moto's state first, or rewrite moto's answer.
+Requests under ``/_sandbox/console/`` are the simulated console and never reach moto.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from wizard.sandbox import backends, console_api
+from wizard.sandbox.auth import Signature, parse_signature, signature_matches
+from wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
+from wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
+from wizard.sandbox.protocol import Response, error_response, parse_request, protocol_of
+from wizard.sandbox.state import RootAccount
+from wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
+
+log = logging.getLogger(__name__)
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+HANDLERS: dict[str, dict[str, Handler]] = {
+    "iam": IAM_HANDLERS,
+    "sts": STS_HANDLERS,
+    "cloudtrail": CLOUDTRAIL_HANDLERS,
+}
+
+#: moto's GetSessionToken/GetFederationToken always hand out this documentation key pair;
+#: it has to keep working or those moto flows would break.
+_MOTO_STS_EXAMPLE_KEY = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY")
+
+_INVALID_TOKEN = "The security token included in the request is invalid."
+_BAD_SIGNATURE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. "
+    "Consult the service documentation for details."
+)
+
+
+class _LogStream(io.TextIOBase):
+    """A ``wsgi.errors`` that goes to logging, not stderr (Flask writes tracebacks there)."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.debug("moto: %s", text.rstrip())
+        return len(text)
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    """Read the whole request body and put an identical, re-readable copy back."""
+    stream = environ.get("wsgi.input")
+    length = environ.get("CONTENT_LENGTH")
+    body = b""
+    if stream is not None:
+        if length:
+            body = stream.read(int(length))
+        elif environ.get("wsgi.input_terminated"):
+            body = stream.read()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return body
+
+
+def invalid_credentials(service: str) -> Response:
+    """What AWS answers for a deleted, inactive or unknown key, in the service's protocol."""
+    protocol = protocol_of(service)
+    if protocol == "json":
+        return error_response(service, "UnrecognizedClientException", _INVALID_TOKEN, 400)
+    if protocol == "query":
+        return error_response(service, "InvalidClientTokenId", _INVALID_TOKEN, 403)
+    return error_response(
+        service,
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+        403,
+    )
+
+
+def bad_signature(service: str) -> Response:
+    """What AWS answers when the signature was made with another secret."""
+    if protocol_of(service) == "json":
+        return error_response(service, "InvalidSignatureException", _BAD_SIGNATURE, 400)
+    message = _BAD_SIGNATURE
+    if service == "s3":
+        message = (
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your key and signing method."
+        )
+    return error_response(service, "SignatureDoesNotMatch", message, 403)
+
+
+class RootAccountMiddleware:
+    """WSGI middleware giving moto a root user; see the module docstring for the flow."""
+
+    def __init__(self, app: WsgiApp, root: RootAccount, region: str) -> None:
+        self.app = app
+        #: Replaced wholesale by :meth:`Sandbox.reset`.
+        self.root = root
+        self.region = region
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Handle one request."""
+        environ["wsgi.errors"] = _LogStream()
+        path = str(environ.get("PATH_INFO", ""))
+        if path.startswith("/moto-api"):
+            return self.app(environ, start_response)
+        body = read_body(environ)
+        root = self.root
+        if path.startswith("/_sandbox/"):
+            method = str(environ.get("REQUEST_METHOD", "GET"))
+            return _send(console_api.handle(root, path, method, body), start_response)
+        # Every request lands in the sandbox account, whatever key signed it.
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = root.account_id
+        signature = parse_signature(environ)
+        if signature is None:
+            return self.app(environ, start_response)
+        caller = self._authenticate(root, signature, environ, body)
+        if isinstance(caller, Response):
+            return _send(caller, start_response)
+        outcome = self._handle(root, signature, caller, environ, body)
+        if isinstance(outcome, Response):
+            return _send(outcome, start_response)
+        transform = outcome.transform if isinstance(outcome, Forward) else None
+        return self._forward(environ, start_response, transform)
+
+    def _authenticate(
+        self, root: RootAccount, sig: Signature, environ: dict[str, Any], body: bytes
+    ) -> Caller | Response:
+        key_id = sig.access_key_id
+        root_key = root.find_key(key_id)
+        if root_key is not None:
+            if root_key.status != "Active":
+                return invalid_credentials(sig.service)
+            if not signature_matches(sig, environ, body, root_key.secret_access_key):
+                return bad_signature(sig.service)
+            root.mark_used(root_key, sig.region, sig.service)
+            return Caller("root-key", key_id, root_key)
+        session = root.console_session
+        if key_id == session.access_key_id:
+            if sig.security_token != session.session_token:
+                return invalid_credentials(sig.service)
+            if not signature_matches(sig, environ, body, session.secret_access_key):
+                return bad_signature(sig.service)
+            return Caller("root-session", key_id)
+        known = backends.known_secret(root.account_id, key_id)
+        if known is None and key_id == _MOTO_STS_EXAMPLE_KEY[0]:
+            known = (_MOTO_STS_EXAMPLE_KEY[1], "Active")
+        if known is None or known[1] != "Active":
+            return invalid_credentials(sig.service)
+        if not signature_matches(sig, environ, body, known[0]):
+            return bad_signature(sig.service)
+        return Caller("moto", key_id)
+
+    def _handle(
+        self,
+        root: RootAccount,
+        sig: Signature,
+        caller: Caller,
+        environ: dict[str, Any],
+        body: bytes,
+    ) -> Outcome:
+        request = parse_request(sig.service, environ, body)
+        handler = HANDLERS.get(sig.service, {}).get(request.action)
+        if handler is None:
+            return Forward()
+        try:
+            return handler(Call(request, caller, root, sig.region or self.region))
+        except Exception:  # noqa: BLE001 - a layer bug must not hang the client
+            log.exception("sandbox handler for %s failed", request.action)
+            return error_response(
+                sig.service, "InternalFailure", "The sandbox could not handle this call.", 500
+            )
+
+    def _forward(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        transform: Transform | None,
+    ) -> Any:
+        if transform is None:
+            return self.app(environ, start_response)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        status = str(captured["status"])
+        new_body = transform(int(status.split()[0]), body)
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(new_body))))
+        start_response(status, headers)
+        return [new_body]
+
+
+def _send(response: Response, start_response: Callable[..., Any]) -> list[bytes]:
+    status = f"{response.status} {HTTPStatus(response.status).phrase}"
+    start_response(status, response.header_list())
+    return [response.body]

@@ -1,0 +1,75 @@
+"""The sandbox's HTTP server: moto's WSGI app behind the root-account layer, on loopback.
+
+We build our own werkzeug server instead of using moto's ``ThreadedMotoServer`` because we
+need three things it does not offer: our middleware in front of moto, a silent request log
+(werkzeug's per-request lines on stderr would corrupt a TUI), and port 0 with the OS-chosen
+port read back.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from wizard.sandbox import backends
+from wizard.sandbox.middleware import RootAccountMiddleware
+from wizard.sandbox.state import RootAccount
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """moto's request handler (it keeps underscore headers S3 needs) with logging removed."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        """Say nothing about each request."""
+
+    def log_error(self, *args: Any) -> None:
+        """Say nothing about client disconnects and the like."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+        """Say nothing at all."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
+        """Werkzeug's own logging entry point: silent too."""
+
+
+class SandboxServer:
+    """moto + root-account layer served on a background thread."""
+
+    def __init__(self, root: RootAccount, host: str, port: int, region: str) -> None:
+        backends.reset_all()
+        self.middleware = RootAccountMiddleware(
+            DomainDispatcherApplication(create_backend_app), root, region
+        )
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.middleware, threaded=True, request_handler=QuietRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="aws-sandbox", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (the OS's choice when 0 was asked for)."""
+        return int(self._server.server_address[1])
+
+    def start(self) -> None:
+        """Start answering requests (the socket is already bound)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def reset(self, root: RootAccount) -> None:
+        """Wipe moto's state and put a new root user in place."""
+        backends.reset_all()
+        self.middleware.root = root
