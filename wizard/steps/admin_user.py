@@ -1,0 +1,407 @@
+"""An administrator IAM user, so nobody needs the root user for daily work.
+
+Permissions come through a group (Security Hub IAM.2), the user signs in with a console password
+that must be changed at first sign-in, has MFA (IAM.5) and no access keys (CIS 1.11). The check
+finds administrators by what they are (members of a group granting AdministratorAccess), not by a
+remembered name.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from wizard.account import Account
+from wizard.errors import error_code
+from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
+from wizard.options import Option, iam_group_name, iam_user_name
+from wizard.steps.base import OptionValues, Step, call, require_known, unknown
+
+ADMIN_POLICY_NAME = "AdministratorAccess"
+
+
+def admin_policy_arn(partition: str) -> str:
+    """The ARN of AWS's managed AdministratorAccess policy in this partition."""
+    return f"arn:{partition}:iam::aws:policy/{ADMIN_POLICY_NAME}"
+
+
+def generate_password(length: int = 24) -> str:
+    """A random console password that satisfies any IAM password policy up to ``length``.
+
+    It holds every character class IAM policies can require; it lives only in memory and is
+    shown once.
+    """
+    symbols = "!@#$%^&*()_+-=[]{}|'"
+    classes = (string.ascii_uppercase, string.ascii_lowercase, string.digits, symbols)
+    chars = [secrets.choice(group) for group in classes]
+    alphabet = "".join(classes)
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _authorization_details(account: Account) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Users and groups with their policies, in one paginated call."""
+    users: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    paginator = account.client("iam").get_paginator("get_account_authorization_details")
+    for page in paginator.paginate(Filter=["User", "Group"]):
+        users += page.get("UserDetailList", [])
+        groups += page.get("GroupDetailList", [])
+    return users, groups
+
+
+def _grants_admin(attached: list[dict[str, Any]], partition: str) -> bool:
+    return any(p.get("PolicyArn") == admin_policy_arn(partition) for p in attached)
+
+
+def _user_facts(account: Account, user: dict[str, Any], admin_groups: set[str]) -> dict[str, Any]:
+    """What one administrator is: console password, MFA, keys, policies on the user."""
+    iam = account.client("iam")
+    name = user["UserName"]
+    try:
+        profile = iam.get_login_profile(UserName=name)["LoginProfile"]
+        console, reset = True, bool(profile.get("PasswordResetRequired", False))
+    except ClientError as exc:
+        if error_code(exc) != "NoSuchEntity":
+            raise
+        console, reset = False, False
+    mfa = iam.list_mfa_devices(UserName=name).get("MFADevices", [])
+    keys = iam.list_access_keys(UserName=name).get("AccessKeyMetadata", [])
+    return {
+        "user_name": name,
+        "arn": user["Arn"],
+        "admin_groups": sorted(set(user.get("GroupList", [])) & admin_groups),
+        "console_password": console,
+        "password_reset_required": reset,
+        "mfa_devices": len(mfa),
+        "active_access_keys": sum(1 for key in keys if key.get("Status") == "Active"),
+        "access_keys": [key["AccessKeyId"] for key in keys],
+        "user_policies": sorted(
+            [p["PolicyArn"] for p in user.get("AttachedManagedPolicies", [])]
+            + [p["PolicyName"] for p in user.get("UserPolicyList", [])]
+        ),
+    }
+
+
+def problems_of(facts: dict[str, Any]) -> list[str]:
+    """What keeps one administrator from being sound, in words (empty when sound)."""
+    problems = []
+    if not facts["console_password"]:
+        problems.append("has no console password")
+    if not facts["mfa_devices"]:
+        problems.append("has no MFA yet (register it at first sign-in; IAM.5)")
+    if facts["access_keys"]:
+        problems.append("has access keys (CIS 1.11)")
+    if facts["user_policies"]:
+        problems.append("has policies on the user itself instead of only through groups (IAM.2)")
+    return problems
+
+
+@dataclass(frozen=True)
+class MfaEnrollment:
+    """A virtual MFA device created for a user, waiting for two consecutive codes.
+
+    The seed stays in memory: it is needed to draw the QR code and nowhere else.
+    """
+
+    serial_number: str
+    otpauth_uri: str
+    secret_base32: str
+
+
+def begin_user_mfa(account: Account, user_name: str) -> MfaEnrollment:
+    """Create a virtual MFA device for ``user_name`` (IAM allows this through the API)."""
+    iam = account.client("iam")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=user_name)["VirtualMFADevice"]
+    seed = device["Base32StringSeed"]
+    seed_text = seed.decode() if isinstance(seed, bytes) else str(seed)
+    label = quote(f"Amazon Web Services:{user_name}@{account.account_id}")
+    uri = f"otpauth://totp/{label}?secret={seed_text}&issuer=Amazon%20Web%20Services"
+    return MfaEnrollment(str(device["SerialNumber"]), uri, seed_text)
+
+
+def complete_user_mfa(
+    account: Account, user_name: str, enrollment: MfaEnrollment, code1: str, code2: str
+) -> None:
+    """Enable the device with two consecutive codes from the authenticator."""
+    account.client("iam").enable_mfa_device(
+        UserName=user_name,
+        SerialNumber=enrollment.serial_number,
+        AuthenticationCode1=code1,
+        AuthenticationCode2=code2,
+    )
+
+
+class AdminUserStep(Step):
+    """An IAM user in a group with AdministratorAccess, console password, MFA, no keys."""
+
+    id = "admin-user"
+    title = "Create an administrator for daily work"
+    controls = (
+        "Security Hub IAM.2",
+        "CIS AWS Foundations v3.0 1.15",
+        "Security Hub IAM.5",
+        "CIS AWS Foundations v3.0 1.10",
+        "CIS AWS Foundations v3.0 1.11",
+    )
+    services = ("iam", "sts")
+    options = (
+        Option(
+            "admin_user",
+            "--admin-user",
+            "Administrator user name",
+            "Name of the administrator IAM user.",
+            "admin",
+            validator=iam_user_name,
+        ),
+        Option(
+            "admin_group",
+            "--admin-group",
+            "Administrators group name",
+            "Name of the IAM group that grants AdministratorAccess.",
+            "Administrators",
+            validator=iam_group_name,
+        ),
+    )
+
+    def check(self, account: Account) -> Check:
+        """Pass when some admin (through a group) has a console password, MFA and no keys."""
+        try:
+            partition = account.partition
+            users, groups = _authorization_details(account)
+            admin_groups = {
+                g["GroupName"]
+                for g in groups
+                if _grants_admin(g.get("AttachedManagedPolicies", []), partition)
+            }
+            members = [u for u in users if set(u.get("GroupList", [])) & admin_groups]
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                admins = list(pool.map(lambda u: _user_facts(account, u, admin_groups), members))
+            direct = sorted(
+                u["UserName"]
+                for u in users
+                if _grants_admin(u.get("AttachedManagedPolicies", []), partition)
+            )
+            signin = account.signin_url()
+        except (ClientError, BotoCoreError) as exc:
+            return unknown(exc, "the account's IAM users and groups")
+        evidence = {
+            "admin_groups": sorted(admin_groups),
+            "admin_users": admins,
+            "users_with_admin_policy_attached_directly": direct,
+            "signin_url": signin,
+        }
+        sound = [a["user_name"] for a in admins if not problems_of(a)]
+        if sound:
+            return Check(
+                Status.PASS,
+                f"Administrator {', '.join(sound)} signs in at {signin} with a password and "
+                "MFA, permissions through a group, no access keys.",
+                evidence,
+            )
+        if not admins:
+            return Check(
+                Status.FAIL,
+                "No IAM user has administrator access through a group: daily work would need "
+                "the root user.",
+                evidence,
+            )
+        best = min(admins, key=lambda a: len(problems_of(a)))
+        reasons = problems_of(best)
+        only_mfa_missing = len(reasons) == 1 and not best["mfa_devices"]
+        return Check(
+            Status.FAIL,
+            f"Administrator {best['user_name']} {'; '.join(reasons)}.",
+            evidence,
+            waiting_on=f"{best['user_name']} registers MFA at first sign-in ({signin})"
+            if only_mfa_missing
+            else None,
+        )
+
+    def plan(self, account: Account, options: OptionValues) -> Plan:
+        """The group, policy, user, membership and password still missing, one change each."""
+        check = self.check(account)
+        require_known(check)
+        if check.passed:
+            return Plan(self.id)
+        user = str(options.get("admin_user", "admin"))
+        group = str(options.get("admin_group", "Administrators"))
+        state = self._target_state(account, user, group)
+        policy = admin_policy_arn(account.partition)
+        changes: list[Change] = []
+        if not state["group_exists"]:
+            changes.append(
+                Change("iam:CreateGroup", group, "administrators get rights from a group")
+            )
+        if not state["group_has_admin"]:
+            changes.append(
+                Change("iam:AttachGroupPolicy", f"{group} ← {ADMIN_POLICY_NAME}", "grant admin")
+            )
+        if not state["user_exists"]:
+            changes.append(Change("iam:CreateUser", user, "a named administrator for daily work"))
+        if not state["in_group"]:
+            changes.append(
+                Change("iam:AddUserToGroup", f"{user} → {group}", "permissions via group")
+            )
+        if not state["console_password"]:
+            changes.append(
+                Change(
+                    "iam:CreateLoginProfile",
+                    user,
+                    "console password, must be changed at first sign-in",
+                )
+            )
+        for key_id in state["access_keys"]:
+            changes.append(
+                Change(
+                    "iam:DeleteAccessKey",
+                    f"{user} key {key_id}",
+                    "console administrators need no access keys (CIS 1.11)",
+                    destructive=True,
+                )
+            )
+        for arn in state["attached_policies"]:
+            changes.append(
+                Change("iam:DetachUserPolicy", f"{user} ← {arn}", "permissions only via groups")
+            )
+        notes = [
+            "IAM Identity Center is AWS's recommendation for people; an IAM administrator with "
+            "MFA is a sound first step until you set it up.",
+        ]
+        console = None
+        if not state["mfa_devices"]:
+            notes.append(
+                f"{user} must register MFA: at first sign-in or now, in the wizard's guided "
+                "mode. Until then this step stays failing."
+            )
+            console = self._first_sign_in(account, user)
+        return Plan(
+            self.id,
+            changes=tuple(changes),
+            console=console,
+            notes=tuple(notes),
+            context={
+                "user": user,
+                "group": group,
+                "policy_arn": policy,
+                "access_keys": state["access_keys"],
+                "attached_policies": state["attached_policies"],
+            },
+        )
+
+    def _first_sign_in(self, account: Account, user: str) -> ConsoleAction:
+        """What the new administrator does at first sign-in: new password, then MFA."""
+        return ConsoleAction(
+            title=f"{user} signs in for the first time and registers MFA",
+            steps=(
+                f"Open the sign-in URL below and sign in as {user} with the initial password.",
+                "Choose a new password when asked (the initial one must be changed).",
+                "Open the account menu → Security credentials → Assign MFA device, and "
+                "register a passkey, security key or authenticator app.",
+                "Come back here and check again.",
+            ),
+            url=account.signin_url(),
+            sandbox_command=f"aws-setup-wizard sandbox console user-mfa {user}"
+            if account.is_sandbox
+            else None,
+        )
+
+    def _target_state(self, account: Account, user: str, group: str) -> dict[str, Any]:
+        iam = account.client("iam")
+        state: dict[str, Any] = {
+            "group_exists": False,
+            "group_has_admin": False,
+            "user_exists": False,
+            "in_group": False,
+            "console_password": False,
+            "mfa_devices": 0,
+            "access_keys": [],
+            "attached_policies": [],
+        }
+        try:
+            members = iam.get_group(GroupName=group)["Users"]
+            state["group_exists"] = True
+            state["in_group"] = any(m["UserName"] == user for m in members)
+            attached = iam.list_attached_group_policies(GroupName=group)["AttachedPolicies"]
+            state["group_has_admin"] = _grants_admin(attached, account.partition)
+        except ClientError as exc:
+            if error_code(exc) != "NoSuchEntity":
+                raise
+        try:
+            iam.get_user(UserName=user)
+        except ClientError as exc:
+            if error_code(exc) != "NoSuchEntity":
+                raise
+            return state
+        state["user_exists"] = True
+        facts = _user_facts(
+            account,
+            {"UserName": user, "Arn": "", "GroupList": [], "AttachedManagedPolicies": []},
+            set(),
+        )
+        state["console_password"] = facts["console_password"]
+        state["mfa_devices"] = facts["mfa_devices"]
+        state["access_keys"] = facts["access_keys"]
+        attached_user = iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]
+        state["attached_policies"] = [p["PolicyArn"] for p in attached_user]
+        return state
+
+    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
+        """Create what is missing; each call tolerates "already exists" so a re-run finishes."""
+        iam = account.client("iam")
+        ctx = plan.context
+        user, group = str(ctx.get("user")), str(ctx.get("group"))
+        done: list[str] = []
+        reveal: dict[str, str] = {}
+        for change in plan.changes:
+            label = f"{change.action} {change.resource}"
+            try:
+                if change.action == "iam:CreateGroup":
+                    call(progress, label, iam.create_group, GroupName=group)
+                elif change.action == "iam:AttachGroupPolicy":
+                    call(
+                        progress,
+                        label,
+                        iam.attach_group_policy,
+                        GroupName=group,
+                        PolicyArn=ctx["policy_arn"],
+                    )
+                elif change.action == "iam:CreateUser":
+                    call(progress, label, iam.create_user, UserName=user)
+                elif change.action == "iam:AddUserToGroup":
+                    call(progress, label, iam.add_user_to_group, GroupName=group, UserName=user)
+                elif change.action == "iam:CreateLoginProfile":
+                    password = generate_password()
+                    call(
+                        progress,
+                        label,
+                        iam.create_login_profile,
+                        UserName=user,
+                        Password=password,
+                        PasswordResetRequired=True,
+                    )
+                    reveal = {
+                        "user": user,
+                        "password": password,
+                        "signin_url": account.signin_url(),
+                    }
+                elif change.action == "iam:DeleteAccessKey":
+                    key_id = change.resource.rsplit(" ", 1)[-1]
+                    call(progress, label, iam.delete_access_key, UserName=user, AccessKeyId=key_id)
+                elif change.action == "iam:DetachUserPolicy":
+                    arn = change.resource.split(" ← ", 1)[1]
+                    call(progress, label, iam.detach_user_policy, UserName=user, PolicyArn=arn)
+            except ClientError as exc:
+                if error_code(exc) not in {"EntityAlreadyExists", "NoSuchEntity"}:
+                    raise
+                progress(f"{label}: already in place")
+                continue
+            done.append(label)
+        return Outcome(self.id, done=tuple(done), reveal=reveal)

@@ -1,0 +1,151 @@
+"""Root access keys: the root user should have none (Security Hub IAM.4, CIS 1.4).
+
+Signed with a root access key, the wizard lists root's keys and deletes them, the key it is
+signed with last. With temporary root credentials (console session, CloudShell) AWS requires a
+``UserName`` that root does not have, so the plan is a console action instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from wizard.account import Account
+from wizard.errors import INVALID_KEY, error_code
+from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
+from wizard.steps.base import OptionValues, Step, call, require_known, unknown
+from wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
+
+
+def mask_key(key_id: str) -> str:
+    """Show only the start and the last four characters of an access key ID."""
+    return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
+
+
+def list_root_keys(account: Account) -> list[dict[str, Any]]:
+    """Root's own keys with their last use (only possible when signed with a root key)."""
+    iam = account.client("iam")
+    keys = []
+    for metadata in iam.list_access_keys()["AccessKeyMetadata"]:
+        key_id = str(metadata["AccessKeyId"])
+        used = iam.get_access_key_last_used(AccessKeyId=key_id).get("AccessKeyLastUsed", {})
+        keys.append(
+            {
+                "access_key_id": key_id,
+                "status": metadata.get("Status"),
+                "created": str(metadata.get("CreateDate", "")),
+                "last_used": str(used["LastUsedDate"]) if used.get("LastUsedDate") else None,
+                "last_used_service": used.get("ServiceName"),
+            }
+        )
+    return keys
+
+
+def signed_with_root_key(account: Account) -> bool:
+    """True when the tool is signed with a long-term root access key (not a session)."""
+    caller = account.caller()
+    return caller.is_root and not caller.temporary
+
+
+class RootAccessKeysStep(Step):
+    """Delete the root user's access keys."""
+
+    id = "root-access-keys"
+    title = "Delete the root user's access keys"
+    controls = ("Security Hub IAM.4", "CIS AWS Foundations v3.0 1.4")
+    services = ("iam", "sts")
+
+    def check(self, account: Account) -> Check:
+        """Pass when ``AccountAccessKeysPresent`` is 0; list the keys when root can."""
+        try:
+            present = account.account_summary().get("AccountAccessKeysPresent") == 1
+            evidence: dict[str, Any] = {"account_access_keys_present": present}
+            if present and signed_with_root_key(account):
+                evidence["keys"] = list_root_keys(account)
+        except (ClientError, BotoCoreError) as exc:
+            return unknown(exc, "whether the root user has access keys")
+        if not present:
+            return Check(Status.PASS, "The root user has no access keys.", evidence)
+        return Check(
+            Status.FAIL,
+            "The root user has an access key: whoever holds it has unrestricted, "
+            "unrevokable-by-policy control of the account.",
+            evidence,
+        )
+
+    def plan(self, account: Account, options: OptionValues) -> Plan:
+        """Delete every root key (the signing key last), or a console action."""
+        check = self.check(account)
+        require_known(check)
+        if check.passed:
+            return Plan(self.id)
+        if not signed_with_root_key(account):
+            return Plan(self.id, console=self._console_action(account))
+        signing = account.signing_key_id()
+        keys = sorted(
+            (key["access_key_id"] for key in check.evidence.get("keys", [])),
+            key=lambda key_id: key_id == signing,  # the key in use goes last
+        )
+        changes = tuple(
+            Change(
+                "iam:DeleteAccessKey",
+                f"root access key {mask_key(key_id)}",
+                "the key this tool is signed with, deleted last: this session ends here"
+                if key_id == signing
+                else "root access keys should not exist (IAM.4)",
+                destructive=True,
+            )
+            for key_id in keys
+        )
+        notes: tuple[str, ...] = ()
+        if signing in keys:
+            notes = (
+                f"This tool is signed with root access key {mask_key(signing or '')}: it is "
+                "deleted last, and every later call with it fails. Re-verify afterwards from "
+                "CloudShell as root or with the admin user's profile.",
+            )
+        return Plan(self.id, changes=changes, notes=notes, context={"key_ids": keys})
+
+    def _console_action(self, account: Account) -> ConsoleAction:
+        return ConsoleAction(
+            title="Delete the root user's access keys in the console (these credentials "
+            "cannot list root's keys)",
+            steps=(
+                "Sign in to the AWS Management Console as the root user.",
+                "Open the account menu at the top right and choose Security credentials "
+                "(or use the link below).",
+                "Under Access keys, for each key choose Actions → Deactivate, then Delete.",
+                "Come back here and check again.",
+            ),
+            url=SECURITY_CREDENTIALS_URL,
+            sandbox_command="aws-setup-wizard sandbox console delete-root-keys"
+            if account.is_sandbox
+            else None,
+        )
+
+    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
+        """Delete the planned keys in order; the signing key's deletion ends the session."""
+        iam = account.client("iam")
+        signing = account.signing_key_id()
+        done: list[str] = []
+        ended = False
+        for key_id in plan.context.get("key_ids", ()):
+            label = f"iam:DeleteAccessKey root access key {mask_key(key_id)}"
+            try:
+                call(progress, label, iam.delete_access_key, AccessKeyId=key_id)
+            except ClientError as exc:
+                code = error_code(exc)
+                if code == "NoSuchEntity":
+                    progress(f"{label}: already deleted")
+                    continue
+                if code in INVALID_KEY and key_id == signing:
+                    # A retry of a delete that AWS already performed: the key is gone.
+                    ended = True
+                    done.append(f"deleted root access key {mask_key(key_id)}")
+                    continue
+                raise
+            done.append(f"deleted root access key {mask_key(key_id)}")
+            if key_id == signing:
+                ended = True
+        return Outcome(self.id, done=tuple(done), ended_session=ended)
