@@ -1,0 +1,323 @@
+"""The entry point: parses arguments, builds the engine, and picks what to run.
+
+Only this module knows every room. It imports heavy parts (boto3, the sandbox's moto server)
+only when the chosen command needs them, so ``--help`` and ``verify`` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+from wizard.errors import WizardError, describe_error
+from wizard.options import OptionError
+from wizard.options import account_id as account_id_rule
+
+if TYPE_CHECKING:
+    from wizard.account import Account
+    from wizard.model import Plan
+    from wizard.steps import Step
+
+EXIT_PASS, EXIT_FAIL, EXIT_UNKNOWN, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 3, 64
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0   every step passes (apply: everything done and verified)
+  1   a step fails (apply: something is still to do, e.g. a console action)
+  2   no step fails but one could not be read (access denied, throttled, network)
+  3   a change failed or was refused (no --yes without a terminal, wrong --account-id)
+  64  invalid command line or option value (nothing was called or changed)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 64, not 2 (2 means "unknown" here)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _connection_options() -> _Parser:
+    """--profile, --region, --endpoint-url: accepted before or after the command."""
+    common = _Parser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile to use")
+    group.add_argument("--region", default=argparse.SUPPRESS, help="AWS Region (e.g. us-east-1)")
+    group.add_argument(
+        "--endpoint-url",
+        default=argparse.SUPPRESS,
+        help="send every request here (also AWS_ENDPOINT_URL), e.g. the sandbox",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, with step options rendered from the steps' declarations."""
+    from wizard.sandbox.cli import add_sandbox_parser
+    from wizard.steps import STEP_IDS, STEPS
+
+    common = _connection_options()
+    parser = _Parser(
+        prog="aws-setup-wizard",
+        description=(
+            "Secure a brand-new AWS account and prove it: root MFA, no root access keys, an "
+            "administrator IAM user, CloudTrail. Try it safely with the built-in sandbox."
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="re-verify every step, read-only",
+        description="Read the account and report every step: pass, fail or unknown.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.set_defaults(func=run_verify)
+
+    apply = commands.add_parser(
+        "apply",
+        parents=[common],
+        help="plan, confirm, apply and re-verify steps",
+        description=(
+            "Show each step's plan, ask for confirmation, make the changes, then re-verify. "
+            "Deleting root keys always runs last."
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    apply.add_argument(
+        "steps", nargs="+", choices=STEP_IDS, metavar="STEP", help=", ".join(STEP_IDS)
+    )
+    apply.add_argument(
+        "--yes",
+        action="store_true",
+        help="apply without asking; with it, pass --account-id too so a stale profile cannot write to the wrong account",
+    )
+    apply.add_argument(
+        "--account-id", help="refuse to write unless the credentials belong to this account"
+    )
+    for step in STEPS:
+        group = apply.add_argument_group(f"{step.id} options")
+        for option in step.options:
+            if option.kind == "bool":
+                group.add_argument(
+                    option.flag,
+                    dest=option.name,
+                    action=argparse.BooleanOptionalAction,
+                    default=None,
+                    help=f"{option.help} (default: {'yes' if option.default else 'no'})",
+                )
+            else:
+                group.add_argument(
+                    option.flag,
+                    dest=option.name,
+                    default=None,
+                    metavar="NAME",
+                    help=f"{option.help} (default: {option.default})",
+                )
+    apply.set_defaults(func=run_apply)
+
+    add_sandbox_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
+    return parser
+
+
+def _account(args: argparse.Namespace) -> Account:
+    from wizard.account import Account
+
+    return Account.from_settings(
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+    )
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``verify``: read-only report as text or JSON; exit 0/1/2."""
+    from wizard import report, runner
+
+    account = _account(args)
+    try:
+        account.caller()
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
+        return _fail(describe_error(exc), EXIT_UNKNOWN)
+    verification = runner.verify(account)
+    if args.json:
+        print(json.dumps(report.to_json(verification), indent=2, default=str))
+    else:
+        print(report.to_text(verification))
+    return verification.exit_code
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"aws-setup-wizard: {message}", file=sys.stderr)
+    return code
+
+
+def _validate_given(args: argparse.Namespace, steps: Sequence[Step]) -> dict[str, Any]:
+    """Validate option values given on the command line before any AWS call."""
+    given: dict[str, Any] = {}
+    for step in steps:
+        for option in step.options:
+            value = getattr(args, option.name, None)
+            if value is not None:
+                given[option.name] = option.validate(value)
+    if args.account_id is not None:
+        problem = account_id_rule(args.account_id)
+        if problem:
+            raise OptionError(f"--account-id {problem}")
+    return given
+
+
+def _print_plan(step: Step, plan: Plan) -> None:
+    print(f"\n== {step.title} ({step.id})")
+    if plan.empty:
+        print("   Nothing to do.")
+        return
+    for number, change in enumerate(plan.changes, 1):
+        marker = " [deletes]" if change.destructive else ""
+        print(f"   {number}. {change.describe()}{marker}")
+    for note in plan.notes:
+        print(f"   Note: {note}")
+    if plan.console is not None:
+        print("   In the console:")
+        print("   " + plan.console.describe().replace("\n", "\n   "))
+        if plan.console.sandbox_command:
+            print(f"   In the sandbox: {plan.console.sandbox_command}")
+
+
+def _confirmed(args: argparse.Namespace, account_id: str, count: int) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"\nApply these {count} change(s) to account {account_id}? [y/N] ")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    """``apply STEP...``: plan, confirm, apply, re-verify; root keys last."""
+    from wizard import runner
+
+    steps = runner.apply_order(args.steps)
+    try:
+        given = _validate_given(args, steps)
+    except OptionError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    account = _account(args)
+    try:
+        caller = account.caller()
+        if args.account_id and args.account_id != caller.account_id:
+            return _fail(
+                f"these credentials belong to account {caller.account_id}, not "
+                f"{args.account_id}: nothing was changed.",
+                EXIT_ERROR,
+            )
+        options = runner.resolve_options(steps, given, caller.account_id, account.region)
+        badge = " [SANDBOX]" if account.is_sandbox else ""
+        print(f"Account {caller.account_id}{badge} · {caller.describe()} · {account.region}")
+        plans = [(step, step.plan(account, options[step.id])) for step in steps]
+    except WizardError as exc:
+        return _fail(str(exc), EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001
+        return _fail(describe_error(exc), EXIT_UNKNOWN)
+    for step, plan in plans:
+        _print_plan(step, plan)
+    count = sum(len(plan.changes) for _, plan in plans)
+    if count == 0:
+        return _finish_without_changes(plans)
+    if not _confirmed(args, caller.account_id, count):
+        return _fail(
+            "not confirmed (use --yes to apply without asking): nothing was changed.", EXIT_ERROR
+        )
+    return _apply_plans(account, plans)
+
+
+def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
+    pending = [step.id for step, plan in plans if not plan.empty]
+    if not pending:
+        print("\nNothing to do: every chosen step already passes.")
+        return EXIT_PASS
+    print(f"\nNo API changes to make; waiting on console actions for: {', '.join(pending)}.")
+    return EXIT_FAIL
+
+
+def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
+    from wizard import runner
+    from wizard.model import Check, Status
+
+    def progress(message: str) -> None:
+        print(f"   {message}", flush=True)
+
+    checks: list[Check] = []
+    for step, plan in plans:
+        if not plan.changes:
+            checks.append(
+                Check(Status.FAIL, "waiting on a console action")
+                if not plan.empty
+                else Check(Status.PASS, "")
+            )
+            continue
+        print(f"\n>> {step.title} ({step.id})")
+        try:
+            applied = runner.apply_step(step, account, plan, progress)
+        except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
+            print(f"   FAILED: {describe_error(exc)}")
+            print("   Run the same command again: it finds what was done and finishes the rest.")
+            return EXIT_ERROR
+        _show_reveal(applied.outcome.reveal)
+        if applied.check is None:
+            print(
+                "   The key this tool was signed with is deleted: this session ends here, as "
+                "expected. Re-verify with 'aws-setup-wizard verify' from CloudShell as root or "
+                "with the admin user's profile."
+            )
+            continue
+        checks.append(applied.check)
+        print(f"   Re-verified: {applied.check.status.value.upper()} — {applied.check.summary}")
+        if plan.console is not None and not applied.check.passed:
+            print("   Still to do in the console: " + plan.console.title)
+    return runner.exit_code(checks)
+
+
+def _show_reveal(reveal: Any) -> None:
+    """Show the admin's initial password once, on the terminal only; it is never stored."""
+    if not reveal:
+        return
+    print(
+        f"\n   Initial console password for {reveal['user']} (shown once, never stored): "
+        f"{reveal['password']}\n   Sign-in URL: {reveal['signin_url']}\n   It must be changed "
+        "at first sign-in, and MFA registered then.\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_PASS
+    try:
+        code: int = func(args)
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted: run the same command again to finish; it resumes safely.",
+            file=sys.stderr,
+        )
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

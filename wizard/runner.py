@@ -1,0 +1,149 @@
+"""Orders the steps and runs them: check, plan, apply, then re-check with a short poll.
+
+Front ends call the runner; the runner calls steps; steps call the account. Confirmation is the
+front end's job: the runner only ever applies a plan it is handed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from wizard.account import Account
+from wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress
+from wizard.options import resolve
+from wizard.steps import STEPS, Step, step_by_id
+from wizard.steps.base import unknown
+from wizard.steps.root_keys import RootAccessKeysStep
+
+# IAM and CloudTrail are eventually consistent: a re-check polls this long before believing
+# a failure (seconds between tries, doubling).
+RECHECK_DELAYS = (0.2, 0.4, 0.8, 1.6)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step's verdict in a verification pass."""
+
+    step: Step
+    check: Check
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A whole verification pass: who was asked, when, and every step's verdict."""
+
+    account_id: str
+    caller: str
+    region: str
+    sandbox: bool
+    results: tuple[StepResult, ...]
+    verified_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every step passes, 1 when any fails, 2 when none fails but one is unknown."""
+        return exit_code(result.check for result in self.results)
+
+
+def exit_code(checks: Iterable[Check]) -> int:
+    """The CLI's exit code for a set of verdicts (0 pass, 1 fail, 2 unknown)."""
+    statuses = {check.status for check in checks}
+    if Status.FAIL in statuses:
+        return 1
+    if Status.UNKNOWN in statuses:
+        return 2
+    return 0
+
+
+def safe_check(step: Step, account: Account) -> Check:
+    """Run a step's check; anything unexpected becomes ``unknown``, never ``pass``."""
+    try:
+        return step.check(account)
+    except Exception as exc:  # noqa: BLE001 - a check must never crash the whole pass
+        return unknown(exc, f"the state of {step.id}")
+
+
+def verify(account: Account, steps: Iterable[Step] = STEPS) -> Verification:
+    """Read every step's state, concurrently; read-only."""
+    chosen = tuple(steps)
+    account.warm_clients(tuple({s for step in chosen for s in (*step.services, "sts")}))
+    account.caller()
+    with account.shared_reads(), ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
+        checks = list(pool.map(lambda step: safe_check(step, account), chosen))
+    caller = account.caller()
+    return Verification(
+        account_id=caller.account_id,
+        caller=caller.arn,
+        region=account.region,
+        sandbox=account.is_sandbox,
+        results=tuple(StepResult(step, check) for step, check in zip(chosen, checks, strict=True)),
+    )
+
+
+def recheck(
+    step: Step,
+    account: Account,
+    *,
+    delays: tuple[float, ...] = RECHECK_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Check:
+    """Check again after a write, polling briefly while IAM or CloudTrail settles.
+
+    A failure that waits on the owner (e.g. MFA at first sign-in) is returned at once.
+    """
+    check = safe_check(step, account)
+    for delay in delays:
+        if check.passed or check.waiting_on:
+            break
+        sleep(delay)
+        check = safe_check(step, account)
+    return check
+
+
+def apply_order(step_ids: Iterable[str]) -> list[Step]:
+    """The chosen steps in wizard order, with root key deletion always last.
+
+    Deleting root keys may delete the key this tool is signed with, after which every call
+    fails, so it must be the last write of a run.
+    """
+    chosen = {step_by_id(step_id).id for step_id in step_ids}
+    ordered = [step for step in STEPS if step.id in chosen]
+    ordered.sort(key=lambda step: isinstance(step, RootAccessKeysStep))
+    return ordered
+
+
+def resolve_options(
+    steps: Iterable[Step], given: Mapping[str, Any], account_id: str, region: str
+) -> dict[str, dict[str, str | bool]]:
+    """Each step's option values: ``given`` validated, defaults filled in."""
+    result = {}
+    for step in steps:
+        names = {option.name for option in step.options}
+        mine = {k: v for k, v in given.items() if k in names and v is not None}
+        result[step.id] = resolve(step.options, mine, account_id, region)
+    return result
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What applying one step did and what the re-check then found."""
+
+    plan: Plan
+    outcome: Outcome
+    check: Check | None  # None when the session ended (the signing key was deleted)
+
+
+def apply_step(
+    step: Step, account: Account, plan: Plan, progress: ProgressFn = no_progress
+) -> Applied:
+    """Apply one confirmed plan, then re-check (unless that ended this session)."""
+    outcome = step.apply(account, plan, progress)
+    if outcome.ended_session:
+        return Applied(plan, outcome, None)
+    progress(f"Re-checking {step.id}")
+    return Applied(plan, outcome, recheck(step, account))
