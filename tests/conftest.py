@@ -1,0 +1,79 @@
+"""Shared fixtures: one sandbox account per test session, reset per test; no real AWS ever."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+
+import botocore.endpoint
+import pytest
+
+from tests.sandbox_accounts import account_on
+from wizard.account import Account
+from wizard.sandbox import Sandbox
+
+# Keep the developer's own AWS configuration out of every test.
+for _name in list(os.environ):
+    if _name.startswith("AWS_") or _name.startswith("SANDBOX_"):
+        del os.environ[_name]
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+_LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to reach a host other than loopback (a real AWS endpoint above all)."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in _LOCAL and self.family != socket.AF_UNIX:
+            raise AssertionError(f"test tried to reach {address!r}: only the sandbox is allowed")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+    real_send = botocore.endpoint.Endpoint._send
+
+    def guarded_send(self: botocore.endpoint.Endpoint, request: object) -> object:
+        url = getattr(request, "url", "")
+        if "amazonaws.com" in url:
+            raise AssertionError(f"test tried to call real AWS: {url}")
+        return real_send(self, request)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", guarded_send)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Sandbox]:
+    """The one sandbox server of this test session."""
+    with Sandbox("fresh") as running:
+        yield running
+
+
+AccountFactory = Callable[..., Account]
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Sandbox) -> Callable[[str], Sandbox]:
+    """Reset the session's sandbox to a scenario: ``sandbox("fresh")``."""
+
+    def reset(scenario: str = "fresh") -> Sandbox:
+        sandbox_server.reset(scenario)
+        return sandbox_server
+
+    return reset
+
+
+@pytest.fixture
+def account(sandbox: Callable[[str], Sandbox]) -> AccountFactory:
+    """``account("fresh", "root")``: reset the sandbox and return an Account on it."""
+
+    def make(scenario: str = "fresh", credentials: str = "console") -> Account:
+        return account_on(sandbox(scenario), credentials)
+
+    return make

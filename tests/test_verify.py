@@ -1,0 +1,109 @@
+"""verify: read-only, concurrent, honest exit codes, the JSON shape scripts rely on."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+from wizard import report, runner
+from wizard.model import Status
+
+READ_PREFIXES = ("Get", "List", "Describe", "GenerateCredentialReport")
+
+
+def guard_read_only(acct, calls):
+    def guard(event_name: str, **_: object) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        calls.append(operation)
+        assert operation.startswith(READ_PREFIXES), f"verify made a write call: {operation}"
+
+    for service in ("iam", "sts", "cloudtrail", "s3", "kms"):
+        acct.client(service).meta.events.register("before-call", guard)
+
+
+@pytest.mark.parametrize("scenario", ["fresh", "partial", "drifted", "done"])
+@pytest.mark.parametrize("credentials", ["console", "root"])
+def test_verify_is_read_only_in_every_scenario(account, sandbox_server, scenario, credentials):
+    if credentials == "root":
+        sandbox_server.reset(scenario)
+        if sandbox_server.root_access_key is None:
+            pytest.skip("this scenario has no root access key")
+    acct = account(scenario, credentials)
+    calls: list[str] = []
+    guard_read_only(acct, calls)
+    verification = runner.verify(acct)
+    assert calls, "verify made no call at all"
+    assert {r.check.status for r in verification.results} <= {Status.PASS, Status.FAIL}
+
+
+EXPECTED = {
+    "fresh": {
+        "root-mfa": "fail",
+        "root-access-keys": "fail",
+        "admin-user": "fail",
+        "cloudtrail": "fail",
+    },
+    "partial": {
+        "root-mfa": "pass",
+        "root-access-keys": "fail",
+        "admin-user": "fail",
+        "cloudtrail": "fail",
+    },
+    "drifted": {
+        "root-mfa": "pass",
+        "root-access-keys": "fail",
+        "admin-user": "pass",
+        "cloudtrail": "fail",
+    },
+    "done": {
+        "root-mfa": "pass",
+        "root-access-keys": "pass",
+        "admin-user": "pass",
+        "cloudtrail": "pass",
+    },
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_every_scenario_verifies_as_designed(account, scenario):
+    verification = runner.verify(account(scenario))
+    document = report.to_json(verification)
+    assert {s["id"]: s["status"] for s in document["steps"]} == EXPECTED[scenario]
+    assert document["caller"].endswith(":root")
+    assert all(s["controls"] and s["summary"] for s in document["steps"])
+    assert verification.exit_code == (0 if scenario == "done" else 1)
+
+
+def test_done_verify_stays_within_fifteen_calls(account):
+    acct = account("done")
+    calls: list[str] = []
+    guard_read_only(acct, calls)
+    runner.verify(acct)
+    assert len(calls) <= 15, calls
+
+
+def test_unreadable_step_is_unknown_and_exit_code_two(account):
+    acct = account("done")
+
+    def deny(**_: object) -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "DescribeTrails")
+
+    acct.client("cloudtrail").meta.events.register("before-call.cloudtrail.DescribeTrails", deny)
+    verification = runner.verify(acct)
+    statuses = {r.step.id: r.check.status for r in verification.results}
+    assert statuses["cloudtrail"] is Status.UNKNOWN
+    assert verification.exit_code == 2
+
+
+def test_a_crashing_check_is_unknown_not_pass(account, monkeypatch):
+    from wizard.steps.root_mfa import RootMfaStep
+
+    def boom(self, acct):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(RootMfaStep, "check", boom)
+    verification = runner.verify(account("done"))
+    assert verification.results[0].check.status is Status.UNKNOWN
+
+
+def test_apply_order_puts_root_keys_last():
+    order = [s.id for s in runner.apply_order(["root-access-keys", "cloudtrail", "admin-user"])]
+    assert order == ["admin-user", "cloudtrail", "root-access-keys"]
