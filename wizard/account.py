@@ -114,6 +114,7 @@ class Account:
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._caller: Caller | None = None
+        self._caller_lock = threading.Lock()
         self._reads: dict[str, Any] = {}
         self._read_locks: dict[str, threading.Lock] = {}
         self._sharing = 0
@@ -164,11 +165,6 @@ class Account:
                 self._clients[key] = self.session.client(service, **kwargs)  # type: ignore[call-overload]
             return self._clients[key]
 
-    def warm_clients(self, services: tuple[str, ...]) -> None:
-        """Create clients up front (in one thread) so concurrent checks start at once."""
-        for service in services:
-            self.client(service)
-
     @property
     def effective_endpoint(self) -> str | None:
         """The endpoint in use: ``--endpoint-url``, else ``AWS_ENDPOINT_URL``, else AWS's own."""
@@ -200,7 +196,11 @@ class Account:
         return str(credentials.get_frozen_credentials().access_key)
 
     def caller(self) -> Caller:
-        """Who is calling, read once from ``sts:GetCallerIdentity``."""
+        """Who is calling, read once from ``sts:GetCallerIdentity`` (thread-safe)."""
+        with self._caller_lock:
+            return self._read_caller()
+
+    def _read_caller(self) -> Caller:
         if self._caller is None:
             identity = self.client("sts").get_caller_identity()
             arn = str(identity["Arn"])

@@ -101,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument(
         "--yes",
         action="store_true",
-        help="apply without asking; with it, pass --account-id too so a stale profile cannot write to the wrong account",
+        help=(
+            "apply without asking; pass --account-id too, so that a stale profile cannot "
+            "write to the wrong account"
+        ),
     )
     apply.add_argument(
         "--account-id", help="refuse to write unless the credentials belong to this account"
@@ -147,10 +150,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
     account = _account(args)
     try:
-        account.caller()
+        verification = runner.verify(account)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
         return _fail(describe_error(exc), EXIT_UNKNOWN)
-    verification = runner.verify(account)
     if args.json:
         print(json.dumps(report.to_json(verification), indent=2, default=str))
     else:

@@ -71,11 +71,13 @@ def safe_check(step: Step, account: Account) -> Check:
 def verify(account: Account, steps: Iterable[Step] = STEPS) -> Verification:
     """Read every step's state, concurrently; read-only."""
     chosen = tuple(steps)
-    account.warm_clients(tuple({s for step in chosen for s in (*step.services, "sts")}))
-    account.caller()
-    with account.shared_reads(), ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
+    # Every check starts at once and creates its own clients: creating a client is CPU work
+    # (parsing service models) that overlaps with the other checks' network waits. The
+    # caller's identity is read beside them, not before them.
+    with account.shared_reads(), ThreadPoolExecutor(max_workers=len(chosen) + 1) as pool:
+        identity = pool.submit(account.caller)
         checks = list(pool.map(lambda step: safe_check(step, account), chosen))
-    caller = account.caller()
+    caller = identity.result()
     return Verification(
         account_id=caller.account_id,
         caller=caller.arn,
