@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
@@ -57,6 +58,7 @@ def _connection_options() -> _Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, with step options rendered from the steps' declarations."""
+    from wizard.sandbox import SCENARIOS
     from wizard.sandbox.cli import add_sandbox_parser
     from wizard.steps import STEP_IDS, STEPS
 
@@ -71,6 +73,25 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
+    guided = parser.add_argument_group("guided mode (no COMMAND)")
+    guided.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="practise on a built-in sandbox account instead of a real one",
+    )
+    guided.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="fresh",
+        help="the sandbox account's starting state (default: fresh)",
+    )
+    guided.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-by-line prompts instead of the full-screen interface (screen readers, "
+        "simple terminals; also chosen when TERM=dumb or there is no terminal)",
+    )
+    parser.set_defaults(func=run_guided)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     verify = commands.add_parser(
@@ -302,16 +323,41 @@ def _show_reveal(reveal: Any) -> None:
     )
 
 
+def wants_plain(args: argparse.Namespace) -> bool:
+    """Plain prompts when asked, or when the terminal cannot run a full-screen interface."""
+    return bool(
+        args.plain
+        or os.environ.get("TERM", "") in {"dumb", ""}
+        or not sys.stdin.isatty()
+        or not sys.stdout.isatty()
+    )
+
+
+def run_guided(args: argparse.Namespace) -> int:
+    """No command: the guided wizard, full-screen (Textual) or plain (questionary)."""
+    from wizard.launch import Launch
+
+    launch = Launch(
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+        sandbox_scenario=args.scenario if args.sandbox else None,
+    )
+    if wants_plain(args):
+        from wizard import plain
+
+        return plain.run_guided(launch)
+    from screens import app
+
+    return app.run_guided(launch)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_PASS
     try:
-        code: int = func(args)
+        code: int = args.func(args)
     except KeyboardInterrupt:
         print(
             "\nInterrupted: run the same command again to finish; it resumes safely.",

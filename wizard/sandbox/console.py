@@ -9,32 +9,17 @@ the real two-consecutive-codes TOTP exchange.
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from typing import Any
 
-import pyotp
+from wizard.mfa import MfaEnrollment, two_consecutive_codes
 
 _TIMEOUT_SECONDS = 10
-_STEP_SECONDS = 30
 
 
 class SandboxConsoleError(Exception):
     """The simulated console refused or could not be reached; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class MfaEnrollment:
-    """A virtual MFA device being assigned: what the console's QR code carries.
-
-    The seed lives only in memory; it is never written anywhere and never shown in ``repr``.
-    """
-
-    serial_number: str
-    otpauth_uri: str = field(repr=False)
-    secret_base32: str = field(repr=False)
 
 
 def _post(endpoint_url: str, page: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -75,13 +60,6 @@ def _enrollment(answer: dict[str, Any]) -> MfaEnrollment:
     )
 
 
-def _two_codes(secret_base32: str) -> tuple[str, str]:
-    # What an authenticator shows now and 30 seconds later: the pair AWS asks for.
-    totp = pyotp.TOTP(secret_base32)
-    now = time.time()
-    return str(totp.at(now)), str(totp.at(now + _STEP_SECONDS))
-
-
 def begin_root_mfa(endpoint_url: str) -> MfaEnrollment:
     """Root → Security credentials → Assign MFA device → Authenticator app: show the seed."""
     return _enrollment(_post(endpoint_url, "root-mfa/begin", {}))
@@ -99,7 +77,7 @@ def complete_root_mfa(endpoint_url: str, enrollment: MfaEnrollment, code1: str, 
 def enable_root_mfa(endpoint_url: str) -> str:
     """Do the whole root MFA assignment as an authenticator app would; return the serial."""
     enrollment = begin_root_mfa(endpoint_url)
-    complete_root_mfa(endpoint_url, enrollment, *_two_codes(enrollment.secret_base32))
+    complete_root_mfa(endpoint_url, enrollment, *two_consecutive_codes(enrollment.secret_base32))
     return enrollment.serial_number
 
 
@@ -133,5 +111,7 @@ def complete_user_mfa(
 def register_user_mfa(endpoint_url: str, user_name: str) -> str:
     """The IAM user registers a virtual MFA device at first sign-in; return its serial."""
     enrollment = begin_user_mfa(endpoint_url, user_name)
-    complete_user_mfa(endpoint_url, user_name, enrollment, *_two_codes(enrollment.secret_base32))
+    complete_user_mfa(
+        endpoint_url, user_name, enrollment, *two_consecutive_codes(enrollment.secret_base32)
+    )
     return enrollment.serial_number

@@ -53,10 +53,11 @@ def codes_are_consecutive(
     )
 
 
-def otpauth_uri(seed_base32: str, account_label: str, issuer: str = "Amazon Web Services") -> str:
-    """The ``otpauth://`` URI an authenticator app scans (AWS uses this issuer name)."""
+def otpauth_uri(seed_base32: str, account_label: str, issuer: str = "AWS") -> str:
+    """The ``otpauth://`` URI an authenticator app scans.
+
+    Kept short (defaults for algorithm, digits and period) so that its QR code fits an 80x24
+    terminal.
+    """
     label = quote(f"{issuer}:{account_label}")
-    return (
-        f"otpauth://totp/{label}?secret={seed_base32}&issuer={quote(issuer)}"
-        f"&algorithm=SHA1&digits=6&period={STEP_SECONDS}"
-    )
+    return f"otpauth://totp/{label}?secret={seed_base32}&issuer={quote(issuer)}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 import string
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from wizard.account import Account
 from wizard.errors import error_code
+from wizard.mfa import MfaEnrollment
 from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
 from wizard.options import Option, iam_group_name, iam_user_name
 from wizard.steps.base import OptionValues, Step, call, require_known, unknown
@@ -104,26 +104,24 @@ def problems_of(facts: dict[str, Any]) -> list[str]:
     return problems
 
 
-@dataclass(frozen=True)
-class MfaEnrollment:
-    """A virtual MFA device created for a user, waiting for two consecutive codes.
-
-    The seed stays in memory: it is needed to draw the QR code and nowhere else.
-    """
-
-    serial_number: str
-    otpauth_uri: str
-    secret_base32: str
-
-
 def begin_user_mfa(account: Account, user_name: str) -> MfaEnrollment:
     """Create a virtual MFA device for ``user_name`` (IAM allows this through the API)."""
     iam = account.client("iam")
-    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=user_name)["VirtualMFADevice"]
+    try:
+        created = iam.create_virtual_mfa_device(VirtualMFADeviceName=user_name)
+    except ClientError as exc:
+        if error_code(exc) != "EntityAlreadyExists":
+            raise
+        # A device left unassigned by an abandoned registration: its seed is gone, so replace it.
+        serial = f"arn:{account.partition}:iam::{account.account_id}:mfa/{user_name}"
+        iam.delete_virtual_mfa_device(SerialNumber=serial)
+        created = iam.create_virtual_mfa_device(VirtualMFADeviceName=user_name)
+    device = created["VirtualMFADevice"]
     seed = device["Base32StringSeed"]
     seed_text = seed.decode() if isinstance(seed, bytes) else str(seed)
-    label = quote(f"Amazon Web Services:{user_name}@{account.account_id}")
-    uri = f"otpauth://totp/{label}?secret={seed_text}&issuer=Amazon%20Web%20Services"
+    # A short label keeps the QR code small enough for an 80x24 terminal.
+    label = quote(f"AWS:{user_name}@{account.account_id}")
+    uri = f"otpauth://totp/{label}?secret={seed_text}&issuer=AWS"
     return MfaEnrollment(str(device["SerialNumber"]), uri, seed_text)
 
 

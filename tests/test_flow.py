@@ -1,0 +1,160 @@
+"""The guided flow, driven by a scripted conversation (the contract every front end renders)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wizard.flow import Answer, ConfirmRequest, GuidedRun, Identity, MfaExchange, Summary
+from wizard.model import Check, ConsoleAction, Plan, Status
+from wizard.runner import Applied
+from wizard.steps import Step
+
+from tests.sandbox_accounts import account_on
+
+
+@dataclass
+class Scripted:
+    """Says yes to everything, types the right key suffixes, registers MFA with practice codes."""
+
+    confirm: bool = True
+    wrong_codes_first: bool = False
+    log: list[str] = field(default_factory=list)
+    summary: Summary | None = None
+    reveals: list[Mapping[str, str]] = field(default_factory=list)
+
+    def show_identity(self, identity: Identity) -> Answer:
+        self.log.append(f"identity {identity.describe()}")
+        return Answer.CONTINUE
+
+    def show_primer(self, markdown: str) -> Answer:
+        assert "shared responsibility" in markdown.lower()
+        return Answer.CONTINUE
+
+    def show_step(self, step: Step, check: Check) -> Answer:
+        self.log.append(f"step {step.id} {check.status}")
+        # After a refused plan the owner moves on rather than looking at it again.
+        refused = f"refused {step.id}" in self.log
+        return Answer.BACK if refused else Answer.CONTINUE
+
+    def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> dict[str, str | bool]:
+        return dict(defaults)
+
+    def confirm_account(self, identity: Identity) -> bool:
+        self.log.append("confirm-account")
+        return self.confirm
+
+    def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
+        self.log.append(f"confirm {step.id} {len(plan.changes)}")
+        if request.typed_suffixes:
+            assert request.accepts(list(request.typed_suffixes))
+            assert not request.accepts(["XXXX"] * len(request.typed_suffixes))
+        if not self.confirm:
+            self.log.append(f"refused {step.id}")
+        return self.confirm
+
+    def progress(self, message: str) -> None:
+        self.log.append(f"progress {message}")
+
+    def show_applied(self, step: Step, applied: Applied) -> None:
+        if applied.outcome.reveal:
+            self.reveals.append(applied.outcome.reveal)
+        self.log.append(f"applied {step.id} {applied.check.status if applied.check else 'ended'}")
+
+    def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
+        self.log.append(f"failure {step.id} {message}")
+        return Answer.BACK
+
+    def console_action(self, step, action, check, mfa, simulate) -> Answer:
+        self.log.append(f"console {step.id}")
+        if simulate is not None:
+            self.log.append(simulate())
+            return Answer.CONTINUE
+        if mfa is None:
+            return Answer.BACK
+        assert self.register_mfa(mfa)
+        return Answer.CONTINUE
+
+    def offer_mfa(self, step: Step, user_name: str) -> bool:
+        self.log.append(f"offer-mfa {user_name}")
+        return True
+
+    def register_mfa(self, exchange: MfaExchange) -> bool:
+        assert len(exchange.qr()) > 10
+        if self.wrong_codes_first:
+            assert exchange.complete("000000", "000001") is not None
+            assert (
+                exchange.complete("12a456", "123456")
+                == "An MFA code is exactly 6 digits (0-9), as the authenticator app shows it."
+            )
+        assert exchange.complete(*exchange.practice_codes()) is None
+        return True
+
+    def show_summary(self, summary: Summary) -> None:
+        self.summary = summary
+
+
+def test_fresh_to_all_verified_on_the_root_key(sandbox):
+    box = sandbox("fresh")
+    talk = Scripted(wrong_codes_first=True)
+    run = GuidedRun(account_on(box, "root"), talk, verifier=account_on(box, "console"))
+    assert [s.id for s in run.steps_in_order()][-1] == "root-access-keys"
+    summary = run.run()
+    assert summary.ended_session
+    assert summary.verification is not None
+    assert {r.step.id: r.check.status for r in summary.verification.results} == {
+        "root-mfa": Status.PASS,
+        "root-access-keys": Status.PASS,
+        "admin-user": Status.PASS,
+        "cloudtrail": Status.PASS,
+    }
+    # The account is confirmed once, before the first write; root keys are deleted last.
+    assert talk.log.count("confirm-account") == 1
+    confirms = [line for line in talk.log if line.startswith("confirm ")]
+    assert confirms[-1].startswith("confirm root-access-keys")
+    assert talk.reveals and talk.reveals[0]["user"] == "admin"
+    assert any("deleted root access key" in change for change in summary.changes)
+
+
+def test_refusing_the_account_stops_the_run_and_writes_nothing(sandbox):
+    box = sandbox("fresh")
+    talk = Scripted(confirm=False)
+    summary = GuidedRun(account_on(box, "console"), talk).run()
+    assert summary.changes == []
+    assert talk.log.count("confirm-account") == 1
+    assert not any(line.startswith("progress") for line in talk.log)
+    statuses = {r.step.id: r.check.status for r in summary.verification.results}
+    assert statuses["admin-user"] is Status.FAIL and statuses["cloudtrail"] is Status.FAIL
+
+
+def test_done_account_needs_nothing(sandbox):
+    box = sandbox("done")
+    talk = Scripted()
+    summary = GuidedRun(account_on(box, "console"), talk).run()
+    assert summary.changes == []
+    assert summary.verification.exit_code == 0
+    assert "confirm-account" not in talk.log
+
+
+class RefusesPlans(Scripted):
+    def confirm_account(self, identity: Identity) -> bool:
+        self.log.append("confirm-account")
+        return True
+
+
+def test_refusing_each_plan_writes_nothing_and_moves_on(sandbox):
+    box = sandbox("fresh")
+    talk = RefusesPlans(confirm=False)
+    summary = GuidedRun(account_on(box, "console"), talk).run()
+    assert summary.changes == []
+    assert not any(line.startswith("progress") for line in talk.log)
+    assert sum(line.startswith("refused") for line in talk.log) == 2  # admin-user, cloudtrail
+
+
+def test_console_session_uses_the_simulated_console_for_root_keys(sandbox):
+    box = sandbox("fresh")
+    talk = Scripted()
+    summary = GuidedRun(account_on(box, "console"), talk).run()
+    assert "The simulated console deleted 1 root access key(s)." in talk.log
+    assert summary.verification.exit_code == 0
+    assert not summary.ended_session
