@@ -1,0 +1,70 @@
+"""Words both front ends show, written once so the TUI and the plain mode say the same thing.
+
+Step texts live in ``assets/``; one-sentence results come from the steps; this module holds the
+short labels and questions around them.
+"""
+
+from __future__ import annotations
+
+from wizard.model import Status
+
+STATUS_WORDS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.UNKNOWN: "UNKNOWN"}
+
+SANDBOX_BADGE = "SANDBOX"
+
+# Start, when no credentials were found at all.
+NO_CREDENTIALS = "No AWS credentials were found."
+GET_CREDENTIALS = (
+    "Safest: sign in to the AWS console as the root user, open AWS CloudShell (the >_ icon), "
+    "and run the wizard there: it needs no access key.",
+    "Or create a temporary root access key (account menu → Security credentials → Create access "
+    "key), enter it in the wizard, and let the wizard delete it as its very last step.",
+    "Or practise first on the built-in sandbox account: nothing real is touched.",
+)
+PRACTICE_IN_SANDBOX = "Practise in the sandbox"
+
+# Confirmations (default No everywhere).
+CONFIRM_ACCOUNT = "Is this the account you mean to change? Account {account_id}, as {caller}."
+TYPE_KEY_SUFFIX = "Type the last four characters of key {masked} to confirm its deletion"
+NOTHING_CHANGED = "No changes were made."
+CANCELLED_DURING_WRITE = (
+    "Stopped during a change. Done so far: {done}. Run the wizard again: it finds what was "
+    "done and finishes the rest."
+)
+
+# Console-only actions.
+CHECK_AGAIN = "I've done it: check again"
+NOT_YET = "Not done yet: {summary}"
+DO_IN_SANDBOX_CONSOLE = "Do it in the sandbox's simulated console"
+SHOW_ME_THE_CODES = "Show me the codes (sandbox only)"
+SCAN_QR = "Scan this QR code with an authenticator app, then enter two consecutive codes."
+FIRST_CODE = "First code"
+SECOND_CODE = "Second code (wait for the next one)"
+
+# Admin user.
+OFFER_MFA = (
+    "Register {user}'s MFA now, with your authenticator app? (Otherwise {user} registers it at "
+    "first sign-in, and this step stays failing until then.)"
+)
+PASSWORD_ONCE = (
+    "Initial console password for {user}, shown once and never stored: {password}\n"
+    "Sign-in URL: {signin_url}\n"
+    "It must be changed at first sign-in, and MFA registered then."
+)
+IDENTITY_CENTER_NOTE = (
+    "AWS recommends IAM Identity Center for people (temporary credentials, one place to manage "
+    "access). An IAM administrator with MFA is a sound first step until you set it up."
+)
+
+# Failures.
+RETRY = "Retry"
+BACK = "Back"
+SESSION_ENDED = (
+    "The key this tool was signed with is deleted: this session ends here, as expected. "
+    "Re-verify from CloudShell as root or with the admin user's profile."
+)
+
+
+def status_word(status: Status) -> str:
+    """PASS / FAIL / UNKNOWN: meaning never carried by colour or symbols alone."""
+    return STATUS_WORDS[status]
