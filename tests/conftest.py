@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Callable, Iterator
 
 import botocore.endpoint
@@ -20,6 +21,9 @@ for _name in list(os.environ):
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# Never the developer's own keyring or state: secrets stay in memory, the journal in a temp dir.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="aws-setup-wizard-state-")
 
 _LOCAL = {"127.0.0.1", "localhost", "::1"}
 

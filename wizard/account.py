@@ -10,11 +10,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from wizard.secrets import SecretStore
 
 T = TypeVar("T")
 
@@ -118,6 +121,9 @@ class Account:
         self._reads: dict[str, Any] = {}
         self._read_locks: dict[str, threading.Lock] = {}
         self._sharing = 0
+        # Where secrets the steps must keep go (the OS keyring, or memory); set by the runs
+        # that write, left None for read-only ones.
+        self.secrets: SecretStore | None = None
 
     @classmethod
     def from_settings(

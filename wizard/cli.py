@@ -218,12 +218,13 @@ def _print_plan(step: Step, plan: Plan) -> None:
             print(f"   In the sandbox: {plan.console.sandbox_command}")
 
 
-def _confirmed(args: argparse.Namespace, account_id: str, count: int) -> bool:
+def _confirmed(args: argparse.Namespace, target: str, count: int) -> bool:
+    """The owner confirms the account and the caller with the changes (default No)."""
     if args.yes:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = input(f"\nApply these {count} change(s) to account {account_id}? [y/N] ")
+    answer = input(f"\nApply these {count} change(s) to {target}? [y/N] ")
     return answer.strip().lower() in {"y", "yes"}
 
 
@@ -237,6 +238,13 @@ def run_apply(args: argparse.Namespace) -> int:
     except OptionError as exc:
         return _fail(str(exc), EXIT_USAGE)
     account = _account(args)
+    # The sandbox is a practice account: there is no wrong account to protect it from.
+    if args.yes and not args.account_id and not account.is_sandbox:
+        return _fail(
+            "--yes needs --account-id (the 12-digit account you mean to change), so that a "
+            "stale profile cannot write to the wrong account; nothing was changed.",
+            EXIT_USAGE,
+        )
     try:
         caller = account.caller()
         if args.account_id and args.account_id != caller.account_id:
@@ -258,11 +266,22 @@ def run_apply(args: argparse.Namespace) -> int:
     count = sum(len(plan.changes) for _, plan in plans)
     if count == 0:
         return _finish_without_changes(plans)
-    if not _confirmed(args, caller.account_id, count):
+    if not _confirmed(args, f"account {caller.account_id} as {caller.describe()}", count):
         return _fail(
             "not confirmed (use --yes to apply without asking): nothing was changed.", EXIT_ERROR
         )
-    return _apply_plans(account, plans)
+    from wizard.lock import AccountBusy
+    from wizard.secrets import SecretStore
+    from wizard.writes import writing
+
+    account.secrets = SecretStore()
+    if any(c.action == "iam:CreateLoginProfile" for _, plan in plans for c in plan.changes):
+        print(account.secrets.describe())
+    try:
+        with writing(account, "apply " + " ".join(args.steps), on_wait=print):
+            return _apply_plans(account, plans)
+    except AccountBusy as exc:
+        return _fail(str(exc), EXIT_ERROR)
 
 
 def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
@@ -282,6 +301,7 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
         print(f"   {message}", flush=True)
 
     checks: list[Check] = []
+    done: list[str] = []
     for step, plan in plans:
         if not plan.changes:
             checks.append(
@@ -293,10 +313,15 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
         print(f"\n>> {step.title} ({step.id})")
         try:
             applied = runner.apply_step(step, account, plan, progress)
+        except KeyboardInterrupt:
+            print(f"\nInterrupted. Done so far: {'; '.join(done) or 'nothing'}.")
+            print("Run the same command again: it finds what was done and finishes the rest.")
+            return 130
         except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
             print(f"   FAILED: {describe_error(exc)}")
             print("   Run the same command again: it finds what was done and finishes the rest.")
             return EXIT_ERROR
+        done += list(applied.outcome.done)
         _show_reveal(applied.outcome.reveal)
         if applied.check is None:
             print(

@@ -13,6 +13,7 @@ the owner goes back.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -20,12 +21,16 @@ from typing import Protocol
 from wizard import runner
 from wizard.account import Account, Caller
 from wizard.errors import WizardError, describe_error
+from wizard.journal import Journal
+from wizard.lock import AccountBusy
 from wizard.mfa import MfaEnrollment, code_problem, qr_lines, two_consecutive_codes
 from wizard.model import Check, ConsoleAction, Outcome, Plan, Status
+from wizard.secrets import SecretStore
 from wizard.steps import PRIMER, STEPS, Step
 from wizard.steps.admin_user import AdminUserStep, begin_user_mfa, complete_user_mfa
 from wizard.steps.root_keys import RootAccessKeysStep, signed_with_root_key
 from wizard.steps.root_mfa import RootMfaStep
+from wizard.writes import writing
 
 OptionValues = dict[str, str | bool]
 
@@ -223,6 +228,7 @@ class GuidedRun:
         conversation: Conversation,
         *,
         verifier: Account | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
         self.account = account
         self.talk = conversation
@@ -232,6 +238,20 @@ class GuidedRun:
         self.changes: list[str] = []
         self.ended_session = False
         self.cancelled = False
+        self.secrets = secrets or SecretStore()
+        self.journal: Journal | None = None
+        # The account lock and the journal, held from the first confirmed write to close().
+        self._writes = ExitStack()
+
+    def close(self) -> None:
+        """Release the account lock and end the journal's run record."""
+        self._writes.close()
+
+    def __enter__(self) -> GuidedRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- order -----------------------------------------------------------------------------
 
@@ -251,10 +271,13 @@ class GuidedRun:
             return self.summary(verify=False)
         if self.talk.show_primer(PRIMER.text()) is not Answer.CONTINUE:
             return self.summary(verify=False)
-        for step in self.steps_in_order():
-            self.run_step(step)
-            if self.ended_session or self.cancelled:
-                break
+        try:
+            for step in self.steps_in_order():
+                self.run_step(step)
+                if self.ended_session or self.cancelled:
+                    break
+        finally:
+            self.close()
         summary = self.summary()
         self.talk.show_summary(summary)
         return summary
@@ -334,6 +357,15 @@ class GuidedRun:
                 # Not the right account: no step of this run may write.
                 self.cancelled = True
                 return False
+            try:
+                self.journal = self._writes.enter_context(
+                    writing(self.account, "guided", on_wait=self.talk.progress)
+                )
+            except AccountBusy as exc:
+                self.talk.show_failure(step, str(exc), ())
+                self.cancelled = True
+                return False
+            self.account.secrets = self.secrets
             self.account_confirmed = True
         return self.talk.confirm_plan(step, plan, confirm_request(plan, self.identity))
 

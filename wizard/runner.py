@@ -146,6 +146,9 @@ def apply_step(
     """Apply one confirmed plan, then re-check (unless that ended this session)."""
     outcome = step.apply(account, plan, progress)
     if outcome.ended_session:
+        # The key this run was signed with is gone: so is any reason to keep it.
+        if account.secrets is not None:
+            account.secrets.forget_root_key(account.signing_key_id() or "")
         return Applied(plan, outcome, None)
     progress(f"Re-checking {step.id}")
     return Applied(plan, outcome, recheck(step, account))

@@ -21,6 +21,7 @@ from wizard.errors import error_code
 from wizard.mfa import MfaEnrollment
 from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
 from wizard.options import Option, iam_group_name, iam_user_name
+from wizard.secrets import admin_password_entry
 from wizard.steps.base import OptionValues, Step, call, require_known, unknown
 
 ADMIN_POLICY_NAME = "AdministratorAccess"
@@ -377,6 +378,12 @@ class AdminUserStep(Step):
                     call(progress, label, iam.add_user_to_group, GroupName=group, UserName=user)
                 elif change.action == "iam:CreateLoginProfile":
                     password = generate_password()
+                    # Kept before the call: if the run dies after AWS set it, a re-run can
+                    # still show it (until the admin's first sign-in).
+                    if account.secrets is not None:
+                        account.secrets.put(
+                            admin_password_entry(account.account_id, user), password
+                        )
                     call(
                         progress,
                         label,

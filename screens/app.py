@@ -1,0 +1,229 @@
+"""The Textual front end: :class:`WizardApp` and :func:`run_guided`, called by ``wizard.cli``.
+
+The first screen is drawn before anything heavy is imported: boto3, the sandbox (moto) and the
+guided flow load in the flow's thread worker once the first frame is up (``on_ready``), so the
+owner sees the wizard as fast as Textual itself starts. Only cheap engine modules (model,
+wording) are imported at module level here and in the screens.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from screens.bridge import Bridge, RunOnUi
+from screens.dialogs import QuitScreen
+from screens.help import HelpScreen
+from screens.start import StartScreen
+from screens.widgets import identity_line
+
+if TYPE_CHECKING:
+    from wizard.flow import Identity
+    from wizard.launch import Launch, Opened
+
+import assets
+
+ASSETS = Path(assets.__file__).parent
+
+# Set to a file path, the app writes the wall-clock time of its first drawn frame there (and
+# whether boto3 was already loaded): benchmarks/startup.py measures start-up honestly with it.
+FIRST_PAINT_ENV = "AWS_SETUP_WIZARD_FIRST_PAINT_FILE"
+# Any non-empty value turns every animation off (no spinner), like TEXTUAL_ANIMATIONS=none.
+REDUCED_MOTION_ENV = "AWS_SETUP_WIZARD_REDUCED_MOTION"
+
+Practice = Callable[[str], AbstractContextManager["Opened"]]
+Clock = Callable[[], datetime]
+
+
+def _practice(scenario: str) -> AbstractContextManager[Opened]:
+    """Start an in-process sandbox account (the "no credentials: practise" choice)."""
+    from wizard.launch import Launch, open_account
+
+    return open_account(Launch(sandbox_scenario=scenario))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WizardApp(App[int]):
+    """The guided wizard, full-screen.
+
+    ``launch`` is what the command line asked for; ``scenario`` is a shorthand for a sandbox
+    launch that does not import the engine up front. Tests pass ``opened`` (an account already
+    opened on the shared test sandbox), ``practice`` (how the no-credentials screen opens a
+    sandbox), a fixed ``clock``, and set ``CURSOR_BLINK = False``.
+    """
+
+    TITLE = "aws-setup-wizard"
+    CSS_PATH = [str(ASSETS / "wizard.tcss")]
+    ENABLE_COMMAND_PALETTE = False
+    # Read by screens.widgets.WizardInput; Textual's own inputs blink regardless.
+    CURSOR_BLINK = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+c", "request_quit", "Quit", show=False),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        launch: Launch | None = None,
+        *,
+        scenario: str | None = None,
+        opened: Opened | None = None,
+        practice: Practice | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.launch = launch
+        self.scenario = scenario
+        self.opened = opened
+        self.practice = practice or _practice
+        self.clock = clock or _now
+        self.bridge = Bridge(self)
+        self.identity: Identity | None = None
+        self.sandbox = bool(
+            scenario or (launch is not None and launch.sandbox_scenario) or opened is not None
+        )
+        self.main: Screen[Any] | None = None
+        # What the flow is doing, for the quit question: inside a step, inside a write.
+        self.mid_step = False
+        self.writing = False
+        self.done_in_write: list[str] = []
+        self.changes: list[str] = []
+        self.farewell: list[str] = []
+        self.exit_code = 0
+        if os.environ.get(REDUCED_MOTION_ENV):
+            self.animation_level = "none"
+
+    # -- what every screen shows -----------------------------------------------------------
+
+    @property
+    def bar_line(self) -> str:
+        """The identity bar's text: SANDBOX badge, account, caller, region."""
+        identity = self.identity
+        if identity is None:
+            return identity_line(self.sandbox, None, None, "")
+        return identity_line(
+            identity.sandbox,
+            identity.account_id,
+            identity.caller.describe(),
+            identity.region,
+        )
+
+    def set_identity(self, identity: Identity) -> None:
+        """The flow knows who it talks to: every bar shows it from now on."""
+        self.identity = identity
+        self.sandbox = identity.sandbox
+        if self.main is not None and hasattr(self.main, "refresh_bar"):
+            self.main.refresh_bar()
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Draw the start screen at once: it reads "who am I talking to" in the background."""
+        start = StartScreen()
+        self.main = start
+        self.push_screen(start)
+
+    def on_ready(self) -> None:
+        """The first frame is up: note the time for the benchmark, then start the flow."""
+        marker = os.environ.get(FIRST_PAINT_ENV)
+        if marker:
+            loaded = "boto3" in sys.modules
+            Path(marker).write_text(f"{time.time()!r} boto3_loaded={loaded}\n", encoding="utf-8")
+        self.run_flow()
+
+    @work(thread=True, exit_on_error=False, name="guided flow")
+    def run_flow(self) -> None:
+        """The guided flow, in a thread: it blocks on AWS calls and on the owner's answers."""
+        from screens.navigator import Navigator
+
+        code = Navigator(self).run()
+        self.bridge.post(lambda: self.exit(code, return_code=code))
+
+    # -- screens the flow shows ---------------------------------------------------------------
+
+    @on(RunOnUi)
+    async def _run_on_ui(self, message: RunOnUi) -> None:
+        """Run a flow thread's request on the event loop; errors go back to that thread."""
+        try:
+            result = message.setup(message.reply)
+            if hasattr(result, "__await__"):
+                await result
+        except Exception as exc:  # noqa: BLE001 - re-raised in the flow thread
+            message.reply.fail(exc)
+
+    async def show_main(self, screen: Screen[Any]) -> None:
+        """Make ``screen`` the main screen, closing help or quit dialogs the owner left open."""
+        while isinstance(self.screen, HelpScreen | QuitScreen):
+            self.pop_screen()
+        if self.main is None or self.main not in self.screen_stack:
+            await self.push_screen(screen)
+        else:
+            await self.switch_screen(screen)
+        self.main = screen
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """``?``: what each key does and where the wizard is."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_request_quit(self) -> None:
+        """``q`` / Ctrl-C: quit at once between steps; inside a step, ask first (default No)."""
+        if isinstance(self.screen, QuitScreen):
+            return
+        if not self.mid_step:
+            self.exit(self.exit_code, return_code=self.exit_code)
+            return
+
+        def decided(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(self.exit_code, return_code=self.exit_code)
+
+        self.push_screen(QuitScreen(writing=self.writing), decided)
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: Any | None = None
+    ) -> None:
+        """Quit: release the flow thread first (it must not ask anything more), then close."""
+        self.bridge.close()
+        self.farewell = self._farewell()
+        super().exit(result, return_code, message)
+
+    def _farewell(self) -> list[str]:
+        """What to print on the terminal after the screen is gone (never a secret)."""
+        from wizard.wording import CANCELLED_DURING_WRITE, NOTHING_CHANGED
+
+        if self.writing:
+            done = "; ".join(self.done_in_write) or "nothing yet"
+            return [CANCELLED_DURING_WRITE.format(done=done)]
+        if not self.changes:
+            return [NOTHING_CHANGED]
+        return ["Changes made in this run:", *(f"  {line}" for line in self.changes)]
+
+
+def run_guided(launch: Launch) -> int:
+    """Run the full-screen wizard for ``launch``; returns the exit code (0 all steps pass)."""
+    app = WizardApp(launch)
+    result = app.run()
+    for line in app.farewell:
+        print(line)
+    if result is None:
+        return app.return_code or 0
+    return result

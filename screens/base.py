@@ -1,0 +1,99 @@
+"""The frame every main screen shares: identity bar, scrolling body, action buttons, footer.
+
+A screen *asks* by holding a :class:`~screens.bridge.Reply` from the flow thread; a button press
+or a key binding answers it. Screens never call AWS: anything that reads or writes goes back to
+the flow thread as an answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer
+
+from screens.bridge import Reply
+from screens.widgets import IdentityBar
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+ResultT = TypeVar("ResultT")
+
+
+class Asking:
+    """Holds the flow's pending question; answers it once."""
+
+    _reply: Reply[Any] | None = None
+
+    def expect(self, reply: Reply[Any]) -> None:
+        """The flow waits for this screen's answer now."""
+        self._reply = reply
+
+    @property
+    def asking(self) -> bool:
+        """True while the flow waits for an answer from this screen."""
+        return self._reply is not None and not self._reply.done
+
+    def answer(self, value: Any) -> None:
+        """Give the flow its answer (ignored when nothing is asked: a double press)."""
+        reply, self._reply = self._reply, None
+        if reply is not None:
+            reply.set(value)
+
+
+class WizardScreen(Asking, Screen[None]):
+    """A main screen: bar, body (``body()``), buttons (``actions()``), footer.
+
+    A button's id is the answer it gives, unless the screen handles the press itself.
+    """
+
+    @property
+    def wizard(self) -> WizardApp:
+        """The app, typed."""
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        """The shared frame around the screen's own parts."""
+        yield IdentityBar(self.wizard.bar_line, self.wizard.sandbox)
+        with VerticalScroll(id="body"):
+            yield from self.body()
+        with Horizontal(id="actions"):
+            yield from self.actions()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        """The screen's content (scrolls)."""
+        yield from ()
+
+    def actions(self) -> ComposeResult:
+        """The screen's buttons (always visible)."""
+        yield from ()
+
+    @on(Button.Pressed, "#actions Button")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id:
+            self.answer(event.button.id)
+
+    def action_answer(self, value: str) -> None:
+        """Key bindings answer like the matching button."""
+        self.answer(value)
+
+    def refresh_bar(self) -> None:
+        """Redraw the identity bar (once the identity is known)."""
+        bar = self.query_one(IdentityBar)
+        bar.update(self.wizard.bar_line)
+        bar.set_class(self.wizard.sandbox, "-sandbox")
+
+
+class WizardModal(ModalScreen[ResultT]):
+    """A dialog the flow pushes; it dismisses itself with its answer."""
+
+    @property
+    def wizard(self) -> WizardApp:
+        """The app, typed."""
+        return cast("WizardApp", self.app)

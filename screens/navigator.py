@@ -1,0 +1,204 @@
+"""The flow thread's loop: start → dashboard → (primer, steps) → summary.
+
+:class:`wizard.flow.GuidedRun` holds the guided logic of one step and of the summary; this loop
+only adds what a full-screen front end has and a line-by-line one does not: a dashboard from
+which the owner walks every step in the flow's order or jumps to one. It runs in a thread, so it
+may block on AWS calls and on the owner's answers (through :class:`TuiConversation`).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from screens.bridge import FlowStopped
+from screens.conversation import TuiConversation
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+    from wizard.flow import GuidedRun, Identity
+    from wizard.launch import Opened
+    from wizard.runner import Verification
+
+
+class Navigator:
+    """Drives one guided session on behalf of :class:`screens.app.WizardApp`."""
+
+    def __init__(self, app: WizardApp) -> None:
+        self.app = app
+        self.talk = TuiConversation(app)
+
+    def run(self) -> int:
+        """The whole session; returns the exit code (0 when the last verification passed)."""
+        try:
+            with ExitStack() as stack:
+                return self._session(stack)
+        except FlowStopped:
+            return self.app.exit_code
+
+    # -- start ------------------------------------------------------------------------------
+
+    def _session(self, stack: ExitStack) -> int:
+        opened = self._open(stack)
+        if opened is None:
+            return self.app.exit_code
+        identity = self._identify(stack, opened)
+        if identity is None:
+            return self.app.exit_code
+        opened, who = identity
+        from wizard.flow import Answer, GuidedRun
+
+        if self.talk.show_identity(who) is not Answer.CONTINUE:
+            return self.app.exit_code
+        run = GuidedRun(opened.account, self.talk, verifier=opened.verifier)
+        run.identity = who
+        self.app.changes = run.changes
+        return self._dashboard_loop(run)
+
+    def _open(self, stack: ExitStack) -> Opened | None:
+        """The account: given (tests), from the command line, or a sandbox when none exists."""
+        from wizard.errors import describe_error
+
+        if self.app.opened is not None:
+            opened = self.app.opened
+        else:
+            from wizard.launch import Launch, open_account
+
+            launch = self.app.launch or Launch(sandbox_scenario=self.app.scenario)
+            try:
+                opened = stack.enter_context(open_account(launch))
+            except Exception as exc:  # noqa: BLE001 - shown, then the owner chooses
+                return self._no_account(stack, describe_error(exc))
+        if not opened.has_credentials:
+            return self._no_account(stack, None)
+        return opened
+
+    def _no_account(self, stack: ExitStack, problem: str | None) -> Opened | None:
+        """No credentials (or they failed): practise in a sandbox, or learn how to get some."""
+        choice = self.talk.no_credentials(problem)
+        if not choice.startswith("sandbox:"):
+            return None
+        scenario = choice.split(":", 1)[1]
+        self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
+        return stack.enter_context(self.app.practice(scenario))
+
+    def _identify(self, stack: ExitStack, opened: Opened) -> tuple[Opened, Identity] | None:
+        """Who the credentials belong to; on failure the owner retries or practises instead."""
+        from wizard.errors import describe_error
+        from wizard.flow import identify
+
+        while True:
+            self.talk.start_loading("Reading who you are talking to (sts:GetCallerIdentity)…")
+            try:
+                return opened, identify(opened.account)
+            except Exception as exc:  # noqa: BLE001 - e.g. expired or invalid credentials
+                choice = self.talk.no_credentials(describe_error(exc), retry=True)
+            if choice == "retry":
+                continue
+            if not choice.startswith("sandbox:") or opened.sandbox_scenario:
+                return None
+            scenario = choice.split(":", 1)[1]
+            self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
+            opened = stack.enter_context(self.app.practice(scenario))
+
+    # -- dashboard ----------------------------------------------------------------------------
+
+    def _dashboard_loop(self, run: GuidedRun) -> int:
+        while True:
+            verification = self._verify(run)
+            if verification is None:
+                if self.talk.after_summary is not None:
+                    return self.app.exit_code
+                choice = "summary"
+            else:
+                self.app.exit_code = verification.exit_code
+                choice = self.talk.dashboard_choice(verification)
+            if choice == "quit":
+                return self.app.exit_code
+            if choice == "reverify":
+                continue
+            try:
+                run = self._act(run, choice)
+            except FlowStopped:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug must not lose the session
+                from wizard.errors import describe_error
+
+                self.talk.show_error(describe_error(exc))
+            finally:
+                self.app.mid_step = False
+            if self.talk.after_summary == "quit":
+                return self.app.exit_code
+
+    def _verify(self, run: GuidedRun) -> Verification | None:
+        """A read-only pass over every step, shown with a progress indicator."""
+        from wizard import runner
+
+        reader = run.verifier if run.ended_session else run.account
+        if reader is None:
+            return None
+        self.talk.dashboard_verifying()
+        while True:
+            try:
+                verification = runner.verify(reader)
+            except Exception as exc:  # noqa: BLE001
+                from wizard.errors import describe_error
+
+                if self.talk.verify_failed(describe_error(exc)) != "retry":
+                    return None
+                continue
+            # The time shown and exported comes from the app's clock (fixed in snapshots).
+            return replace(verification, verified_at=self.app.clock())
+
+    def _act(self, run: GuidedRun, choice: str) -> GuidedRun:
+        """Do what the owner chose on the dashboard; returns the run to continue with."""
+        from wizard.flow import PRIMER, Answer
+        from wizard.steps import step_by_id
+
+        self.talk.after_summary = None
+        # A new choice on the dashboard: an account refused earlier is asked about again.
+        run.cancelled = False
+        if choice == "primer":
+            self.talk.show_primer(PRIMER.text(), reading=True)
+        elif choice == "walk":
+            if self.talk.show_primer(PRIMER.text()) is Answer.CONTINUE:
+                steps = run.steps_in_order()
+                for number, step in enumerate(steps, 1):
+                    self.talk.position = (number, len(steps))
+                    self.app.mid_step = True
+                    run.run_step(step)
+                    self.app.mid_step = False
+                    if run.ended_session or run.cancelled:
+                        break
+                self.talk.position = None
+                self._summary(run)
+        elif choice.startswith("step:"):
+            self.app.mid_step = True
+            run.run_step(step_by_id(choice.split(":", 1)[1]))
+        elif choice == "summary":
+            self._summary(run)
+        return self._after_session_end(run)
+
+    def _summary(self, run: GuidedRun) -> None:
+        # With the signing key gone and nothing to re-verify with, the summary is the end.
+        self.talk.can_return = not (run.ended_session and run.verifier is None)
+        self.talk.dashboard_verifying("Verifying every step for the summary (read-only)…")
+        summary = run.summary()
+        if summary.verification is not None:
+            verification = replace(summary.verification, verified_at=self.app.clock())
+            summary = replace(summary, verification=verification)
+            self.app.exit_code = verification.exit_code
+        self.talk.show_summary(summary)
+
+    def _after_session_end(self, run: GuidedRun) -> GuidedRun:
+        """After the signing key is deleted, carry on with the re-verifying session if any."""
+        if not run.ended_session or run.verifier is None:
+            return run
+        from wizard.flow import GuidedRun, identify
+
+        carried = GuidedRun(run.verifier, self.talk)
+        carried.identity = identify(run.verifier)
+        carried.changes = run.changes
+        self.app.bridge.call(lambda: self.app.set_identity(carried.identity))  # type: ignore[arg-type]
+        return carried

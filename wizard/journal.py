@@ -1,0 +1,157 @@
+"""The journal: every run and every write, on disk, so what happened can always be told.
+
+One JSON object per line in ``$XDG_STATE_HOME/aws-setup-wizard/journal.jsonl`` (default
+``~/.local/state``). Writes are recorded from botocore's own events, so nothing a step does can
+escape it, and an error is recorded as an error. Only identifiers go in: never a parameter
+value that could be a secret (passwords, secret keys, session tokens, MFA codes or seeds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wizard.account import Account
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "GenerateCredentialReport")
+SERVICES = ("iam", "sts", "cloudtrail", "s3", "kms")
+
+# Parameters that name a resource (safe to record), by priority.
+_RESOURCE_PARAMS = (
+    "UserName",
+    "GroupName",
+    "PolicyArn",
+    "Name",
+    "TrailName",
+    "Bucket",
+    "AliasName",
+    "KeyId",
+    "AccessKeyId",
+    "SerialNumber",
+    "VirtualMFADeviceName",
+)
+
+
+def state_dir() -> Path:
+    """The wizard's state directory (XDG Base Directory spec)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "aws-setup-wizard"
+
+
+def is_write(operation: str) -> bool:
+    """True for API actions that change something."""
+    return not operation.startswith(READ_PREFIXES)
+
+
+def _mask(key_id: str) -> str:
+    return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
+
+
+def resource_of(service: str, params: dict[str, Any], account_id: str, region: str) -> str:
+    """An ARN (or the clearest identifier) of what a write touches; never a secret."""
+    partition = "aws"
+    if "AccessKeyId" in params:
+        owner = params.get("UserName")
+        return f"access key {_mask(str(params['AccessKeyId']))}" + (
+            f" of user {owner}" if owner else " of the root user"
+        )
+    if service == "iam" and "UserName" in params:
+        return f"arn:{partition}:iam::{account_id}:user/{params['UserName']}"
+    if service == "iam" and "GroupName" in params:
+        return f"arn:{partition}:iam::{account_id}:group/{params['GroupName']}"
+    if service == "cloudtrail" and ("Name" in params or "TrailName" in params):
+        name = str(params.get("Name") or params.get("TrailName"))
+        if name.startswith("arn:"):
+            return name
+        return f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
+    if service == "s3" and "Bucket" in params:
+        return f"arn:{partition}:s3:::{params['Bucket']}"
+    for name in _RESOURCE_PARAMS:
+        if name in params:
+            return f"{name}={params[name]}"
+    return f"{service} account {account_id}"
+
+
+class Journal:
+    """Appends run and write records to the journal file, thread-safely."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or state_dir() / "journal.jsonl"
+        self.run_id = uuid.uuid4().hex[:12]
+        self._lock = threading.Lock()
+
+    def record(self, kind: str, **fields: Any) -> None:
+        """Append one record (flushed at once, so a crash loses nothing written before it)."""
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "run": self.run_id,
+            "kind": kind,
+            **fields,
+        }
+        line = json.dumps(entry, default=str)
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # 0600: the journal names the account's resources; it is the owner's business.
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+                handle.flush()
+
+    def start_run(self, command: str, account_id: str, caller: str) -> None:
+        """Record the start of a run that may write."""
+        self.record("run", command=command, account_id=account_id, caller=caller)
+
+    def watch(self, account: Account) -> None:
+        """Record every write made through ``account``'s clients, with its outcome.
+
+        The entry is built from the API parameters (``before-parameter-build``) and carried in
+        the request context to the call's outcome; a retried call is one entry.
+        """
+        self._account = account
+        for service in SERVICES:
+            events = account.client(service).meta.events
+            events.register("before-parameter-build", self._describe)
+            events.register("before-call", self._before)
+            events.register("after-call", self._after)
+            events.register("after-call-error", self._failed)
+
+    def _describe(
+        self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
+    ) -> None:
+        if not is_write(model.name):
+            return
+        service = model.service_model.endpoint_prefix
+        caller = getattr(self._account, "_caller", None)
+        account_id = caller.account_id if caller else "unknown"
+        context["journal"] = {
+            "action": f"{service}:{model.name}",
+            "resource": resource_of(service, params, account_id, self._account.region),
+        }
+
+    def _before(self, context: dict[str, Any], **_: Any) -> None:
+        if "journal" in context:
+            self.record("write", outcome="started", **context["journal"])
+
+    def _after(self, context: dict[str, Any], parsed: Any, **_: Any) -> None:
+        if "journal" not in context:
+            return
+        error = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+        outcome = f"error {error}" if error else "ok"
+        self.record("write", outcome=outcome, **context["journal"])
+
+    def _failed(self, context: dict[str, Any], exception: Exception, **_: Any) -> None:
+        if "journal" in context:
+            self.record("write", outcome=f"error {type(exception).__name__}", **context["journal"])
+
+
+def read(path: Path | None = None) -> list[dict[str, Any]]:
+    """Every record of the journal (for tests, the summary and support)."""
+    target = path or state_dir() / "journal.jsonl"
+    if not target.exists():
+        return []
+    return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines() if line]

@@ -1,0 +1,522 @@
+"""The plain front end: the guided flow as one questionary prompt at a time.
+
+For screen readers, serial consoles, small CloudShell tabs and trainers who want a transcript.
+It implements :class:`wizard.flow.Conversation` and nothing more: every decision, every step
+and every sentence of the flow lives in the engine (:mod:`wizard.flow`, :mod:`wizard.wording`,
+the steps); this module prints lines and asks questions.
+
+- Every prompt uses ``unsafe_ask()``: Ctrl-C raises :class:`KeyboardInterrupt` and is never
+  taken for "no". :func:`run_guided` turns it into "no changes were made" or, during a write,
+  into what was done so far and how to finish.
+- Output is plain lines. Status is a word (PASS / FAIL / UNKNOWN); colour, when allowed, only
+  repeats it, and is off when ``NO_COLOR`` is set or the output is not a terminal.
+- A transcript (optional) receives the same lines without colour plus each question with its
+  answer. Secrets are redacted there: the admin's initial password, the MFA QR code and the
+  MFA secret key are shown once on the terminal and never written to the transcript.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any, TextIO
+
+import questionary
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+
+from wizard import plain_render as render
+from wizard import runner, wording
+from wizard.errors import describe_error
+from wizard.flow import (
+    Answer,
+    ConfirmRequest,
+    GuidedRun,
+    Identity,
+    MfaExchange,
+    OptionValues,
+    Summary,
+)
+from wizard.launch import Launch, Opened, open_account
+from wizard.mfa import code_problem
+from wizard.model import Check, ConsoleAction, Plan, Status
+from wizard.options import Option, OptionError
+from wizard.steps import Step
+
+EXIT_UNKNOWN = 2
+EXIT_INTERRUPTED = 130
+
+# Phrases of the plain front end not (yet) in wizard.wording; the TUI may want them moved there.
+CONTINUE = "Continue"
+QUIT = "Quit (nothing is changed)"
+READY = "Ready to continue?"
+FIX_NOW = "Fix this now"
+SKIP_STEP = "Skip this step for now"
+WHAT_NEXT = "What would you like to do?"
+KEEP_SETTINGS = "Use these settings"
+CHANGE_SETTINGS = "Change them"
+SETTINGS_INTRO = "Settings for this step:"
+NOT_CONFIRMED = "Not confirmed: nothing was changed."
+SUFFIX_MISMATCH = "The characters typed do not match the key: nothing was deleted."
+CONSOLE_WAIT = "When you have done it in the console, choose the first answer (Enter)."
+ENTER_CODES = "Enter two codes from the app"
+SHOW_SECRET = "Show the secret key as text (to type into the app instead of scanning)"
+SECRET_KEY = "Secret key (shown once): {secret}"
+PRACTICE_CODES = "The app would show {code1} now and {code2} next; press Enter to use them."
+MFA_DONE = "MFA device registered."
+PROBLEM = "Problem: {message}"
+STOPPED_BETWEEN = (
+    "Stopped. Done in this run: {done}. Run the wizard again to finish the rest: it re-checks "
+    "every step first."
+)
+NOTHING_COMPLETED = "no call had completed yet"
+PRACTISE_QUESTION = "Practise in the sandbox now?"
+CANNOT_READ_CALLER = "Could not read who is calling: {message}"
+
+_COLOURS = {"PASS": "32", "FAIL": "31", "UNKNOWN": "33"}
+_STATUS = re.compile(r"\b(PASS|FAIL|UNKNOWN)\b")
+
+
+def wants_color(out: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class PlainConversation:
+    """A :class:`wizard.flow.Conversation` of printed lines and questionary prompts.
+
+    ``input``/``output`` are handed to every prompt (prompt_toolkit's pipe input and
+    ``DummyOutput`` in tests); ``transcript`` receives a redacted, colourless copy of the run;
+    ``before_prompt`` is called with each question just before it is asked (tests use it to
+    type the answer to that very question).
+    """
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        input: Input | None = None,  # noqa: A002 - prompt_toolkit's own name for it
+        output: Output | None = None,
+        transcript: TextIO | None = None,
+        color: bool | None = None,
+        before_prompt: Callable[[str], None] | None = None,
+    ) -> None:
+        self.out = out
+        self.transcript = transcript
+        self.color = wants_color(out) if color is None else color
+        self.before_prompt = before_prompt
+        self._io: dict[str, Any] = {}
+        if input is not None:
+            self._io["input"] = input
+        if output is not None:
+            self._io["output"] = output
+        # Set by run_guided: the steps in the order the run walks them, for "Step 2 of 4".
+        self.step_order: Callable[[], Sequence[Step]] | None = None
+        self.summary_shown = False
+        # What the run has done, for the message after Ctrl-C: calls that completed, and
+        # whether a step's changes were under way when it came.
+        self.calls_done: list[str] = []
+        self.writing = False
+        self._console_step: str | None = None
+
+    # -- output ----------------------------------------------------------------------------
+
+    def say(self, *lines: str, transcript: Iterable[str] | None = None) -> None:
+        """Print lines; the transcript gets ``transcript`` instead when given (redaction)."""
+        for line in lines:
+            self.out.write(self._paint(line) + "\n")
+        self.out.flush()
+        if self.transcript is not None:
+            for line in lines if transcript is None else transcript:
+                self.transcript.write(line + "\n")
+            self.transcript.flush()
+
+    def say_secret(self, line: str, secrets: Iterable[str]) -> None:
+        """Print a line holding secrets; the transcript gets it with each secret redacted."""
+        redacted = line
+        for secret in secrets:
+            if secret:
+                redacted = redacted.replace(secret, render.REDACTED)
+        self.say(*line.splitlines(), transcript=redacted.splitlines())
+
+    def heading(self, text: str) -> None:
+        """A blank line, then the heading on its own line."""
+        self.say("", text)
+
+    def _paint(self, line: str) -> str:
+        # Colour only repeats the word next to it; the word alone carries the meaning.
+        if not self.color:
+            return line
+        return _STATUS.sub(lambda m: f"\x1b[1;{_COLOURS[m[1]]}m{m[1]}\x1b[0m", line)
+
+    # -- prompts ---------------------------------------------------------------------------
+
+    def _ask(self, question: Any, message: str, *, secret: bool = False) -> Any:
+        if self.before_prompt is not None:
+            self.before_prompt(message)
+        answer = question.unsafe_ask()  # Ctrl-C raises: never taken for "no"
+        if self.transcript is not None:
+            shown = render.REDACTED if secret else _answer_text(answer)
+            self.transcript.write(f"? {message} {shown}\n")
+        return answer
+
+    def select(self, message: str, choices: Sequence[str], default: str | None = None) -> str:
+        """One choice from a list (arrow keys and Enter); the first is the default."""
+        question = questionary.select(
+            message, choices=list(choices), default=default or choices[0], **self._io
+        )
+        return str(self._ask(question, message))
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        """Yes or no; No unless ``default`` says otherwise."""
+        question = questionary.confirm(message, default=default, **self._io)
+        return bool(self._ask(question, message))
+
+    def text(
+        self,
+        message: str,
+        *,
+        default: str = "",
+        validate: Callable[[str], str | None] | None = None,
+    ) -> str:
+        """A line of text; ``validate`` returns the problem, and the prompt asks again."""
+        kwargs: dict[str, Any] = dict(self._io)
+        if validate is not None:
+            check = validate
+
+            def questionary_validate(value: str) -> bool | str:
+                problem = check(value)
+                return True if problem is None else problem
+
+            kwargs["validate"] = questionary_validate
+        question = questionary.text(message, default=default, **kwargs)
+        return str(self._ask(question, message))
+
+    # -- the Conversation ------------------------------------------------------------------
+
+    def show_identity(self, identity: Identity) -> Answer:
+        """Who and where (SANDBOX first when it is), then continue or quit."""
+        self.heading("Who and where")
+        self.say(*render.identity_lines(identity))
+        return self._continue_or_quit()
+
+    def show_primer(self, markdown: str) -> Answer:
+        """The shared responsibility primer as readable text."""
+        self.say("", *render.markdown_to_text(markdown))
+        return self._continue_or_quit()
+
+    def _continue_or_quit(self) -> Answer:
+        answer = self.select(READY, [CONTINUE, QUIT])
+        return Answer.CONTINUE if answer == CONTINUE else Answer.CANCEL
+
+    def show_step(self, step: Step, check: Check) -> Answer:
+        """Why the step matters, its controls and current state; fix now or skip."""
+        self._console_step = None
+        self.heading(self._step_heading(step))
+        self.say("Controls: " + ", ".join(step.controls), "")
+        self.say(*render.markdown_to_text(step.why()))
+        self.say("", *render.check_lines(check))
+        if check.status is not Status.FAIL:
+            # A pass needs nothing; an unknown goes straight to the flow's retry-or-back.
+            return Answer.CONTINUE
+        answer = self.select(WHAT_NEXT, [FIX_NOW, SKIP_STEP])
+        return Answer.CONTINUE if answer == FIX_NOW else Answer.BACK
+
+    def _step_heading(self, step: Step) -> str:
+        if self.step_order is not None:
+            ids = [s.id for s in self.step_order()]
+            if step.id in ids:
+                return f"Step {ids.index(step.id) + 1} of {len(ids)}: {step.title}"
+        return f"Step: {step.title}"
+
+    def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> OptionValues | None:
+        """The step's options from their declarations; each value is validated as typed."""
+        self.say("", SETTINGS_INTRO)
+        for option in step.options:
+            self.say(f"  {option.label}: {_shown(defaults[option.name])} ({option.help})")
+        answer = self.select(WHAT_NEXT, [KEEP_SETTINGS, CHANGE_SETTINGS, wording.BACK])
+        if answer == wording.BACK:
+            return None
+        values: OptionValues = {}
+        for option in step.options:
+            default = defaults[option.name]
+            if answer == KEEP_SETTINGS:
+                try:
+                    values[option.name] = option.validate(default)
+                    continue
+                except OptionError as exc:
+                    self.say(str(exc))  # a default that breaks a rule: ask for this one
+            values[option.name] = self._ask_option(option, default)
+        return values
+
+    def _ask_option(self, option: Option, default: str | bool) -> str | bool:
+        if option.kind == "bool":
+            return option.validate(self.confirm(option.label + "?", default=bool(default)))
+        typed = self.text(option.label, default=str(default), validate=_problem_of(option))
+        return option.validate(typed)
+
+    def confirm_account(self, identity: Identity) -> bool:
+        """Is this the right account and caller? Default No."""
+        return self.confirm(
+            wording.CONFIRM_ACCOUNT.format(
+                account_id=identity.account_id, caller=identity.caller.describe()
+            )
+        )
+
+    def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
+        """The exact changes, then a default-No question; deletions need each key's suffix."""
+        self.say("", *render.plan_lines(plan))
+        if not self.confirm(request.question):
+            self.say(NOT_CONFIRMED)
+            return False
+        if request.typed_suffixes:
+            masked = render.masked_keys(plan)
+            typed = [
+                self.text(wording.TYPE_KEY_SUFFIX.format(masked=key))
+                for key in masked[: len(request.typed_suffixes)]
+            ]
+            if not request.accepts(typed):
+                self.say(SUFFIX_MISMATCH)
+                return False
+        return True
+
+    def progress(self, message: str) -> None:
+        """One line per event; a call starting marks a write as under way."""
+        if message.endswith("..."):
+            self.writing = True
+        elif message.endswith(": done"):
+            self.calls_done.append(message.removesuffix(": done"))
+        self.say("  " + message)
+
+    def show_applied(self, step: Step, applied: runner.Applied) -> None:
+        """What was done, the initial password once (terminal only), the re-verification."""
+        self.writing = False
+        self.say(*render.applied_lines(applied))
+        reveal = applied.outcome.reveal
+        if reveal:
+            password = reveal.get("password", "")
+            self.say("")
+            self.say_secret(
+                wording.PASSWORD_ONCE.format(
+                    user=reveal.get("user", ""),
+                    password=password,
+                    signin_url=reveal.get("signin_url", ""),
+                ),
+                [password],
+            )
+            self.say("", wording.IDENTITY_CENTER_NOTE)
+
+    def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
+        """What went wrong and what was done; retry or go back."""
+        self.writing = False
+        self.say("", PROBLEM.format(message=message))
+        self.say(*(f"  Done: {item}" for item in done))
+        answer = self.select(WHAT_NEXT, [wording.RETRY, wording.BACK])
+        return Answer.RETRY if answer == wording.RETRY else Answer.BACK
+
+    def console_action(
+        self,
+        step: Step,
+        action: ConsoleAction,
+        check: Check,
+        mfa: MfaExchange | None,
+        simulate: Callable[[], str] | None,
+    ) -> Answer:
+        """The console steps and link; Enter re-checks; the sandbox console as a choice."""
+        if self._console_step == step.id:
+            self.say("", wording.NOT_YET.format(summary=check.summary))
+        else:
+            self.say("", *render.console_lines(action, sandbox=mfa is not None or bool(simulate)))
+            self.say(CONSOLE_WAIT)
+        self._console_step = step.id
+        choices = [wording.CHECK_AGAIN]
+        if mfa is not None or simulate is not None:
+            choices.append(wording.DO_IN_SANDBOX_CONSOLE)
+        choices.append(wording.BACK)
+        while True:
+            answer = self.select(WHAT_NEXT, choices)
+            if answer == wording.CHECK_AGAIN:
+                return Answer.CONTINUE
+            if answer == wording.BACK:
+                return Answer.BACK
+            if simulate is not None:
+                self.writing = True
+                self.say(simulate())
+                self.writing = False
+                self.calls_done.append(f"{step.id}: simulated console")
+                return Answer.CONTINUE
+            if mfa is not None and self.register_mfa(mfa):
+                return Answer.CONTINUE
+
+    def offer_mfa(self, step: Step, user_name: str) -> bool:
+        """Register the admin's MFA now? Default No (the admin can do it at first sign-in)."""
+        return self.confirm(wording.OFFER_MFA.format(user=user_name))
+
+    def register_mfa(self, exchange: MfaExchange) -> bool:
+        """The QR code (terminal only), then two codes; the sandbox can show the codes."""
+        self.heading(exchange.title)
+        self.say(wording.SCAN_QR)
+        self.say(*exchange.qr(), transcript=[render.QR_REDACTED])
+        choices = [ENTER_CODES, SHOW_SECRET]
+        if exchange.practice:
+            choices.append(wording.SHOW_ME_THE_CODES)
+        choices.append(wording.BACK)
+        while True:
+            answer = self.select(WHAT_NEXT, choices)
+            if answer == wording.BACK:
+                return False
+            if answer == SHOW_SECRET:
+                secret = exchange.enrollment.secret_base32
+                grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+                self.say_secret(SECRET_KEY.format(secret=grouped), [grouped])
+                continue
+            codes = ("", "")
+            if answer == wording.SHOW_ME_THE_CODES:
+                codes = exchange.practice_codes()
+                self.say(PRACTICE_CODES.format(code1=codes[0], code2=codes[1]))
+            code1 = self.text(wording.FIRST_CODE, default=codes[0], validate=_code_problem)
+            code2 = self.text(wording.SECOND_CODE, default=codes[1], validate=_code_problem)
+            self.writing = True
+            problem = exchange.complete(code1, code2)
+            self.writing = False
+            if problem is None:
+                self.calls_done.append(exchange.title)
+                self.say(MFA_DONE)
+                return True
+            self.say(PROBLEM.format(message=problem))
+
+    def show_summary(self, summary: Summary) -> None:
+        """The final verification, what changed, and what to do next."""
+        self.summary_shown = True
+        self.heading(render.SUMMARY_HEADING)
+        self.say(*render.summary_lines(summary)[1:])
+
+    # -- endings ---------------------------------------------------------------------------
+
+    def stopped(self, changes: Sequence[str]) -> str:
+        """The sentence after Ctrl-C: nothing changed, stopped mid-change, or between steps."""
+        done = list(self.calls_done) or list(changes)
+        if self.writing:
+            return wording.CANCELLED_DURING_WRITE.format(
+                done=render.joined(done) or NOTHING_COMPLETED
+            )
+        if done:
+            return STOPPED_BETWEEN.format(done=render.joined(done))
+        return wording.NOTHING_CHANGED
+
+
+def _shown(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _answer_text(answer: Any) -> str:
+    if isinstance(answer, bool):
+        return "Yes" if answer else "No"
+    return str(answer)
+
+
+def _problem_of(option: Option) -> Callable[[str], str | None]:
+    """The declaration's own rule as a prompt validator: the OptionError message, or None."""
+
+    def problem(value: str) -> str | None:
+        try:
+            option.validate(value)
+        except OptionError as exc:
+            return str(exc)
+        return None
+
+    return problem
+
+
+def _code_problem(value: str) -> str | None:
+    problem = code_problem(value)
+    return None if problem is None else problem[:1].upper() + problem[1:]
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+Opener = Callable[[Launch], AbstractContextManager[Opened]]
+
+
+def run_guided(
+    launch: Launch,
+    *,
+    out: TextIO | None = None,
+    input: Input | None = None,  # noqa: A002
+    output: Output | None = None,
+    transcript: Path | None = None,
+    opener: Opener = open_account,
+    before_prompt: Callable[[str], None] | None = None,
+) -> int:
+    """The guided wizard as plain prompts; the exit code of the final verification.
+
+    0 when every step passes, 1 when one fails, 2 when one is unknown or nothing was verified
+    (quit at the start, no credentials, the session ended without a way to re-verify), 130
+    after Ctrl-C. ``transcript`` saves a redacted, colourless copy of the run to that file.
+    """
+    with _transcript_file(transcript) as saved:
+        talk = PlainConversation(
+            out or sys.stdout,
+            input=input,
+            output=output,
+            transcript=saved,
+            before_prompt=before_prompt,
+        )
+        try:
+            with opener(launch) as opened:
+                if opened.has_credentials:
+                    return _guide(opened, talk)
+                if not _offer_sandbox(talk):
+                    return EXIT_UNKNOWN
+            with opener(Launch(sandbox_scenario="fresh")) as practice:
+                return _guide(practice, talk)
+        except KeyboardInterrupt:
+            # Outside a run (the sandbox question, starting the sandbox): nothing was written.
+            talk.say("", wording.NOTHING_CHANGED)
+            return EXIT_INTERRUPTED
+
+
+def _offer_sandbox(talk: PlainConversation) -> bool:
+    talk.say(wording.NO_CREDENTIALS, "")
+    talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
+    return talk.confirm(PRACTISE_QUESTION)
+
+
+def _guide(opened: Opened, talk: PlainConversation) -> int:
+    run = GuidedRun(opened.account, talk, verifier=opened.verifier)
+    talk.step_order = run.steps_in_order
+    try:
+        summary = run.run()
+    except KeyboardInterrupt:
+        talk.say("", talk.stopped(run.changes))
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+        if run.identity is None:
+            talk.say(CANNOT_READ_CALLER.format(message=describe_error(exc)), "")
+            talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
+        else:
+            talk.say("", PROBLEM.format(message=describe_error(exc)), talk.stopped(run.changes))
+        return EXIT_UNKNOWN
+    finally:
+        run.close()
+    if not talk.summary_shown:
+        talk.say("", wording.NOTHING_CHANGED)
+    if summary.verification is None:
+        return EXIT_UNKNOWN
+    return summary.verification.exit_code
+
+
+def _transcript_file(path: Path | None) -> AbstractContextManager[TextIO | None]:
+    if path is None:
+        return nullcontext()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8")

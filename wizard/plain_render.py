@@ -1,0 +1,267 @@
+"""Pure text rendering for the plain front end: Markdown, evidence, plans, the summary.
+
+Nothing here prompts or prints; every function returns lines of plain text (no colour, no
+escape codes) so the same lines serve a terminal, a screen reader and a saved transcript.
+Status is always a word (PASS / FAIL / UNKNOWN), never a colour or a symbol alone.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from wizard import report, runner, wording
+from wizard.flow import Identity, Summary
+from wizard.model import Check, ConsoleAction, Plan
+from wizard.steps.root_keys import mask_key
+
+WIDTH = 88
+INDENT = "  "
+
+# Labels of the plain renderer's own layout; candidates for wizard.wording if the TUI
+# wants the same words.
+IDENTITY_LABELS = ("Account", "Signed in as", "Region", "Credentials", "Endpoint")
+SANDBOX_LINE = "SANDBOX: a practice account on this computer; nothing real is touched."
+STATE_HEADING = "Current state"
+PLAN_HEADING = "The plan"
+DELETES = "(deletes)"
+NOTE = "Note"
+IN_THE_SANDBOX = "In the sandbox"
+NEXT_STEPS_HEADING = "Next steps"
+CHANGES_HEADING = "Changed in this run"
+SUMMARY_HEADING = "Final verification"
+REDACTED = "[shown once on the terminal; not saved in this transcript]"
+QR_REDACTED = "[QR code shown on the terminal only: it holds the MFA device's secret]"
+
+# -- Markdown --------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
+_NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>]+)>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str) -> str:
+    """Markdown inline markup as plain text: links as ``text (url)``, no emphasis markers."""
+    text = _CODE.sub(r"\1", text)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m[1]} ({m[2]})", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    # Never break a URL or a hyphenated name: a broken link cannot be copied.
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def markdown_to_text(markdown: str, width: int = WIDTH) -> list[str]:
+    """Render Markdown as plain lines: headings as their own line, bullets kept, links as text.
+
+    Paragraphs and list items are re-wrapped to ``width``; code blocks are kept as they are.
+    """
+    lines: list[str] = []
+    block: list[str] = []  # the paragraph or list item being gathered
+    first, rest = "", ""
+    fenced = False
+
+    def flush() -> None:
+        nonlocal block
+        if block:
+            lines.extend(_wrap(inline(" ".join(block)), width, first, rest))
+        block = []
+
+    def blank() -> None:
+        if lines and lines[-1] != "":
+            lines.append("")
+
+    for raw in markdown.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced:
+            lines.append(INDENT * 2 + raw)
+            continue
+        if not stripped:
+            flush()
+            blank()
+            continue
+        heading = _HEADING.match(stripped)
+        bullet = _BULLET.match(raw)
+        numbered = _NUMBERED.match(raw)
+        if heading:
+            flush()
+            blank()
+            lines.append(inline(heading.group(2)))
+            lines.append("")
+        elif bullet:
+            flush()
+            depth = len(bullet.group(1)) // 2
+            first = INDENT * (depth + 1) + "- "
+            rest = " " * len(first)
+            block = [bullet.group(2)]
+        elif numbered:
+            flush()
+            depth = len(numbered.group(1)) // 2
+            first = INDENT * (depth + 1) + f"{numbered.group(2)}. "
+            rest = " " * len(first)
+            block = [numbered.group(3)]
+        elif block:
+            block.append(stripped)  # a continuation line of the paragraph or item
+        else:
+            first, rest = "", ""
+            block = [stripped]
+    flush()
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# -- Facts -----------------------------------------------------------------------------------
+
+
+def status_line(check: Check) -> str:
+    """``FAIL: The root user has no MFA ...``: the verdict as a word, then the sentence."""
+    return f"{wording.status_word(check.status)}: {check.summary}"
+
+
+def _label(key: str) -> str:
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None or value == "":
+        return "none"
+    return str(value)
+
+
+def evidence_lines(evidence: Mapping[str, Any], indent: str = INDENT) -> list[str]:
+    """The raw facts as readable ``Label: value`` lines, nested values indented below."""
+    lines: list[str] = []
+    for key, value in evidence.items():
+        label = _label(str(key))
+        if isinstance(value, Mapping):
+            if not value:
+                lines.append(f"{indent}{label}: none")
+                continue
+            lines.append(f"{indent}{label}:")
+            lines += evidence_lines(value, indent + INDENT)
+        elif isinstance(value, list | tuple):
+            if not value:
+                lines.append(f"{indent}{label}: none")
+            elif all(not isinstance(item, Mapping | list | tuple) for item in value):
+                lines.append(f"{indent}{label}: {', '.join(_scalar(item) for item in value)}")
+            else:
+                lines.append(f"{indent}{label}:")
+                for number, item in enumerate(value, 1):
+                    if isinstance(item, Mapping):
+                        lines.append(f"{indent}{INDENT}{number}.")
+                        lines += evidence_lines(item, indent + INDENT * 2)
+                    else:
+                        lines.append(f"{indent}{INDENT}{number}. {_scalar(item)}")
+        else:
+            lines.append(f"{indent}{label}: {_scalar(value)}")
+    return lines
+
+
+def check_lines(check: Check) -> list[str]:
+    """The current state: the verdict, what it waits on, and the evidence."""
+    lines = [f"{STATE_HEADING}: {status_line(check)}"]
+    if check.waiting_on:
+        lines.append(f"{INDENT}Waiting on: {check.waiting_on}")
+    return lines + evidence_lines(check.evidence)
+
+
+def identity_lines(identity: Identity) -> list[str]:
+    """Who and where, one labelled fact a line (and the SANDBOX line first when it is)."""
+    account, caller, region, source, endpoint = IDENTITY_LABELS
+    lines = [SANDBOX_LINE] if identity.sandbox else []
+    lines += [
+        f"{account}: {identity.account_id}",
+        f"{caller}: {identity.caller.describe()}, {identity.caller.arn}",
+        f"{region}: {identity.region}",
+        f"{source}: {identity.credential_source}",
+    ]
+    if identity.endpoint:
+        lines.append(f"{endpoint}: {identity.endpoint}")
+    return lines
+
+
+def console_lines(action: ConsoleAction, sandbox: bool = False) -> list[str]:
+    """The console-only steps, numbered, and the direct link."""
+    lines = action.describe().splitlines()
+    if sandbox and action.sandbox_command:
+        lines.append(f"{INDENT}{IN_THE_SANDBOX}: {action.sandbox_command}")
+    return lines
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    """The exact changes, numbered, deletions marked in words, then notes and console steps."""
+    lines = [f"{PLAN_HEADING}:"]
+    for number, change in enumerate(plan.changes, 1):
+        marker = f" {DELETES}" if change.destructive else ""
+        lines += _wrap(
+            f"{change.describe()}{marker}", WIDTH, f"{INDENT}{number}. ", INDENT + "    "
+        )
+    for note in plan.notes:
+        lines += _wrap(note, WIDTH, f"{INDENT}{NOTE}: ", INDENT * 2)
+    if plan.console is not None:
+        lines += [INDENT + line for line in console_lines(plan.console)]
+    return lines
+
+
+def masked_keys(plan: Plan) -> list[str]:
+    """The key IDs a deletion plan names, masked as everywhere else (``AKIA…WXYZ``)."""
+    return [mask_key(str(key)) for key in plan.context.get("key_ids", ())]
+
+
+def applied_lines(applied: runner.Applied) -> list[str]:
+    """After apply: what was done and the re-verification (the reveal is shown separately)."""
+    lines = [f"{INDENT}Done: {item}" for item in applied.outcome.done]
+    if applied.check is None:
+        lines.append(wording.SESSION_ENDED)
+    else:
+        lines.append(f"Re-verified: {status_line(applied.check)}")
+    return lines
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """The end of a run: the final verification as a report, what changed, next steps."""
+    lines = [SUMMARY_HEADING, ""]
+    if summary.verification is not None:
+        lines += report.to_text(summary.verification).splitlines()
+    if summary.ended_session and summary.verification is None:
+        lines.append(wording.SESSION_ENDED)
+    lines += ["", f"{CHANGES_HEADING}:"]
+    lines += [f"{INDENT}- {change}" for change in summary.changes] or [
+        f"{INDENT}{wording.NOTHING_CHANGED}"
+    ]
+    lines += ["", f"{NEXT_STEPS_HEADING}:"]
+    for step in summary.next_steps:
+        lines += _wrap(step, WIDTH, f"{INDENT}- ", INDENT + "  ")
+    return lines
+
+
+def joined(items: Iterable[str]) -> str:
+    """Items as one phrase for a sentence: ``a; b; c``."""
+    return "; ".join(items)

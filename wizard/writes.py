@@ -1,0 +1,40 @@
+"""What surrounds every run that may write: the account lock and the journal.
+
+The CLI's ``apply`` and the guided flow both enter :func:`writing` after the owner confirmed the
+account and before the first write, so the two cannot differ in how they guard a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from wizard.account import Account
+from wizard.journal import Journal
+from wizard.lock import account_lock
+
+# How long a second wizard on the same account waits before giving up.
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextmanager
+def writing(
+    account: Account,
+    command: str,
+    *,
+    on_wait: Callable[[str], None] | None = None,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+    journal: Journal | None = None,
+) -> Iterator[Journal]:
+    """Hold the account's lock and journal every write made through ``account``."""
+    caller = account.caller()
+    with account_lock(caller.account_id, wait_seconds=wait_seconds, on_wait=on_wait):
+        log = journal or Journal()
+        log.start_run(command, caller.account_id, caller.arn)
+        log.watch(account)
+        try:
+            yield log
+        except BaseException as exc:
+            log.record("end", outcome=f"stopped: {type(exc).__name__}")
+            raise
+        log.record("end", outcome="finished")
