@@ -169,7 +169,7 @@ class WizardApp(App[int]):
 
     async def show_main(self, screen: Screen[Any]) -> None:
         """Make ``screen`` the main screen, closing help or quit dialogs the owner left open."""
-        while isinstance(self.screen, HelpScreen | QuitScreen):
+        while getattr(self.screen, "TRANSIENT", False):
             self.pop_screen()
         if self.main is None or self.main not in self.screen_stack:
             await self.push_screen(screen)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer
@@ -51,6 +52,12 @@ class WizardScreen(Asking, Screen[None]):
     A button's id is the answer it gives, unless the screen handles the press itself.
     """
 
+    # Page keys scroll the body wherever the focus is (a button usually has it).
+    BINDINGS = [
+        Binding("pagedown", "scroll_body(1)", "Page down", show=False),
+        Binding("pageup", "scroll_body(-1)", "Page up", show=False),
+    ]
+
     @property
     def wizard(self) -> WizardApp:
         """The app, typed."""
@@ -62,7 +69,11 @@ class WizardScreen(Asking, Screen[None]):
         with VerticalScroll(id="body"):
             yield from self.body()
         with Horizontal(id="actions"):
-            yield from self.actions()
+            for widget in self.actions():
+                # Compact (one-line) buttons leave the body room at 80x24.
+                if isinstance(widget, Button):
+                    widget.compact = True
+                yield widget
         yield Footer()
 
     def body(self) -> ComposeResult:
@@ -73,15 +84,29 @@ class WizardScreen(Asking, Screen[None]):
         """The screen's buttons (always visible)."""
         yield from ()
 
+    # Buttons marked "local" are handled by the screen itself.
     @on(Button.Pressed, "#actions Button")
     def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("local"):
+            return
         event.stop()
         if event.button.id:
             self.answer(event.button.id)
 
     def action_answer(self, value: str) -> None:
-        """Key bindings answer like the matching button."""
+        """Key bindings answer like the matching button, and only when it is offered."""
+        buttons = self.query(f"#actions #{value}")
+        if buttons and any(b.has_class("hidden") or b.disabled for b in buttons):
+            return
         self.answer(value)
+
+    def action_scroll_body(self, direction: int) -> None:
+        """Page the body up or down."""
+        body = self.query_one("#body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
 
     def refresh_bar(self) -> None:
         """Redraw the identity bar (once the identity is known)."""

@@ -102,8 +102,7 @@ class Bridge:
         if self.closed:
             raise FlowStopped
         reply: Reply[T] = Reply(self)
-        message = RunOnUi(cast(Callable[[Reply[object]], object], setup), cast(Reply[object], reply))
-        if not self._app.post_message(message):
+        if not self._send(setup, reply):
             raise FlowStopped
         self.waiting.set()
         try:
@@ -120,10 +119,14 @@ class Bridge:
         def setup(answer: Reply[T]) -> None:
             answer.set(function())
 
-        message = RunOnUi(cast(Callable[[Reply[object]], object], setup), cast(Reply[object], reply))
-        if not self._app.post_message(message):
+        if not self._send(setup, reply):
             raise FlowStopped
         return reply.wait()
+
+    def _send(self, setup: Callable[[Reply[T]], object], reply: Reply[T]) -> bool:
+        """Queue ``setup(reply)`` for the event loop; False when the app no longer listens."""
+        erased = cast(Callable[[Reply[object]], object], setup)
+        return self._app.post_message(RunOnUi(erased, cast(Reply[object], reply)))
 
     def post(self, function: Callable[[], object]) -> None:
         """Run ``function`` on the event loop without waiting (progress lines)."""

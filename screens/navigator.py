@@ -153,8 +153,8 @@ class Navigator:
 
     def _act(self, run: GuidedRun, choice: str) -> GuidedRun:
         """Do what the owner chose on the dashboard; returns the run to continue with."""
-        from wizard.flow import PRIMER, Answer
-        from wizard.steps import step_by_id
+        from wizard.flow import Answer
+        from wizard.steps import PRIMER, step_by_id
 
         self.talk.after_summary = None
         # A new choice on the dashboard: an account refused earlier is asked about again.

@@ -43,8 +43,8 @@ class IdentityBar(Static):
 
 
 def identity_line(sandbox: bool, account_id: str | None, caller: str | None, region: str) -> str:
-    """``aws-setup-wizard · SANDBOX · account … · caller · region`` (what the bar shows)."""
-    parts = ["aws-setup-wizard"]
+    """``SANDBOX · account … · caller · region`` (what the bar shows; fits 80 columns)."""
+    parts = [] if account_id else ["aws-setup-wizard"]
     if sandbox:
         parts.append(SANDBOX_BADGE)
     if account_id:
@@ -108,6 +108,15 @@ def _word(value: Any) -> str:
     if value is None:
         return "none"
     return str(value)
+
+
+def controls_line(controls: Iterable[str]) -> str:
+    """Controls grouped by framework: ``Security Hub IAM.9, IAM.6 · CIS … v3.0 1.5, 1.6``."""
+    groups: dict[str, list[str]] = {}
+    for control in controls:
+        framework, _, number = control.rpartition(" ")
+        groups.setdefault(framework, []).append(number)
+    return " · ".join(f"{framework} {', '.join(numbers)}" for framework, numbers in groups.items())
 
 
 def numbered(lines: Iterable[str]) -> str:

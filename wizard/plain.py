@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -68,6 +69,7 @@ SHOW_SECRET = "Show the secret key as text (to type into the app instead of scan
 SECRET_KEY = "Secret key (shown once): {secret}"
 PRACTICE_CODES = "The app would show {code1} now and {code2} next; press Enter to use them."
 MFA_DONE = "MFA device registered."
+CHECKING_AGAIN = "Checking the step again."
 PROBLEM = "Problem: {message}"
 STOPPED_BETWEEN = (
     "Stopped. Done in this run: {done}. Run the wizard again to finish the rest: it re-checks "
@@ -79,6 +81,11 @@ CANNOT_READ_CALLER = "Could not read who is calling: {message}"
 
 _COLOURS = {"PASS": "32", "FAIL": "31", "UNKNOWN": "33"}
 _STATUS = re.compile(r"\b(PASS|FAIL|UNKNOWN)\b")
+
+
+def terminal_width() -> int:
+    """The terminal's width, at most 100 columns: long lines are hard to follow."""
+    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns - 1))
 
 
 def wants_color(out: TextIO) -> bool:
@@ -106,9 +113,11 @@ class PlainConversation:
         output: Output | None = None,
         transcript: TextIO | None = None,
         color: bool | None = None,
+        width: int | None = None,
         before_prompt: Callable[[str], None] | None = None,
     ) -> None:
         self.out = out
+        self.width = width or terminal_width()
         self.transcript = transcript
         self.color = wants_color(out) if color is None else color
         self.before_prompt = before_prompt
@@ -125,18 +134,28 @@ class PlainConversation:
         self.calls_done: list[str] = []
         self.writing = False
         self._console_step: str | None = None
+        self._last_step: str | None = None
 
     # -- output ----------------------------------------------------------------------------
 
-    def say(self, *lines: str, transcript: Iterable[str] | None = None) -> None:
-        """Print lines; the transcript gets ``transcript`` instead when given (redaction)."""
-        for line in lines:
+    def say(self, *lines: str, transcript: Iterable[str] | None = None, wrap: bool = True) -> None:
+        """Print lines, wrapped to the width; the transcript gets ``transcript`` if given.
+
+        Wrapping here (not the terminal's) keeps words and links whole for readers and for
+        the saved transcript; ``wrap=False`` keeps drawings such as the QR code intact.
+        """
+        shown = [part for line in lines for part in self._wrap(line, wrap)]
+        for line in shown:
             self.out.write(self._paint(line) + "\n")
         self.out.flush()
         if self.transcript is not None:
-            for line in lines if transcript is None else transcript:
+            saved = shown if transcript is None else transcript
+            for line in saved:
                 self.transcript.write(line + "\n")
             self.transcript.flush()
+
+    def _wrap(self, line: str, wrap: bool) -> list[str]:
+        return render.wrap_line(line, self.width) if wrap else [line]
 
     def say_secret(self, line: str, secrets: Iterable[str]) -> None:
         """Print a line holding secrets; the transcript gets it with each secret redacted."""
@@ -144,7 +163,10 @@ class PlainConversation:
         for secret in secrets:
             if secret:
                 redacted = redacted.replace(secret, render.REDACTED)
-        self.say(*line.splitlines(), transcript=redacted.splitlines())
+        self.say(
+            *line.splitlines(),
+            transcript=[part for text in redacted.splitlines() for part in self._wrap(text, True)],
+        )
 
     def heading(self, text: str) -> None:
         """A blank line, then the heading on its own line."""
@@ -209,7 +231,7 @@ class PlainConversation:
 
     def show_primer(self, markdown: str) -> Answer:
         """The shared responsibility primer as readable text."""
-        self.say("", *render.markdown_to_text(markdown))
+        self.say("", *render.markdown_to_text(markdown, self.width))
         return self._continue_or_quit()
 
     def _continue_or_quit(self) -> Answer:
@@ -217,12 +239,17 @@ class PlainConversation:
         return Answer.CONTINUE if answer == CONTINUE else Answer.CANCEL
 
     def show_step(self, step: Step, check: Check) -> Answer:
-        """Why the step matters, its controls and current state; fix now or skip."""
+        """Why the step matters, its controls and current state; fix now or skip.
+
+        Shown again (after a refusal or "back"), the step repeats only its state.
+        """
         self._console_step = None
         self.heading(self._step_heading(step))
-        self.say("Controls: " + ", ".join(step.controls), "")
-        self.say(*render.markdown_to_text(step.why()))
-        self.say("", *render.check_lines(check))
+        if step.id != self._last_step:
+            self.say("Controls: " + ", ".join(step.controls), "")
+            self.say(*render.markdown_to_text(step.why(), self.width), "")
+        self._last_step = step.id
+        self.say(*render.check_lines(check))
         if check.status is not Status.FAIL:
             # A pass needs nothing; an unknown goes straight to the flow's retry-or-back.
             return Answer.CONTINUE
@@ -298,7 +325,7 @@ class PlainConversation:
     def show_applied(self, step: Step, applied: runner.Applied) -> None:
         """What was done, the initial password once (terminal only), the re-verification."""
         self.writing = False
-        self.say(*render.applied_lines(applied))
+        self.say(*render.applied_lines(applied, reported=self.calls_done))
         reveal = applied.outcome.reveal
         if reveal:
             password = reveal.get("password", "")
@@ -311,7 +338,6 @@ class PlainConversation:
                 ),
                 [password],
             )
-            self.say("", wording.IDENTITY_CENTER_NOTE)
 
     def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
         """What went wrong and what was done; retry or go back."""
@@ -333,7 +359,7 @@ class PlainConversation:
         if self._console_step == step.id:
             self.say("", wording.NOT_YET.format(summary=check.summary))
         else:
-            self.say("", *render.console_lines(action, sandbox=mfa is not None or bool(simulate)))
+            self.say("", *render.console_lines(action))
             self.say(CONSOLE_WAIT)
         self._console_step = step.id
         choices = [wording.CHECK_AGAIN]
@@ -343,6 +369,7 @@ class PlainConversation:
         while True:
             answer = self.select(WHAT_NEXT, choices)
             if answer == wording.CHECK_AGAIN:
+                self.say(CHECKING_AGAIN)
                 return Answer.CONTINUE
             if answer == wording.BACK:
                 return Answer.BACK
@@ -351,8 +378,10 @@ class PlainConversation:
                 self.say(simulate())
                 self.writing = False
                 self.calls_done.append(f"{step.id}: simulated console")
+                self.say(CHECKING_AGAIN)
                 return Answer.CONTINUE
             if mfa is not None and self.register_mfa(mfa):
+                self.say(CHECKING_AGAIN)
                 return Answer.CONTINUE
 
     def offer_mfa(self, step: Step, user_name: str) -> bool:
@@ -363,7 +392,7 @@ class PlainConversation:
         """The QR code (terminal only), then two codes; the sandbox can show the codes."""
         self.heading(exchange.title)
         self.say(wording.SCAN_QR)
-        self.say(*exchange.qr(), transcript=[render.QR_REDACTED])
+        self.say(*exchange.qr(), transcript=[render.QR_REDACTED], wrap=False)
         choices = [ENTER_CODES, SHOW_SECRET]
         if exchange.practice:
             choices.append(wording.SHOW_ME_THE_CODES)

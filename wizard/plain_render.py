@@ -28,7 +28,6 @@ STATE_HEADING = "Current state"
 PLAN_HEADING = "The plan"
 DELETES = "(deletes)"
 NOTE = "Note"
-IN_THE_SANDBOX = "In the sandbox"
 NEXT_STEPS_HEADING = "Next steps"
 CHANGES_HEADING = "Changed in this run"
 SUMMARY_HEADING = "Final verification"
@@ -66,6 +65,18 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [first.rstrip()]
+
+
+_MARKER = re.compile(r"^(\s*)((?:[-*]|\d+\.)\s+)?")
+
+
+def wrap_line(line: str, width: int = WIDTH) -> list[str]:
+    """One long line as several, continuing under its text (after any list marker)."""
+    if len(line) <= width:
+        return [line]
+    match = _MARKER.match(line)
+    hang = len(match.group(0)) if match else 0
+    return _wrap(line.strip(), width, line[: len(line) - len(line.lstrip())], " " * hang)
 
 
 def markdown_to_text(markdown: str, width: int = WIDTH) -> list[str]:
@@ -174,9 +185,12 @@ def evidence_lines(evidence: Mapping[str, Any], indent: str = INDENT) -> list[st
             else:
                 lines.append(f"{indent}{label}:")
                 for number, item in enumerate(value, 1):
-                    if isinstance(item, Mapping):
-                        lines.append(f"{indent}{INDENT}{number}.")
-                        lines += evidence_lines(item, indent + INDENT * 2)
+                    if isinstance(item, Mapping) and item:
+                        # "1. First key: value", the item's other facts aligned below it.
+                        inner = evidence_lines(item, indent + INDENT * 2 + " ")
+                        first = inner[0].lstrip()
+                        lines.append(f"{indent}{INDENT}{number}. {first}")
+                        lines += inner[1:]
                     else:
                         lines.append(f"{indent}{INDENT}{number}. {_scalar(item)}")
         else:
@@ -186,7 +200,7 @@ def evidence_lines(evidence: Mapping[str, Any], indent: str = INDENT) -> list[st
 
 def check_lines(check: Check) -> list[str]:
     """The current state: the verdict, what it waits on, and the evidence."""
-    lines = [f"{STATE_HEADING}: {status_line(check)}"]
+    lines = [f"{STATE_HEADING}:", status_line(check)]
     if check.waiting_on:
         lines.append(f"{INDENT}Waiting on: {check.waiting_on}")
     return lines + evidence_lines(check.evidence)
@@ -207,12 +221,13 @@ def identity_lines(identity: Identity) -> list[str]:
     return lines
 
 
-def console_lines(action: ConsoleAction, sandbox: bool = False) -> list[str]:
-    """The console-only steps, numbered, and the direct link."""
-    lines = action.describe().splitlines()
-    if sandbox and action.sandbox_command:
-        lines.append(f"{INDENT}{IN_THE_SANDBOX}: {action.sandbox_command}")
-    return lines
+def console_lines(action: ConsoleAction) -> list[str]:
+    """The console-only steps, numbered, and the direct link.
+
+    ``sandbox_command`` is left out: it drives a separately served sandbox, while a guided
+    run offers the simulated console as one of its answers.
+    """
+    return action.describe().splitlines()
 
 
 def plan_lines(plan: Plan) -> list[str]:
@@ -235,9 +250,13 @@ def masked_keys(plan: Plan) -> list[str]:
     return [mask_key(str(key)) for key in plan.context.get("key_ids", ())]
 
 
-def applied_lines(applied: runner.Applied) -> list[str]:
-    """After apply: what was done and the re-verification (the reveal is shown separately)."""
-    lines = [f"{INDENT}Done: {item}" for item in applied.outcome.done]
+def applied_lines(applied: runner.Applied, reported: Iterable[str] = ()) -> list[str]:
+    """After apply: what was done and the re-verification (the reveal is shown separately).
+
+    ``reported`` are the calls the progress lines already showed as done: not repeated.
+    """
+    seen = set(reported)
+    lines = [f"{INDENT}Done: {item}" for item in applied.outcome.done if item not in seen]
     if applied.check is None:
         lines.append(wording.SESSION_ENDED)
     else:

@@ -859,21 +859,49 @@ def do_bucket_policy(account: Account, state: State, progress: ProgressFn) -> st
     return f"Set the policy on bucket {bucket} so CloudTrail can deliver logs"
 
 
+# Tags a key with the alias it was made for, so that a run whose CreateKey answer was lost (the
+# key exists, the alias does not yet) finds that key again instead of paying for a second one.
+KEY_FOR_ALIAS_TAG = "aws-setup-wizard:alias"
+
+
+def find_key_made_for(account: Account, alias: str) -> str | None:
+    """An enabled key this tool created for ``alias`` before being interrupted, if any."""
+    kms = account.client("kms")
+    for page in kms.get_paginator("list_keys").paginate():
+        for key in page.get("Keys", []):
+            tags = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
+            if {"TagKey": KEY_FOR_ALIAS_TAG, "TagValue": alias} in [
+                {"TagKey": t.get("TagKey"), "TagValue": t.get("TagValue")} for t in tags
+            ]:
+                metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+                if metadata.get("KeyState") == "Enabled":
+                    return str(metadata["Arn"])
+    return None
+
+
 def do_create_key(account: Account, state: State, progress: ProgressFn) -> str:
-    """Create the trail's key, or reuse the one the alias already names (a re-run)."""
+    """Create the trail's key, or reuse the one the alias (or an interrupted run) left."""
     alias = state["kms_alias"]
     existing = find_alias(account, alias)
     if existing is not None:
         state["kms_key_arn"] = str(existing["Arn"])
         progress(f"kms:CreateKey: {alias} already names key {existing['Arn']}, reusing it")
         return f"Reused KMS key {existing['Arn']} ({alias})"
+    orphan = find_key_made_for(account, alias)
+    if orphan is not None:
+        state["kms_key_arn"] = orphan
+        progress(f"kms:CreateKey: key {orphan} was made for {alias} by an earlier run, reusing it")
+        return f"Reused KMS key {orphan} made earlier for {alias}"
     metadata = call(
         progress,
         f"kms:CreateKey (for {alias})",
         account.client("kms").create_key,
         Policy=state["key_policy"],
         Description=f"CloudTrail log encryption ({state['trail_arn']}), made by aws-setup-wizard",
-        Tags=[{"TagKey": "created-by", "TagValue": "aws-setup-wizard"}],
+        Tags=[
+            {"TagKey": "created-by", "TagValue": "aws-setup-wizard"},
+            {"TagKey": KEY_FOR_ALIAS_TAG, "TagValue": alias},
+        ],
     )["KeyMetadata"]
     state["kms_key_arn"] = str(metadata["Arn"])
     return f"Created KMS key {metadata['Arn']}"

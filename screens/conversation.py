@@ -1,0 +1,351 @@
+"""The :class:`wizard.flow.Conversation` rendered with Textual screens.
+
+Every method runs in the flow's thread. It hands a screen to the app through the
+:class:`~screens.bridge.Bridge` and blocks until the owner answers; it renders and asks, and
+decides nothing (the flow decides). Work the flow hands over (``exchange.complete``, the sandbox
+console's ``simulate``) also runs here, in the flow's thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from screens.bridge import Reply
+from screens.console import ConsoleScreen
+from screens.dashboard import DashboardScreen
+from screens.dialogs import (
+    AccountConfirmScreen,
+    FailureScreen,
+    MessageScreen,
+    MfaOfferScreen,
+    PlanConfirmScreen,
+)
+from screens.mfa import MfaScreen
+from screens.primer import PrimerScreen
+from screens.reveal import RevealScreen
+from screens.running import RunningScreen
+from screens.start import StartScreen
+from screens.step import StepScreen
+from screens.summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from textual.screen import ModalScreen, Screen
+
+    from screens.app import WizardApp
+    from wizard.flow import Answer, ConfirmRequest, Identity, MfaExchange, Summary
+    from wizard.model import Check, ConsoleAction, Plan
+    from wizard.runner import Applied, Verification
+    from wizard.steps import Step
+
+S = TypeVar("S", bound="Screen[Any]")
+T = TypeVar("T")
+
+
+def _answer(value: str) -> Answer:
+    from wizard.flow import Answer
+
+    return Answer(value)
+
+
+class TuiConversation:
+    """Renders the guided flow on screens; see :class:`wizard.flow.Conversation`."""
+
+    def __init__(self, app: WizardApp) -> None:
+        self.app = app
+        self.bridge = app.bridge
+        self.position: tuple[int, int] | None = None  # step n of m while walking every step
+        self.after_summary: str | None = None
+        self.can_return = True
+        self._step_screen: StepScreen | None = None
+        self._running: RunningScreen | None = None
+        self._console: ConsoleScreen | None = None
+        self._dashboard: DashboardScreen | None = None
+        self._not_yet: set[str] = set()
+        # A console action answered "check again": if the flow then moves on without asking
+        # again, the re-check passed (the flow asks again whenever it does not).
+        self._rechecking: Step | None = None
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _main(self, make: Callable[[], S]) -> S:
+        """Create ``make()`` on the event loop and make it the main screen."""
+
+        async def setup(reply: Reply[S]) -> None:
+            screen = make()
+            await self.app.show_main(screen)
+            reply.set(screen)
+
+        return self.bridge.ask(setup)
+
+    def _modal(self, make: Callable[[], ModalScreen[T]]) -> T | None:
+        """Push a dialog and wait for the value it is dismissed with."""
+
+        def setup(reply: Reply[T | None]) -> None:
+            self.app.push_screen(make(), reply.set)
+
+        return self.bridge.ask(setup)
+
+    def _settle(self, asking_again: Step | None = None) -> None:
+        """Tell the owner a console action's re-check passed, once the flow has moved on."""
+        step, self._rechecking = self._rechecking, None
+        if step is None or (asking_again is not None and asking_again.id == step.id):
+            return
+        text = f"{step.title}: PASS (checked again, read-only)."
+        self._on_ui(lambda: self.app.notify(text, title="Re-verified"))
+
+    def _is_main(self, screen: Screen[Any]) -> bool:
+        return self.app.main is screen
+
+    def _on_ui(self, action: Callable[[], object]) -> None:
+        self.bridge.call(action)
+
+    def _leave_running(self) -> None:
+        self._running = None
+        self.app.writing = False
+
+    @property
+    def start(self) -> StartScreen:
+        """The start screen (the first main screen)."""
+        main = self.app.main
+        assert isinstance(main, StartScreen)
+        return main
+
+    # -- start (not part of the Conversation protocol) -----------------------------------------
+
+    def start_loading(self, text: str) -> None:
+        """Show what the start screen is waiting for."""
+        self._on_ui(lambda: self.start.reading(text))
+
+    def no_credentials(self, problem: str | None, *, retry: bool = False) -> str:
+        """No (working) credentials: ``sandbox:SCENARIO``, ``retry`` or ``quit``."""
+        start = self.start
+        return self.bridge.ask(lambda reply: start.no_credentials(problem, retry, reply))
+
+    # -- dashboard (not part of the protocol) ----------------------------------------------------
+
+    def dashboard_verifying(self, text: str | None = None) -> None:
+        """Show the dashboard with its progress indicator while every step is read."""
+        self._settle()
+        current = self._dashboard
+        if current is not None and self._is_main(current):
+            shown: DashboardScreen = current
+        else:
+            shown = self._main(DashboardScreen)
+            self._dashboard = shown
+        self._on_ui(lambda: shown.verifying(text))
+
+    def dashboard_choice(self, verification: Verification) -> str:
+        """Show the verdicts; the owner walks, jumps to a step, reads, re-verifies or quits."""
+        dashboard = self._dashboard
+        assert dashboard is not None
+        return self.bridge.ask(lambda reply: dashboard.show(verification, reply))
+
+    def verify_failed(self, message: str) -> str:
+        """The verification itself failed: ``retry`` or ``quit``."""
+        dashboard = self._dashboard
+        assert dashboard is not None
+        choice: Any = self.bridge.ask(lambda reply: dashboard.failed(message, reply))
+        return "retry" if choice == "reverify" else str(choice)
+
+    def show_error(self, message: str) -> None:
+        """Something unexpected: say it in one sentence, then back to the dashboard."""
+        self._leave_running()
+        self._modal(lambda: MessageScreen("Something went wrong", message))
+
+    # -- the Conversation protocol ---------------------------------------------------------------
+
+    def show_identity(self, identity: Identity) -> Answer:
+        """The start screen shows who and where; CONTINUE or CANCEL."""
+        self._on_ui(lambda: self.app.set_identity(identity))
+        start = self.start
+        choice: Any = self.bridge.ask(lambda reply: start.show_identity(identity, reply))
+        return _answer("continue" if choice == "continue" else "cancel")
+
+    def show_primer(self, markdown: str, *, reading: bool = False) -> Answer:
+        """The shared responsibility primer (CONTINUE starts the steps; CANCEL goes back)."""
+        screen = self._main(lambda: PrimerScreen(markdown, reading=reading))
+        choice: Any = self.bridge.ask(screen.expect)
+        self._dashboard = None
+        return _answer("continue" if choice == "continue" else "cancel")
+
+    def show_step(self, step: Step, check: Check) -> Answer:
+        """Why the step matters and its current state; CONTINUE to act, BACK to move on."""
+        self._settle()
+        self._leave_running()
+        self._dashboard = None
+        self._console = None
+        self._not_yet.discard(step.id)
+        position = self.position
+        screen = self._main(lambda: StepScreen(step, check, position))
+        self._step_screen = screen
+        choice: Any = self.bridge.ask(screen.expect)
+        return _answer("continue" if choice == "continue" else "back")
+
+    def _step_for(self, step: Step) -> StepScreen:
+        current = self._step_screen
+        if current is not None and current.step.id == step.id and self._is_main(current):
+            return current
+        from wizard.model import Check, Status
+
+        placeholder = Check(Status.FAIL, "Not read yet.")
+        position = self.position
+        fresh = self._main(lambda: StepScreen(step, placeholder, position))
+        self._step_screen = fresh
+        return fresh
+
+    def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> dict[str, Any] | None:
+        """The step's form, validated as the owner types; ``None`` = back."""
+        screen = self._step_for(step)
+        values: dict[str, Any] | None = self.bridge.ask(
+            lambda reply: screen.ask_options(defaults, reply)
+        )
+        return values
+
+    def confirm_account(self, identity: Identity) -> bool:
+        """Is this the account to change? A dialog whose default is No."""
+        answer: bool | None = self._modal(lambda: AccountConfirmScreen(identity))
+        return bool(answer)
+
+    def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
+        """The plan on the step screen, then a dialog (default No; typed key suffixes)."""
+        screen = self._step_for(step)
+        self._on_ui(lambda: screen.show_plan(plan))
+        answer: bool | None = self._modal(lambda: PlanConfirmScreen(step, plan, request))
+        confirmed = bool(answer)
+        if confirmed:
+            self.app.writing = True
+            self.app.done_in_write = []
+        return confirmed
+
+    def progress(self, message: str) -> None:
+        """One API call as it happens, on the running screen (created on the first call)."""
+        from screens.bridge import FlowStopped
+
+        if self.bridge.closed:
+            # The owner quit mid-write: stop before the next call rather than after the plan.
+            raise FlowStopped
+        if message.endswith(": done"):
+            self.app.done_in_write.append(message.removesuffix(": done"))
+        running = self._running
+        if running is None:
+            step = self._step_screen.step if self._step_screen else None
+            title = step.title if step else "Applying"
+            running = self._running = self._main(lambda: RunningScreen(title))
+        self.bridge.post(lambda: running.add(message))
+
+    def show_applied(self, step: Step, applied: Applied) -> None:
+        """The re-verification and what changed; then the admin's password, once."""
+        running = self._running
+        if running is None:
+            running = self._running = self._main(lambda: RunningScreen(step.title))
+        self.app.writing = False
+        from wizard.wording import SESSION_ENDED
+
+        ended = SESSION_ENDED if applied.check is None else None
+        self.bridge.ask(lambda reply: running.finish(applied, ended, reply))
+        self._leave_running()
+        reveal = dict(applied.outcome.reveal)
+        if reveal:
+            screen = self._main(lambda: RevealScreen(reveal))
+            self.bridge.ask(screen.expect)
+            # The password lives only in that screen; it is gone once the screen is replaced.
+            reveal.clear()
+
+    def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
+        """A failed call or an unreadable state: RETRY or BACK."""
+        self.app.writing = False
+        running = self._running
+        if running is not None:
+            choice: Any = self.bridge.ask(lambda reply: running.fail(message, done, reply))
+            if choice == "retry":
+                self.app.writing = True
+                self._on_ui(running.retrying)
+            else:
+                self._leave_running()
+        else:
+            choice = self._modal(lambda: FailureScreen(step.title, message, done))
+        return _answer("retry" if choice == "retry" else "back")
+
+    def console_action(
+        self,
+        step: Step,
+        action: ConsoleAction,
+        check: Check,
+        mfa: MfaExchange | None,
+        simulate: Callable[[], str] | None,
+    ) -> Answer:
+        """The console steps and link; in the sandbox, the simulated console does it here."""
+        self._settle(asking_again=step)
+        self._leave_running()
+        helper = "mfa" if mfa is not None else "simulate" if simulate is not None else None
+        again = step.id in self._not_yet
+        self._not_yet.add(step.id)
+        screen = self._main(lambda: ConsoleScreen(step, action, check, helper, again=again))
+        self._console = screen
+        while True:
+            choice: Any = self.bridge.ask(screen.expect)
+            if choice == "check":
+                self._on_ui(screen.checking)
+                self._rechecking = step
+                return _answer("continue")
+            if choice != "sandbox":
+                return _answer("back")
+            if mfa is not None:
+                if self.register_mfa(mfa):
+                    self._rechecking = step
+                    return _answer("continue")
+                screen = self._main(lambda: ConsoleScreen(step, action, check, helper, again=again))
+                continue
+            if simulate is not None:
+                try:
+                    done = simulate()
+                except Exception as exc:  # noqa: BLE001 - the sandbox console said no
+                    from wizard.errors import describe_error
+
+                    self._note(screen, describe_error(exc))
+                    continue
+                self._notify(done)
+                self._on_ui(screen.checking)
+                self._rechecking = step
+                return _answer("continue")
+
+    def _note(self, screen: ConsoleScreen, text: str) -> None:
+        self._on_ui(lambda: screen.note(text))
+
+    def _notify(self, text: str) -> None:
+        self._on_ui(lambda: self.app.notify(text, title="Sandbox console"))
+
+    def _refused(self, screen: MfaScreen, problem: str) -> None:
+        self._on_ui(lambda: screen.refused(problem))
+
+    def offer_mfa(self, step: Step, user_name: str) -> bool:
+        """Register the admin's MFA now, or leave it for the first sign-in?"""
+        self._leave_running()
+        answer: bool | None = self._modal(lambda: MfaOfferScreen(user_name))
+        return bool(answer)
+
+    def register_mfa(self, exchange: MfaExchange) -> bool:
+        """QR code and two codes; ``exchange.complete`` runs here, in the flow's thread."""
+        lines = exchange.qr()
+        codes = exchange.practice_codes if exchange.practice else None
+        screen = self._main(lambda: MfaScreen(exchange.title, lines, codes))
+        while True:
+            answer = self.bridge.ask(screen.expect)
+            if not isinstance(answer, tuple):
+                return False
+            _, first, second = answer
+            self._on_ui(screen.submitting)
+            problem = exchange.complete(first, second)
+            if problem is None:
+                return True
+            self._refused(screen, problem)
+
+    def show_summary(self, summary: Summary) -> None:
+        """Final verification, what changed, next steps, exports."""
+        self._settle()
+        self._leave_running()
+        self._dashboard = None
+        can_return = self.can_return
+        screen = self._main(lambda: SummaryScreen(summary, can_return=can_return))
+        self.after_summary = str(self.bridge.ask(screen.expect))

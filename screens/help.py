@@ -1,0 +1,59 @@
+"""Help (``?``): the keys, how the wizard moves, and what it never does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Markdown
+
+from screens.base import WizardModal
+
+HELP = """\
+# Help
+
+**Moving around**: Tab / Shift+Tab move between fields and buttons, Enter presses the focused
+button, the mouse works everywhere, Page Up / Page Down scroll long texts. The footer shows the
+keys of the current screen.
+
+**Keys**: `?` this help · `q` quit (inside a step it asks first; Ctrl-C and Ctrl-Q too) ·
+Escape goes back. Dashboard: `w` walk every step, `p` primer, `r` re-verify, `s` summary,
+Enter or a click opens a step. Step: `f` fix this step. Console actions: `d` done, check again ·
+`l` copy the link · `s` sandbox console. Summary: `e` export.
+
+**How it works**: the dashboard reads every step (read-only). Each step shows why it matters
+and the current state, then the exact changes; nothing is written until you answer **Yes**
+(the default is always No). After a change the step is checked again: only a PASS counts.
+Deleting root access keys asks you to type the last four characters of each key.
+
+**Never**: the wizard never stores a password or a secret key; the admin's initial password is
+shown once. Exports hold verdicts and evidence only.
+
+**Colours**: every verdict is a word (PASS, FAIL, UNKNOWN). `NO_COLOR=1` turns colour off;
+`TEXTUAL_ANIMATIONS=none` or `AWS_SETUP_WIZARD_REDUCED_MOTION=1` stops the spinner.
+"""
+
+
+class HelpScreen(WizardModal[None]):
+    """Keys and how the wizard works; Escape, ``?`` or Close return."""
+
+    # Opened by the owner, not the flow: closed when the flow moves on.
+    TRANSIENT = True
+
+    AUTO_FOCUS = "#close"
+    BINDINGS = [Binding("escape,question_mark", "close", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        """The help text and a close button."""
+        with VerticalScroll(classes="dialog help-dialog"):
+            yield Markdown(HELP)
+            with Horizontal(classes="dialog-actions"):
+                yield Button("Close", id="close", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        """Close."""
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        """Close."""
+        self.dismiss(None)

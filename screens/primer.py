@@ -1,0 +1,42 @@
+"""Primer: who secures what (the shared responsibility model), with its sources.
+
+Rendered from ``assets/primer.md`` with Textual's Markdown widget inside the scrolling body, so
+it reads with the keyboard (arrows, Page Up/Down) or the mouse wheel at any terminal size.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Markdown
+
+from screens.base import WizardScreen
+
+
+class PrimerScreen(WizardScreen):
+    """The primer; Continue starts the steps (or, when only reading, goes back)."""
+
+    BINDINGS = [
+        Binding("c", "answer('continue')", "Continue"),
+        Binding("escape,b", "answer('back')", "Back"),
+    ]
+
+    def __init__(self, markdown: str, *, reading: bool = False) -> None:
+        super().__init__()
+        self.markdown = markdown
+        self.reading = reading
+
+    def body(self) -> ComposeResult:
+        """The primer text, sources included."""
+        yield Markdown(self.markdown, id="primer-text")
+
+    def actions(self) -> ComposeResult:
+        """Continue to the steps, or back to the dashboard."""
+        label = "Back to the dashboard" if self.reading else "Continue to the steps"
+        yield Button(label, id="continue", variant="primary")
+        if not self.reading:
+            yield Button("Back", id="back")
+
+    def on_mount(self) -> None:
+        """Focus the body, so the arrow keys scroll the text straight away."""
+        self.query_one("#body").focus()

@@ -1,0 +1,152 @@
+"""Driving the plain front end with real keystrokes through prompt_toolkit's pipe input.
+
+Each prompt's keys are sent just before that prompt runs (``before_prompt``), after checking
+that the question is the one the script expects: a script that drifts from the flow fails at
+the first wrong question instead of typing answers into the wrong prompts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from tests.sandbox_accounts import account_on
+from wizard.launch import Launch, Opened
+from wizard.sandbox import Sandbox
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+CTRL_C = "\x03"
+CTRL_U = "\x15"  # clear the line (a text prompt starts with its default filled in)
+
+TRANSCRIPTS = Path(__file__).parent / "transcripts"
+
+
+@dataclass
+class Typist:
+    """Answers each prompt, in order, with the keys scripted for it."""
+
+    pipe: Any
+    script: list[tuple[str, str]]
+    asked: list[str] = field(default_factory=list)
+
+    def __call__(self, message: str) -> None:
+        self.asked.append(message)
+        assert self.script, f"unexpected extra prompt: {message!r}"
+        expected, keys = self.script.pop(0)
+        assert expected in message, f"expected a prompt with {expected!r}, got {message!r}"
+        self.pipe.send_text(keys)
+
+    @property
+    def finished(self) -> bool:
+        return not self.script
+
+
+@dataclass
+class PlainRun:
+    """One run of ``run_guided`` on the session's sandbox: exit code, output, typist."""
+
+    code: int
+    out: str
+    typist: Typist
+    openers: list[Launch]
+
+
+RunPlain = Callable[..., PlainRun]
+
+
+def opener_for(
+    box: Sandbox,
+    credentials: str,
+    *,
+    has_credentials: bool = True,
+    on_account: Callable[[Any], None] | None = None,
+):
+    """An ``open_account`` stand-in on the one sandbox of this test session.
+
+    The first launch gets ``credentials`` ("root": signed with the root key and re-verified
+    with the console session, as ``open_account`` does); a later sandbox launch (after "no
+    credentials") gets the console session.
+    """
+    launches: list[Launch] = []
+
+    @contextmanager
+    def opener(launch: Launch) -> Iterator[Opened]:
+        launches.append(launch)
+        if not has_credentials and len(launches) == 1:
+            from wizard.account import Account
+
+            yield Opened(Account.from_settings(region="us-east-1"), None, False)
+            return
+        if credentials == "root" and len(launches) == 1:
+            opened = Opened(account_on(box, "root"), account_on(box, "console"), True, "fresh")
+        else:
+            opened = Opened(account_on(box, "console"), None, True, "fresh")
+        if on_account is not None:
+            on_account(opened.account)
+        yield opened
+
+    opener.launches = launches  # type: ignore[attr-defined]
+    return opener
+
+
+@pytest.fixture
+def run_plain(sandbox) -> RunPlain:
+    """``run_plain(script, scenario="fresh", credentials="root", ...)`` → :class:`PlainRun`."""
+
+    def run(
+        script: list[tuple[str, str]],
+        *,
+        scenario: str = "fresh",
+        credentials: str = "root",
+        has_credentials: bool = True,
+        transcript: Path | None = None,
+        output: Any = None,
+        prepare: Callable[[Sandbox], None] | None = None,
+        on_account: Callable[[Any], None] | None = None,
+    ) -> PlainRun:
+        from wizard.plain import run_guided
+
+        box = sandbox(scenario)
+        if prepare is not None:
+            prepare(box)
+        opener = opener_for(
+            box, credentials, has_credentials=has_credentials, on_account=on_account
+        )
+        out = io.StringIO()
+        with create_pipe_input() as pipe:
+            typist = Typist(pipe, list(script))
+            code = run_guided(
+                Launch(),  # what the opener yields is decided above, on the test's sandbox
+                out=out,
+                input=pipe,
+                output=output or DummyOutput(),
+                transcript=transcript,
+                opener=opener,
+                before_prompt=typist,
+            )
+        return PlainRun(code, out.getvalue(), typist, opener.launches)
+
+    return run
+
+
+def client(box: Sandbox, service: str) -> Any:
+    """A boto3 client on the sandbox's console session (reads what the run did)."""
+    creds = box.console_credentials
+    return boto3.client(
+        service,
+        region_name=box.region,
+        endpoint_url=box.endpoint_url,
+        aws_access_key_id=creds.access_key_id,
+        aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token,
+    )

@@ -1,0 +1,236 @@
+"""The plain front end end to end: real keys through prompt_toolkit, the sandbox behind it."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from tests.plain.conftest import (
+    CTRL_C,
+    CTRL_U,
+    DOWN,
+    ENTER,
+    TRANSCRIPTS,
+    client,
+)
+from wizard import wording
+from wizard.plain import (
+    EXIT_INTERRUPTED,
+    EXIT_UNKNOWN,
+    NOT_CONFIRMED,
+    render,
+)
+from wizard.steps import STEPS
+
+ANSI = re.compile(r"\x1b\[")
+
+# Answers, by the question they answer.
+READY = "Ready to continue?"
+NEXT = "What would you like to do?"
+ACCOUNT = "Is this the account you mean to change?"
+MAKE = "Make "
+
+
+def sandbox_mfa() -> list[tuple[str, str]]:
+    """In the MFA exchange: show the secret key, then let the sandbox show the codes."""
+    return [
+        (NEXT, DOWN + ENTER),  # Show the secret key as text
+        (NEXT, DOWN + DOWN + ENTER),  # Show me the codes (sandbox only)
+        (wording.FIRST_CODE, ENTER),
+        (wording.SECOND_CODE, ENTER),
+    ]
+
+
+def fresh_to_verified(suffix: str) -> list[tuple[str, str]]:
+    """The whole fresh run on the root key: root MFA, admin, CloudTrail, root key last."""
+    return [
+        (READY, ENTER),  # who and where
+        (READY, ENTER),  # the primer
+        # root-mfa: the sandbox's simulated console, QR and codes.
+        (NEXT, ENTER),  # Fix this now
+        (NEXT, DOWN + ENTER),  # Do it in the sandbox's simulated console
+        *sandbox_mfa(),
+        # admin-user: change the name, first with a space (re-asked), then valid.
+        (NEXT, ENTER),
+        (NEXT, DOWN + ENTER),  # Change them
+        ("Administrator user name", CTRL_U + "bad name" + ENTER + CTRL_U + "alice" + ENTER),
+        ("Administrators group name", ENTER),
+        (ACCOUNT, "y"),
+        (MAKE, "y"),
+        ("Register alice's MFA now", "y"),
+        *sandbox_mfa(),
+        # cloudtrail: the defaults.
+        (NEXT, ENTER),
+        (NEXT, ENTER),  # Use these settings
+        (MAKE, "y"),
+        # root-access-keys, last: typed suffix of the key this run is signed with.
+        (NEXT, ENTER),
+        (MAKE, "y"),
+        ("Type the last four characters", suffix.lower() + ENTER),
+    ]
+
+
+def test_fresh_to_all_verified_and_a_clean_transcript(run_plain, sandbox_server, tmp_path):
+    saved = tmp_path / "fresh-run.txt"
+
+    def script_for_key(box):
+        # The root key's suffix is known once the scenario is seeded.
+        run_script[:] = fresh_to_verified(box.root_access_key.access_key_id[-4:])
+
+    run_script: list[tuple[str, str]] = []
+    run = run_plain(run_script, transcript=saved, prepare=script_for_key)
+    assert run.typist.finished, f"prompts left unanswered: {run.typist.script}"
+    assert run.code == 0, run.out[-3000:]
+
+    # On the terminal: the run in order, PASS/FAIL as words, the password once.
+    out = run.out
+    order = [
+        "Who and where",
+        "SANDBOX",
+        "Who secures what",
+        "Step 1 of 4: Protect the root user with MFA",
+        "Step 2 of 4: Create an administrator",
+        "Step 3 of 4: Record account activity with CloudTrail",
+        "Step 4 of 4: Delete the root user's access keys",
+        render.SUMMARY_HEADING,
+    ]
+    positions = [out.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "iam:CreateUser alice: done" in out
+    assert "Re-verified: PASS" in out
+    assert "4 of 4 steps pass." in out
+    password = re.search(r"shown once and never stored:\s+(\S+)", out)
+    assert password and out.count(password.group(1)) == 1
+    secrets = re.findall(r"Secret key \(shown once\): ((?:[A-Z2-7]{1,4} ?)+)", out)
+    assert len(secrets) == 2  # root's device and alice's
+    assert "█" in out  # the QR codes, drawn in text
+
+    # The transcript: plain text, every question with its answer, and no secret at all.
+    text = saved.read_text(encoding="utf-8")
+    assert not ANSI.search(text)
+    assert "PASS" in text and "FAIL" in text
+    for step in STEPS:
+        assert step.title in text
+    assert f"? {ACCOUNT}" in text and "Yes" in text
+    assert password.group(1) not in text
+    for secret in secrets:
+        assert secret.strip() not in text
+        assert secret.replace(" ", "").strip() not in text
+    assert "█" not in text and "▀" not in text and "▄" not in text
+    assert render.REDACTED in text and render.QR_REDACTED in text
+
+    # Kept at a stable path for people to read (git-ignored).
+    TRANSCRIPTS.mkdir(exist_ok=True)
+    shutil.copy(saved, TRANSCRIPTS / "fresh-run.txt")
+
+    # Everything is really in place, read back with boto3.
+    iam = client(sandbox_server, "iam")
+    assert iam.get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 0
+    assert [u["UserName"] for u in iam.get_group(GroupName="Administrators")["Users"]] == ["alice"]
+
+
+def test_invalid_input_is_asked_again_with_its_message(run_plain):
+    screen = io.StringIO()
+    script = [
+        (READY, ENTER),
+        (READY, ENTER),
+        (NEXT, DOWN + ENTER),  # skip root MFA
+        (NEXT, ENTER),  # admin-user: fix
+        (NEXT, DOWN + ENTER),  # Change them
+        ("Administrator user name", CTRL_U + "bad name" + ENTER + CTRL_U + "ok" + ENTER),
+        ("Administrators group name", CTRL_U + "Admins" + ENTER),
+        (ACCOUNT, CTRL_C),  # and stop there
+    ]
+    run = run_plain(script, output=PlainTextOutput(screen))
+    assert run.typist.finished
+    # What prompt_toolkit drew: the declaration's own message under the prompt.
+    shown = screen.getvalue()
+    assert (
+        "Administrator user name: may contain only ASCII letters, digits and "
+        "+ = , . @ _ - (no spaces)." in shown
+    )
+    assert run.code == EXIT_INTERRUPTED
+    assert wording.NOTHING_CHANGED in run.out
+
+
+def test_refusal_at_a_confirmation_writes_nothing(run_plain, sandbox_server):
+    script = [
+        (READY, ENTER),
+        (READY, ENTER),
+        (NEXT, DOWN + ENTER),  # root-mfa: skip
+        (NEXT, DOWN + ENTER),  # root-access-keys (console session, listed second): skip
+        (NEXT, ENTER),  # admin-user: fix
+        (NEXT, ENTER),  # Use these settings
+        (ACCOUNT, "y"),
+        (MAKE, ENTER),  # the default is No
+        (NEXT, DOWN + ENTER),  # shown again: skip
+        (NEXT, DOWN + ENTER),  # cloudtrail: skip
+    ]
+    run = run_plain(script, credentials="console")
+    assert run.typist.finished
+    assert NOT_CONFIRMED in run.out
+    assert run.code == 1
+    assert "FAIL" in run.out
+    assert wording.NOTHING_CHANGED in run.out  # "Changed in this run": nothing
+    iam = client(sandbox_server, "iam")
+    assert iam.list_users()["Users"] == []
+    assert iam.list_groups()["Groups"] == []
+    assert client(sandbox_server, "cloudtrail").describe_trails()["trailList"] == []
+    assert client(sandbox_server, "s3").list_buckets()["Buckets"] == []
+
+
+def test_ctrl_c_at_a_prompt_is_not_a_no(run_plain, sandbox_server):
+    script = [(READY, ENTER), (READY, ENTER), (NEXT, ENTER), (NEXT, CTRL_C)]
+    run = run_plain(script)
+    assert run.typist.finished  # nothing asked after Ctrl-C: the run stopped
+    assert run.code == EXIT_INTERRUPTED
+    assert run.out.rstrip().endswith(wording.NOTHING_CHANGED)
+    assert "Final verification" not in run.out
+
+
+def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
+    def interrupt_create_user(account):
+        # Ctrl-C as iam:CreateUser is about to be sent: two calls of the step are done.
+        def stop(**_):
+            raise KeyboardInterrupt
+
+        account.session.events.register("before-call.iam.CreateUser", stop)
+
+    script = [
+        (READY, ENTER),
+        (READY, ENTER),
+        (NEXT, DOWN + ENTER),  # root-mfa: skip
+        (NEXT, ENTER),  # admin-user: fix
+        (NEXT, ENTER),
+        (ACCOUNT, "y"),
+        (MAKE, "y"),
+    ]
+    run = run_plain(script, on_account=interrupt_create_user)
+    assert run.typist.finished
+    assert run.code == EXIT_INTERRUPTED
+    assert "iam:CreateUser admin ..." in run.out
+    tail = run.out[run.out.index("Stopped during a change") :]
+    message = " ".join(tail.split())
+    assert message.startswith(
+        "Stopped during a change. Done so far: iam:CreateGroup Administrators; "
+        "iam:AttachGroupPolicy Administrators ← AdministratorAccess. Run the wizard again"
+    )
+    iam = client(sandbox_server, "iam")
+    assert [g["GroupName"] for g in iam.list_groups()["Groups"]] == ["Administrators"]
+    assert iam.list_users()["Users"] == []
+
+
+def test_no_credentials_offers_the_sandbox(run_plain):
+    script = [(wording.PRACTISE_IN_SANDBOX.split()[0], "y"), (READY, DOWN + ENTER)]
+    run = run_plain(script, has_credentials=False)
+    assert run.typist.finished
+    assert wording.NO_CREDENTIALS in run.out
+    for line in wording.GET_CREDENTIALS:
+        assert line[:40] in run.out
+    assert [launch.sandbox_scenario for launch in run.openers] == [None, "fresh"]
+    assert "SANDBOX" in run.out
+    assert run.code == EXIT_UNKNOWN  # quit at the start: nothing verified
+    assert run.out.rstrip().endswith(wording.NOTHING_CHANGED)
