@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tests.sandbox_accounts import account_on
 from wizard.flow import Answer, ConfirmRequest, GuidedRun, Identity, MfaExchange, Summary
-from wizard.model import Check, ConsoleAction, Plan, Status
+from wizard.model import Check, Plan, Status
 from wizard.runner import Applied
 from wizard.steps import Step
-
-from tests.sandbox_accounts import account_on
 
 
 @dataclass
