@@ -53,11 +53,11 @@ def test_a_second_writer_is_told_and_refused_then_proceeds_after_release(tmp_pat
     try:
         assert ready.wait(20)
         told: list[str] = []
-        with pytest.raises(AccountBusy, match="is changing account 210987654321") as busy:
-            with account_lock(
-                "210987654321", directory=tmp_path, wait_seconds=0.5, on_wait=told.append
-            ):
-                pass
+        with (
+            pytest.raises(AccountBusy, match="is changing account 210987654321") as busy,
+            account_lock("210987654321", directory=tmp_path, wait_seconds=0.5, on_wait=told.append),
+        ):
+            pass
         assert "pid" in str(busy.value) and "nothing was changed" in str(busy.value)
         assert told and told[0].startswith("Waiting for another aws-setup-wizard")
     finally:
