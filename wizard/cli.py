@@ -19,6 +19,7 @@ from wizard.options import account_id as account_id_rule
 
 if TYPE_CHECKING:
     from wizard.account import Account
+    from wizard.journal import Journal
     from wizard.model import Plan
     from wizard.steps import Step
 
@@ -278,8 +279,8 @@ def run_apply(args: argparse.Namespace) -> int:
     if any(c.action == "iam:CreateLoginProfile" for _, plan in plans for c in plan.changes):
         print(account.secrets.describe())
     try:
-        with writing(account, "apply " + " ".join(args.steps), on_wait=print):
-            return _apply_plans(account, plans)
+        with writing(account, "apply " + " ".join(args.steps), on_wait=print) as journal:
+            return _apply_plans(account, plans, journal)
     except AccountBusy as exc:
         return _fail(str(exc), EXIT_ERROR)
 
@@ -293,7 +294,7 @@ def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
     return EXIT_FAIL
 
 
-def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
+def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Journal) -> int:
     from wizard import runner
     from wizard.model import Check, Status
 
@@ -314,15 +315,15 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
         try:
             applied = runner.apply_step(step, account, plan, progress)
         except KeyboardInterrupt:
+            # Say what was done, then let the interrupt end the journal's run record.
             print(f"\nInterrupted. Done so far: {'; '.join(done) or 'nothing'}.")
-            print("Run the same command again: it finds what was done and finishes the rest.")
-            return 130
+            raise
         except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
             print(f"   FAILED: {describe_error(exc)}")
             print("   Run the same command again: it finds what was done and finishes the rest.")
             return EXIT_ERROR
         done += list(applied.outcome.done)
-        _show_reveal(applied.outcome.reveal)
+        _show_reveal(applied.outcome.reveal, account.account_id, journal)
         if applied.check is None:
             print(
                 "   The key this tool was signed with is deleted: this session ends here, as "
@@ -337,10 +338,13 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]]) -> int:
     return runner.exit_code(checks)
 
 
-def _show_reveal(reveal: Any) -> None:
+def _show_reveal(reveal: Any, account_id: str, journal: Journal) -> None:
     """Show the admin's initial password once, on the terminal only; it is never stored."""
     if not reveal:
         return
+    # Only the fact that it was shown is journaled, so a run stopped before this point can
+    # tell that nobody knows the password and offer a new one.
+    journal.record("revealed", account_id=account_id, user=reveal["user"])
     print(
         f"\n   Initial console password for {reveal['user']} (shown once, never stored): "
         f"{reveal['password']}\n   Sign-in URL: {reveal['signin_url']}\n   It must be changed "
@@ -384,10 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:
-        print(
-            "\nInterrupted: run the same command again to finish; it resumes safely.",
-            file=sys.stderr,
-        )
+        print("Run the same command again: it finds what was done and finishes the rest.")
         return 130
     return code
 

@@ -332,6 +332,13 @@ class GuidedRun:
             if applied is None:
                 return runner.safe_check(step, self.account)
             self.talk.show_applied(step, applied)
+            if applied.outcome.reveal and self.journal is not None:
+                # The fact, never the value: lets a later run know the password was seen.
+                self.journal.record(
+                    "revealed",
+                    account_id=self.identity.account_id,
+                    user=applied.outcome.reveal.get("user"),
+                )
             if applied.check is None:
                 self.ended_session = True
                 return None

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from wizard.account import Account
 from wizard.errors import error_code
+from wizard.journal import password_never_shown
 from wizard.mfa import MfaEnrollment
 from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
 from wizard.options import Option, iam_group_name, iam_user_name
@@ -249,6 +250,14 @@ class AdminUserStep(Step):
             changes.append(
                 Change("iam:AddUserToGroup", f"{user} → {group}", "permissions via group")
             )
+        if state["console_password"] and state["unknown_password"]:
+            changes.append(
+                Change(
+                    "iam:UpdateLoginProfile",
+                    user,
+                    "a new initial password: the one an interrupted run set was never shown",
+                )
+            )
         if not state["console_password"]:
             changes.append(
                 Change(
@@ -320,6 +329,7 @@ class AdminUserStep(Step):
             "user_exists": False,
             "in_group": False,
             "console_password": False,
+            "unknown_password": False,
             "mfa_devices": 0,
             "access_keys": [],
             "attached_policies": [],
@@ -346,6 +356,11 @@ class AdminUserStep(Step):
             set(),
         )
         state["console_password"] = facts["console_password"]
+        state["unknown_password"] = (
+            facts["password_reset_required"]
+            and not facts["mfa_devices"]
+            and password_never_shown(account.account_id, user)
+        )
         state["mfa_devices"] = facts["mfa_devices"]
         state["access_keys"] = facts["access_keys"]
         attached_user = iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]
@@ -376,7 +391,7 @@ class AdminUserStep(Step):
                     call(progress, label, iam.create_user, UserName=user)
                 elif change.action == "iam:AddUserToGroup":
                     call(progress, label, iam.add_user_to_group, GroupName=group, UserName=user)
-                elif change.action == "iam:CreateLoginProfile":
+                elif change.action in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}:
                     password = generate_password()
                     # Kept before the call: if the run dies after AWS set it, a re-run can
                     # still show it (until the admin's first sign-in).
@@ -384,10 +399,15 @@ class AdminUserStep(Step):
                         account.secrets.put(
                             admin_password_entry(account.account_id, user), password
                         )
+                    operation = (
+                        iam.create_login_profile
+                        if change.action == "iam:CreateLoginProfile"
+                        else iam.update_login_profile
+                    )
                     call(
                         progress,
                         label,
-                        iam.create_login_profile,
+                        operation,
                         UserName=user,
                         Password=password,
                         PasswordResetRequired=True,
