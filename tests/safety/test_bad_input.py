@@ -1,0 +1,128 @@
+"""Bad input gets a clear message and changes nothing: no API call is even made."""
+
+from __future__ import annotations
+
+import string
+
+import botocore.endpoint
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wizard import cli
+from wizard.flow import MfaExchange
+from wizard.mfa import MfaEnrollment, code_problem
+from wizard.options import OptionError
+from wizard.steps import STEPS
+
+BAD_SHAPES = {
+    "empty": "",
+    "too long": "a" * 300,
+    "space": "two words",
+    "slash": "a/b",
+    "cyrillic a lookalike": "\u0430dmin",
+    "fullwidth digits": "\uff11\uff12\uff13",
+    "zero-width space": "adm\u200bin",
+    "shell injection": "admin; rm -rf ~",
+    "sql injection": "x' OR '1'='1",
+    "newline": "admin\nInjected: yes",
+    "markup": "<script>alert(1)</script>",
+    "null byte": "admin\x00",
+}
+
+FLAGS = ("--admin-user", "--admin-group", "--trail-name", "--trail-bucket", "--kms-alias")
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every HTTP request botocore would send (none must be)."""
+    sent: list[str] = []
+
+    def record(self, request):
+        sent.append(request.url)
+        raise AssertionError(f"a call was made: {request.url}")
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", record)
+    return sent
+
+
+# 'alias/a/b' is a valid KMS alias ('/' is allowed after 'alias/'), so that pair is not bad input.
+OPTION_CASES = [
+    (flag, shape)
+    for flag in FLAGS
+    for shape in sorted(BAD_SHAPES)
+    if (flag, shape) != ("--kms-alias", "slash")
+]
+
+
+@pytest.mark.parametrize(("flag", "shape"), OPTION_CASES)
+def test_bad_option_refused_before_any_call(flag, shape, calls, capsys):
+    value = BAD_SHAPES[shape]
+    if flag == "--kms-alias" and shape not in {"empty", "too long"}:
+        value = "alias/" + value
+    step = "admin-user" if flag.startswith("--admin") else "cloudtrail"
+    code = cli.main(["--endpoint-url", "http://127.0.0.1:9", "apply", step, "--yes", flag, value])
+    assert code == cli.EXIT_USAGE
+    message = capsys.readouterr().err
+    label = next(o.label for st_ in STEPS for o in st_.options if o.flag == flag)
+    assert message.startswith(f"aws-setup-wizard: {label}: ")
+    assert message.rstrip().endswith(".") and message.count("\n") == 1
+    assert calls == []
+
+
+@pytest.mark.parametrize("shape", sorted(BAD_SHAPES))
+def test_bad_account_id_refused_before_any_call(shape, calls, capsys):
+    code = cli.main(
+        [
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "apply",
+            "admin-user",
+            "--account-id",
+            BAD_SHAPES[shape],
+        ]
+    )
+    assert code == cli.EXIT_USAGE
+    assert "--account-id must be exactly 12 digits" in capsys.readouterr().err
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "12345", "1234567", "12a456", "١٢٣٤٥٦", "123 456", "123456\n1", "' OR 1=1"],
+)
+def test_bad_mfa_codes_refused_before_any_call(code):
+    sent: list[tuple[str, str]] = []
+    exchange = MfaExchange(
+        "test",
+        MfaEnrollment("arn:aws:iam::1:mfa/x", "otpauth://totp/x", "JBSWY3DPEHPK3PXP"),
+        lambda a, b: sent.append((a, b)),
+        practice=False,
+    )
+    problem = exchange.complete(code, "123456")
+    assert problem and "6 digits" in problem
+    assert sent == []
+
+
+OPTIONS = [option for step in STEPS for option in step.options if option.kind == "text"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(), max_size=300))
+def test_any_text_is_either_accepted_by_aws_rules_or_refused_with_a_sentence(text):
+    for option in OPTIONS:
+        try:
+            value = option.validate(text)
+        except OptionError as exc:
+            assert str(exc).startswith(option.label + ": ")
+            assert str(exc).endswith(".")
+            continue
+        # Whatever passes is plain printable ASCII: no lookalikes, controls or spaces.
+        assert isinstance(value, str) and value
+        assert set(value) <= set(string.ascii_letters + string.digits + "+=,.@_-/")
+
+
+@given(text=st.text(max_size=12))
+def test_mfa_code_rule_accepts_exactly_six_ascii_digits(text):
+    ok = len(text.strip()) == 6 and all(c in string.digits for c in text.strip())
+    assert (code_problem(text) is None) == ok

@@ -1,0 +1,161 @@
+"""Secrets never reach a file or the output, apart from the one deliberate password display.
+
+Full sandbox runs with HOME, XDG directories and the working directory in a fresh temporary
+tree; afterwards every file in that tree, the captured output and the log records are searched
+for the secret access keys, the session token, the admin's password and the MFA seeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sandbox_accounts import account_on
+from tests.test_flow import Scripted
+from wizard.flow import GuidedRun, MfaExchange
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD_LINE = re.compile(
+    r"Initial console password for (\S+) \(shown once, never stored\): (\S+)"
+)
+
+
+def isolated_env(box, tree: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_"))}
+    env.update({k: v for k, v in box.env().items() if not k.startswith("SANDBOX_")})
+    env.update(
+        HOME=str(tree / "home"),
+        XDG_STATE_HOME=str(tree / "state"),
+        XDG_CONFIG_HOME=str(tree / "config"),
+        XDG_CACHE_HOME=str(tree / "cache"),
+        XDG_DATA_HOME=str(tree / "data"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def files_written(tree: Path) -> dict[Path, str]:
+    return {
+        path: path.read_text(encoding="utf-8", errors="replace")
+        for path in tree.rglob("*")
+        if path.is_file()
+    }
+
+
+def assert_absent(secrets: dict[str, str], places: dict[str, str]) -> None:
+    for name, secret in secrets.items():
+        assert secret, f"test bug: empty secret {name}"
+        for where, text in places.items():
+            assert secret not in text, f"{name} leaked into {where}"
+
+
+def test_cli_story_writes_no_secret(sandbox, tmp_path):
+    box = sandbox("fresh")
+    root_key = box.root_access_key
+    console = box.console_credentials
+    env = isolated_env(box, tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def run(*args: str, on_root_key: bool = False) -> subprocess.CompletedProcess[str]:
+        child = dict(env)
+        if on_root_key:
+            child.update(
+                AWS_ACCESS_KEY_ID=root_key.access_key_id,
+                AWS_SECRET_ACCESS_KEY=root_key.secret_access_key,
+            )
+            child.pop("AWS_SESSION_TOKEN")
+        return subprocess.run(
+            [sys.executable, "-m", "wizard", *args],
+            env=child,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    outputs = [
+        run("sandbox", "console", "root-mfa"),
+        run("apply", "admin-user", "cloudtrail", "root-access-keys", "--yes", on_root_key=True),
+        run("sandbox", "console", "user-mfa", "admin"),
+        run("verify", "--json"),
+        run("verify"),
+    ]
+    assert outputs[-1].returncode == 0, outputs[-1].stdout
+    shown = PASSWORD_LINE.search(outputs[1].stdout)
+    assert shown, outputs[1].stdout
+    password = shown.group(2)
+    # The one deliberate display: the line that shows the password, once.
+    assert outputs[1].stdout.count(password) == 1
+
+    written = files_written(tmp_path)
+    assert any(p.name == "journal.jsonl" for p in written), "the run wrote no journal"
+    places = {str(p): text for p, text in written.items()}
+    for number, result in enumerate(outputs):
+        places[f"stdout {number}"] = PASSWORD_LINE.sub("<password shown once>", result.stdout)
+        places[f"stderr {number}"] = result.stderr
+    assert_absent(
+        {
+            "root secret access key": root_key.secret_access_key,
+            "console secret access key": console.secret_access_key,
+            "console session token": console.session_token or "",
+            "admin password": password,
+        },
+        places,
+    )
+
+
+class Recording(Scripted):
+    """Remembers every MFA seed it was shown, to look for it afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seeds: list[str] = []
+
+    def register_mfa(self, exchange: MfaExchange) -> bool:
+        self.seeds.append(exchange.enrollment.secret_base32)
+        return super().register_mfa(exchange)
+
+
+def test_guided_run_writes_no_secret(sandbox, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    # Everything the wizard logs, and every library record at INFO and above. (botocore's own
+    # DEBUG wire dumps contain signed headers and bodies by design; the wizard never turns
+    # them on and has no option that would.)
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="wizard")
+    box = sandbox("fresh")
+    talk = Recording()
+    summary = GuidedRun(account_on(box, "root"), talk, verifier=account_on(box, "console")).run()
+    assert summary.verification is not None and summary.verification.exit_code == 0
+    assert len(talk.seeds) == 2  # root's and the admin's
+    password = talk.reveals[0]["password"]
+    written = files_written(tmp_path)
+    assert written, "the guided run wrote nothing (no journal?)"
+    places = {str(p): text for p, text in written.items()}
+    places["log records"] = caplog.text
+    places["progress lines"] = "\n".join(talk.log)
+    secrets = {
+        "root secret access key": box.console_credentials.secret_access_key,
+        "session token": box.console_credentials.session_token or "",
+        "admin password": password,
+        **{f"MFA seed {n}": seed for n, seed in enumerate(talk.seeds)},
+    }
+    assert_absent(secrets, places)
+
+
+@pytest.mark.parametrize("text", ["secret_base32", "otpauth_uri"])
+def test_mfa_seeds_are_not_in_reprs(text):
+    from wizard.mfa import MfaEnrollment
+
+    enrollment = MfaEnrollment("arn:aws:iam::1:mfa/x", "otpauth://totp/x?secret=SEED", "SEED")
+    assert "SEED" not in repr(enrollment)
+    assert text not in repr(enrollment)
