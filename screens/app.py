@@ -206,6 +206,10 @@ class WizardApp(App[int]):
         self.farewell = self._farewell()
         super().exit(result, return_code, message)
 
+    def on_unmount(self) -> None:
+        """However the app ends (tests end it without ``exit``), release the flow thread."""
+        self.bridge.close()
+
     def _farewell(self) -> list[str]:
         """What to print on the terminal after the screen is gone (never a secret)."""
         from wizard.wording import CANCELLED_DURING_WRITE, NOTHING_CHANGED

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from wizard import runner
+from wizard import runner, wording
 from wizard.account import Account, Caller
 from wizard.errors import WizardError, describe_error
 from wizard.journal import Journal
@@ -28,7 +28,7 @@ from wizard.model import Check, ConsoleAction, Outcome, Plan, Status
 from wizard.secrets import SecretStore
 from wizard.steps import PRIMER, STEPS, Step
 from wizard.steps.admin_user import AdminUserStep, begin_user_mfa, complete_user_mfa
-from wizard.steps.root_keys import RootAccessKeysStep, signed_with_root_key
+from wizard.steps.root_keys import RootAccessKeysStep, mask_key, signed_with_root_key
 from wizard.steps.root_mfa import RootMfaStep
 from wizard.writes import writing
 
@@ -57,6 +57,7 @@ class Identity:
     credential_source: str
     sandbox: bool
     endpoint: str | None
+    notices: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One line: account, caller, region, and SANDBOX when it is."""
@@ -70,6 +71,11 @@ class Identity:
 def identify(account: Account) -> Identity:
     """Read who is calling (one STS call); raises on no/invalid credentials."""
     caller = account.caller()
+    notices = []
+    if caller.is_root and not caller.temporary:
+        notices.append(wording.ROOT_KEY_NOTICE.format(key=mask_key(account.signing_key_id() or "")))
+    elif not caller.is_root:
+        notices.append(wording.NOT_ROOT_NOTICE)
     return Identity(
         account_id=caller.account_id,
         caller=caller,
@@ -77,6 +83,7 @@ def identify(account: Account) -> Identity:
         credential_source=account.credential_source(),
         sandbox=account.is_sandbox,
         endpoint=account.effective_endpoint,
+        notices=tuple(notices),
     )
 
 

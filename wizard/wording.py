@@ -22,6 +22,16 @@ GET_CREDENTIALS = (
     "Or practise first on the built-in sandbox account: nothing real is touched.",
 )
 PRACTICE_IN_SANDBOX = "Practise in the sandbox"
+ENTER_ROOT_KEY = "Enter a temporary root access key (typed, never echoed, never stored in a file)"
+ROOT_KEY_NOTICE = (
+    "This run is signed with root access key {key}. The wizard deletes that key as its very last "
+    "step, after making sure you have another way in; re-verify afterwards from CloudShell as "
+    "root or with the admin user's profile."
+)
+NOT_ROOT_NOTICE = (
+    "These credentials are not the root user's: root MFA and root access keys can be checked "
+    "here but changed only by the root user (in the console or CloudShell)."
+)
 
 # Confirmations (default No everywhere).
 CONFIRM_ACCOUNT = "Is this the account you mean to change? Account {account_id}, as {caller}."

@@ -1,0 +1,77 @@
+"""A temporary root key entered in the wizard: shape-checked, kept only while it exists."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.unit.test_secrets import Working
+from wizard.credentials import (
+    access_key_id_problem,
+    account_from_entered_key,
+    kept_root_key_account,
+    secret_key_problem,
+)
+from wizard.flow import identify
+from wizard.model import no_progress
+from wizard.runner import apply_step
+from wizard.secrets import SecretStore
+from wizard.steps.root_keys import RootAccessKeysStep
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "AKIA",
+        "akiaabcdefghijklmnop",
+        "AKIAABCDEFGHIJKLMNO1",
+        "ASIAABCDEFGHIJKLMNOP",
+        "AKIA ABCDEFGHIJKLMNOP",
+    ],
+)
+def test_bad_key_ids_refused(text):
+    assert access_key_id_problem(text)
+
+
+def test_secret_shape():
+    assert secret_key_problem("x" * 40) is None
+    assert secret_key_problem("x" * 39) and secret_key_problem("x" * 39 + " ")
+
+
+def test_entered_key_is_kept_until_the_wizard_deletes_it(sandbox):
+    box = sandbox("fresh")
+    key = box.root_access_key
+    store = SecretStore(Working())
+    account = account_from_entered_key(
+        key.access_key_id,
+        key.secret_access_key,
+        region=box.region,
+        endpoint_url=box.endpoint_url,
+        store=store,
+    )
+    assert store.root_key() == (box.account_id, key.access_key_id, key.secret_access_key)
+    identity = identify(account)
+    assert identity.credential_source == "credentials entered in the wizard"
+    assert "deletes that key as its very last step" in identity.notices[0]
+    # A re-run after an interruption finds the kept key.
+    resumed = kept_root_key_account(store, region=box.region, endpoint_url=box.endpoint_url)
+    assert resumed is not None and resumed.caller().is_root
+    step = RootAccessKeysStep()
+    applied = apply_step(step, account, step.plan(account, {}), no_progress)
+    assert applied.check is None  # the session ended with the key
+    assert store.root_key() is None
+
+
+def test_a_wrong_key_is_not_kept(sandbox):
+    box = sandbox("fresh")
+    store = SecretStore(Working())
+    with pytest.raises(ClientError):
+        account_from_entered_key(
+            box.root_access_key.access_key_id,
+            "x" * 40,
+            region=box.region,
+            endpoint_url=box.endpoint_url,
+            store=store,
+        )
+    assert store.root_key() is None
