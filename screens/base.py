@@ -33,6 +33,9 @@ class Asking:
     def expect(self, reply: Reply[Any]) -> None:
         """The flow waits for this screen's answer now."""
         self._reply = reply
+        refresh = getattr(self, "refresh_bindings", None)
+        if refresh is not None:
+            refresh()
 
     @property
     def asking(self) -> bool:
@@ -95,10 +98,18 @@ class WizardScreen(Asking, Screen[None]):
 
     def action_answer(self, value: str) -> None:
         """Key bindings answer like the matching button, and only when it is offered."""
+        if self._offered(value):
+            self.answer(value)
+
+    def _offered(self, value: str) -> bool:
         buttons = self.query(f"#actions #{value}")
-        if buttons and any(b.has_class("hidden") or b.disabled for b in buttons):
-            return
-        self.answer(value)
+        return not any(b.has_class("hidden") or b.disabled for b in buttons)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key whose button is hidden or disabled is not offered (nor shown in the footer)."""
+        if action == "answer" and parameters and self.is_mounted:
+            return self._offered(str(parameters[0]))
+        return True
 
     def action_scroll_body(self, direction: int) -> None:
         """Page the body up or down."""

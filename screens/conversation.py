@@ -65,6 +65,7 @@ class TuiConversation:
         # A console action answered "check again": if the flow then moves on without asking
         # again, the re-check passed (the flow asks again whenever it does not).
         self._rechecking: Step | None = None
+        self._offered: Step | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -323,6 +324,7 @@ class TuiConversation:
         """Register the admin's MFA now, or leave it for the first sign-in?"""
         self._leave_running()
         answer: bool | None = self._modal(lambda: MfaOfferScreen(user_name))
+        self._offered = step
         return bool(answer)
 
     def register_mfa(self, exchange: MfaExchange) -> bool:
@@ -338,6 +340,8 @@ class TuiConversation:
             self._on_ui(screen.submitting)
             problem = exchange.complete(first, second)
             if problem is None:
+                self._rechecking = self._rechecking or self._offered
+                self._offered = None
                 return True
             self._refused(screen, problem)
 

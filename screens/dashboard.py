@@ -91,6 +91,7 @@ class DashboardScreen(WizardScreen):
         self.query_one("#dash-problem").add_class("hidden")
         for button in self.query("#actions Button"):
             button.disabled = True
+        self.refresh_bindings()
 
     def show(self, verification: Verification, reply: Reply[Any]) -> None:
         """Every step's verdict, and the time of the verification."""

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import WizardModal
 from screens.widgets import WizardInput, plain
@@ -50,6 +50,7 @@ class YesNoScreen(WizardModal[bool]):
             with Horizontal(classes="dialog-actions"):
                 yield Button(self.no_label, id="no", variant="primary")
                 yield Button(self.yes_label, id="yes", variant="warning")
+        yield Footer()
 
     def parts(self) -> ComposeResult:
         """The dialog's content."""

@@ -12,12 +12,33 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static, Switch
 
 from screens.widgets import WizardInput
 from wizard.options import Option, OptionError
+
+
+class FormSwitch(Switch):
+    """A yes/no field: Space toggles, Enter moves on like it does in a text field."""
+
+    BINDINGS = [
+        Binding("space", "toggle_switch", "Toggle", show=False),
+        Binding("enter", "next_field", "Next", show=False),
+    ]
+
+    class Next(Message):
+        """Enter on the switch."""
+
+        def __init__(self, switch: FormSwitch) -> None:
+            super().__init__()
+            self.switch = switch
+
+    def action_next_field(self) -> None:
+        """Enter: to the next field, or submit from the last one."""
+        self.post_message(self.Next(self))
 
 
 class OptionField(Vertical):
@@ -33,7 +54,7 @@ class OptionField(Vertical):
         """Label, control, error line, help line."""
         yield Label(self.option.label, classes="field-label")
         if self.option.kind == "bool":
-            yield Switch(bool(self.initial), id=f"field-{self.option.name}", animate=False)
+            yield FormSwitch(bool(self.initial), id=f"field-{self.option.name}", animate=False)
         else:
             yield WizardInput(str(self.initial), id=f"field-{self.option.name}")
         yield Static("", classes="field-error", markup=False)
@@ -108,11 +129,13 @@ class OptionsForm(Vertical):
         self.validate_all()
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(FormSwitch.Next)
+    def _submitted(self, event: Input.Submitted | FormSwitch.Next) -> None:
         """Enter moves to the next field; in the last one it submits."""
         event.stop()
+        control = event.input if isinstance(event, Input.Submitted) else event.switch
         fields = list(self.query(OptionField))
-        current = next((f for f in fields if event.input in f.query(Input)), None)
+        current = next((f for f in fields if control.parent is f), None)
         if current is None or current is fields[-1]:
             self.post_message(self.Submitted())
         else:

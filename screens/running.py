@@ -69,6 +69,7 @@ class RunningScreen(WizardScreen):
             self.query_one(f"#{name}").set_class(name not in shown, "hidden")
         if shown:
             self.query_one(f"#{shown[0]}", Button).focus()
+        self.refresh_bindings()
 
     def finish(self, applied: Applied, ended: str | None, reply: Reply[Any]) -> None:
         """Re-verification with evidence and what changed; Continue."""

@@ -431,14 +431,15 @@ class GuidedRun:
         """Console actions and MFA registration, until the step passes or the owner goes back."""
         if isinstance(step, AdminUserStep):
             user = str(plan.context.get("user") or _waiting_user(check))
-            if user and self.talk.offer_mfa(step, user):
+            # The admin step plans a console action exactly when the user still lacks MFA.
+            if user and plan.console is not None and self.talk.offer_mfa(step, user):
                 exchange = self._user_mfa_exchange(user)
                 if exchange is not None and self.talk.register_mfa(exchange):
                     check = runner.recheck(step, self.account)
                     if check.passed:
                         return check
         if plan.console is None:
-            return check if check is not None else None
+            return check if check is not None else runner.safe_check(step, self.account)
         latest = check or runner.safe_check(step, self.account)
         while True:
             mfa = self._root_mfa_exchange() if isinstance(step, RootMfaStep) else None

@@ -104,7 +104,20 @@ def recheck(
             break
         sleep(delay)
         check = safe_check(step, account)
+    forget_secrets_no_longer_needed(account, step, check)
     return check
+
+
+def forget_secrets_no_longer_needed(account: Account, step: Step, check: Check) -> None:
+    """An admin with MFA has signed in: the initial password kept for them can go."""
+    if account.secrets is None or step.id != "admin-user":
+        return
+    from wizard.secrets import admin_password_entry
+
+    for admin in check.evidence.get("admin_users", []):
+        # MFA is registered at (or after) the first sign-in, so the password has been used.
+        if admin.get("mfa_devices"):
+            account.secrets.delete(admin_password_entry(account.account_id, admin["user_name"]))
 
 
 def apply_order(step_ids: Iterable[str]) -> list[Step]:

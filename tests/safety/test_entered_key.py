@@ -75,3 +75,23 @@ def test_a_wrong_key_is_not_kept(sandbox):
             store=store,
         )
     assert store.root_key() is None
+
+
+def test_admin_password_is_kept_until_the_admin_has_mfa(sandbox):
+    from tests.sandbox_accounts import account_on
+    from wizard.runner import recheck
+    from wizard.sandbox import console
+    from wizard.secrets import admin_password_entry
+    from wizard.steps.admin_user import AdminUserStep
+
+    box = sandbox("fresh")
+    account = account_on(box, "console")
+    account.secrets = SecretStore(Working())
+    step = AdminUserStep()
+    plan = step.plan(account, {"admin_user": "admin", "admin_group": "Administrators"})
+    applied = apply_step(step, account, plan, no_progress)
+    entry = admin_password_entry(box.account_id, "admin")
+    assert account.secrets.get(entry) == applied.outcome.reveal["password"]
+    console.register_user_mfa(box.endpoint_url, "admin")
+    assert recheck(step, account).passed
+    assert account.secrets.get(entry) is None
