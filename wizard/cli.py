@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="line-by-line prompts instead of the full-screen interface (screen readers, "
         "simple terminals; also chosen when TERM=dumb or there is no terminal)",
     )
+    guided.add_argument(
+        "--transcript",
+        metavar="FILE",
+        help="with --plain: also save the run as plain text (secrets are left out)",
+    )
     parser.set_defaults(func=run_guided)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -339,17 +344,15 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
 
 
 def _show_reveal(reveal: Any, account_id: str, journal: Journal) -> None:
-    """Show the admin's initial password once, on the terminal only; it is never stored."""
+    """Show the admin's initial password once, on the terminal only; never in a file."""
     if not reveal:
         return
+    from wizard import wording
+
+    print("\n" + wording.PASSWORD_ONCE.format(**reveal) + "\n", flush=True)
     # Only the fact that it was shown is journaled, so a run stopped before this point can
     # tell that nobody knows the password and offer a new one.
     journal.record("revealed", account_id=account_id, user=reveal["user"])
-    print(
-        f"\n   Initial console password for {reveal['user']} (shown once, never stored): "
-        f"{reveal['password']}\n   Sign-in URL: {reveal['signin_url']}\n   It must be changed "
-        "at first sign-in, and MFA registered then.\n"
-    )
 
 
 def wants_plain(args: argparse.Namespace) -> bool:
@@ -373,9 +376,12 @@ def run_guided(args: argparse.Namespace) -> int:
         sandbox_scenario=args.scenario if args.sandbox else None,
     )
     if wants_plain(args):
+        from pathlib import Path
+
         from wizard import plain
 
-        return plain.run_guided(launch)
+        transcript = Path(args.transcript) if args.transcript else None
+        return plain.run_guided(launch, transcript=transcript)
     from screens import app
 
     return app.run_guided(launch)

@@ -17,9 +17,6 @@ the steps); this module prints lines and asks questions.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -32,6 +29,12 @@ from prompt_toolkit.output import Output
 
 from wizard import plain_render as render
 from wizard import runner, wording
+from wizard.credentials import (
+    access_key_id_problem,
+    account_from_entered_key,
+    kept_root_key_account,
+    secret_key_problem,
+)
 from wizard.errors import describe_error
 from wizard.flow import (
     Answer,
@@ -46,54 +49,11 @@ from wizard.launch import Launch, Opened, open_account
 from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Plan, Status
 from wizard.options import Option, OptionError
+from wizard.secrets import SecretStore
 from wizard.steps import Step
 
 EXIT_UNKNOWN = 2
 EXIT_INTERRUPTED = 130
-
-# Phrases of the plain front end not (yet) in wizard.wording; the TUI may want them moved there.
-CONTINUE = "Continue"
-QUIT = "Quit (nothing is changed)"
-READY = "Ready to continue?"
-FIX_NOW = "Fix this now"
-SKIP_STEP = "Skip this step for now"
-WHAT_NEXT = "What would you like to do?"
-KEEP_SETTINGS = "Use these settings"
-CHANGE_SETTINGS = "Change them"
-SETTINGS_INTRO = "Settings for this step:"
-NOT_CONFIRMED = "Not confirmed: nothing was changed."
-SUFFIX_MISMATCH = "The characters typed do not match the key: nothing was deleted."
-CONSOLE_WAIT = "When you have done it in the console, choose the first answer (Enter)."
-ENTER_CODES = "Enter two codes from the app"
-SHOW_SECRET = "Show the secret key as text (to type into the app instead of scanning)"
-SECRET_KEY = "Secret key (shown once): {secret}"
-PRACTICE_CODES = "The app would show {code1} now and {code2} next; press Enter to use them."
-MFA_DONE = "MFA device registered."
-CHECKING_AGAIN = "Checking the step again."
-PROBLEM = "Problem: {message}"
-STOPPED_BETWEEN = (
-    "Stopped. Done in this run: {done}. Run the wizard again to finish the rest: it re-checks "
-    "every step first."
-)
-NOTHING_COMPLETED = "no call had completed yet"
-PRACTISE_QUESTION = "Practise in the sandbox now?"
-CANNOT_READ_CALLER = "Could not read who is calling: {message}"
-
-_COLOURS = {"PASS": "32", "FAIL": "31", "UNKNOWN": "33"}
-_STATUS = re.compile(r"\b(PASS|FAIL|UNKNOWN)\b")
-
-
-def terminal_width() -> int:
-    """The terminal's width, at most 100 columns: long lines are hard to follow."""
-    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns - 1))
-
-
-def wants_color(out: TextIO) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(out, "isatty", None)
-    return bool(isatty and isatty())
 
 
 class PlainConversation:
@@ -117,9 +77,9 @@ class PlainConversation:
         before_prompt: Callable[[str], None] | None = None,
     ) -> None:
         self.out = out
-        self.width = width or terminal_width()
+        self.width = width or render.terminal_width()
         self.transcript = transcript
-        self.color = wants_color(out) if color is None else color
+        self.color = render.wants_color(out) if color is None else color
         self.before_prompt = before_prompt
         self._io: dict[str, Any] = {}
         if input is not None:
@@ -176,17 +136,17 @@ class PlainConversation:
         # Colour only repeats the word next to it; the word alone carries the meaning.
         if not self.color:
             return line
-        return _STATUS.sub(lambda m: f"\x1b[1;{_COLOURS[m[1]]}m{m[1]}\x1b[0m", line)
+        return render.paint(line)
 
     # -- prompts ---------------------------------------------------------------------------
 
-    def _ask(self, question: Any, message: str, *, secret: bool = False) -> Any:
+    def _ask(self, question: Any, message: str) -> Any:
         if self.before_prompt is not None:
             self.before_prompt(message)
         answer = question.unsafe_ask()  # Ctrl-C raises: never taken for "no"
         if self.transcript is not None:
-            shown = render.REDACTED if secret else _answer_text(answer)
-            self.transcript.write(f"? {message} {shown}\n")
+            # No prompt asks for a secret, so every answer may be kept.
+            self.transcript.write(f"? {message} {render.answer_text(answer)}\n")
         return answer
 
     def select(self, message: str, choices: Sequence[str], default: str | None = None) -> str:
@@ -221,6 +181,21 @@ class PlainConversation:
         question = questionary.text(message, default=default, **kwargs)
         return str(self._ask(question, message))
 
+    def secret_text(self, message: str, *, validate: Callable[[str], str | None]) -> str:
+        """A secret typed without echo (questionary's password prompt); never in a transcript."""
+
+        def questionary_validate(value: str) -> bool | str:
+            problem = validate(value)
+            return True if problem is None else problem
+
+        question = questionary.password(message, validate=questionary_validate, **self._io)
+        if self.before_prompt is not None:
+            self.before_prompt(message)
+        answer = str(question.unsafe_ask())
+        if self.transcript is not None:
+            self.transcript.write(f"? {message} {render.REDACTED}\n")
+        return answer
+
     # -- the Conversation ------------------------------------------------------------------
 
     def show_identity(self, identity: Identity) -> Answer:
@@ -235,8 +210,8 @@ class PlainConversation:
         return self._continue_or_quit()
 
     def _continue_or_quit(self) -> Answer:
-        answer = self.select(READY, [CONTINUE, QUIT])
-        return Answer.CONTINUE if answer == CONTINUE else Answer.CANCEL
+        answer = self.select(render.READY, [render.CONTINUE, render.QUIT])
+        return Answer.CONTINUE if answer == render.CONTINUE else Answer.CANCEL
 
     def show_step(self, step: Step, check: Check) -> Answer:
         """Why the step matters, its controls and current state; fix now or skip.
@@ -253,8 +228,8 @@ class PlainConversation:
         if check.status is not Status.FAIL:
             # A pass needs nothing; an unknown goes straight to the flow's retry-or-back.
             return Answer.CONTINUE
-        answer = self.select(WHAT_NEXT, [FIX_NOW, SKIP_STEP])
-        return Answer.CONTINUE if answer == FIX_NOW else Answer.BACK
+        answer = self.select(render.WHAT_NEXT, [render.FIX_NOW, render.SKIP_STEP])
+        return Answer.CONTINUE if answer == render.FIX_NOW else Answer.BACK
 
     def _step_heading(self, step: Step) -> str:
         if self.step_order is not None:
@@ -265,16 +240,18 @@ class PlainConversation:
 
     def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> OptionValues | None:
         """The step's options from their declarations; each value is validated as typed."""
-        self.say("", SETTINGS_INTRO)
+        self.say("", render.SETTINGS_INTRO)
         for option in step.options:
-            self.say(f"  {option.label}: {_shown(defaults[option.name])} ({option.help})")
-        answer = self.select(WHAT_NEXT, [KEEP_SETTINGS, CHANGE_SETTINGS, wording.BACK])
+            self.say(f"  {option.label}: {render.shown(defaults[option.name])} ({option.help})")
+        answer = self.select(
+            render.WHAT_NEXT, [render.KEEP_SETTINGS, render.CHANGE_SETTINGS, wording.BACK]
+        )
         if answer == wording.BACK:
             return None
         values: OptionValues = {}
         for option in step.options:
             default = defaults[option.name]
-            if answer == KEEP_SETTINGS:
+            if answer == render.KEEP_SETTINGS:
                 try:
                     values[option.name] = option.validate(default)
                     continue
@@ -301,7 +278,7 @@ class PlainConversation:
         """The exact changes, then a default-No question; deletions need each key's suffix."""
         self.say("", *render.plan_lines(plan))
         if not self.confirm(request.question):
-            self.say(NOT_CONFIRMED)
+            self.say(render.NOT_CONFIRMED)
             return False
         if request.typed_suffixes:
             masked = render.masked_keys(plan)
@@ -310,7 +287,7 @@ class PlainConversation:
                 for key in masked[: len(request.typed_suffixes)]
             ]
             if not request.accepts(typed):
-                self.say(SUFFIX_MISMATCH)
+                self.say(render.SUFFIX_MISMATCH)
                 return False
         return True
 
@@ -342,9 +319,9 @@ class PlainConversation:
     def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
         """What went wrong and what was done; retry or go back."""
         self.writing = False
-        self.say("", PROBLEM.format(message=message))
+        self.say("", render.PROBLEM.format(message=message))
         self.say(*(f"  Done: {item}" for item in done))
-        answer = self.select(WHAT_NEXT, [wording.RETRY, wording.BACK])
+        answer = self.select(render.WHAT_NEXT, [wording.RETRY, wording.BACK])
         return Answer.RETRY if answer == wording.RETRY else Answer.BACK
 
     def console_action(
@@ -360,16 +337,16 @@ class PlainConversation:
             self.say("", wording.NOT_YET.format(summary=check.summary))
         else:
             self.say("", *render.console_lines(action))
-            self.say(CONSOLE_WAIT)
+            self.say(render.CONSOLE_WAIT)
         self._console_step = step.id
         choices = [wording.CHECK_AGAIN]
         if mfa is not None or simulate is not None:
             choices.append(wording.DO_IN_SANDBOX_CONSOLE)
         choices.append(wording.BACK)
         while True:
-            answer = self.select(WHAT_NEXT, choices)
+            answer = self.select(render.WHAT_NEXT, choices)
             if answer == wording.CHECK_AGAIN:
-                self.say(CHECKING_AGAIN)
+                self.say(render.CHECKING_AGAIN)
                 return Answer.CONTINUE
             if answer == wording.BACK:
                 return Answer.BACK
@@ -378,10 +355,10 @@ class PlainConversation:
                 self.say(simulate())
                 self.writing = False
                 self.calls_done.append(f"{step.id}: simulated console")
-                self.say(CHECKING_AGAIN)
+                self.say(render.CHECKING_AGAIN)
                 return Answer.CONTINUE
             if mfa is not None and self.register_mfa(mfa):
-                self.say(CHECKING_AGAIN)
+                self.say(render.CHECKING_AGAIN)
                 return Answer.CONTINUE
 
     def offer_mfa(self, step: Step, user_name: str) -> bool:
@@ -393,23 +370,23 @@ class PlainConversation:
         self.heading(exchange.title)
         self.say(wording.SCAN_QR)
         self.say(*exchange.qr(), transcript=[render.QR_REDACTED], wrap=False)
-        choices = [ENTER_CODES, SHOW_SECRET]
+        choices = [render.ENTER_CODES, render.SHOW_SECRET]
         if exchange.practice:
             choices.append(wording.SHOW_ME_THE_CODES)
         choices.append(wording.BACK)
         while True:
-            answer = self.select(WHAT_NEXT, choices)
+            answer = self.select(render.WHAT_NEXT, choices)
             if answer == wording.BACK:
                 return False
-            if answer == SHOW_SECRET:
+            if answer == render.SHOW_SECRET:
                 secret = exchange.enrollment.secret_base32
                 grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-                self.say_secret(SECRET_KEY.format(secret=grouped), [grouped])
+                self.say_secret(render.SECRET_KEY.format(secret=grouped), [grouped])
                 continue
             codes = ("", "")
             if answer == wording.SHOW_ME_THE_CODES:
                 codes = exchange.practice_codes()
-                self.say(PRACTICE_CODES.format(code1=codes[0], code2=codes[1]))
+                self.say(render.PRACTICE_CODES.format(code1=codes[0], code2=codes[1]))
             code1 = self.text(wording.FIRST_CODE, default=codes[0], validate=_code_problem)
             code2 = self.text(wording.SECOND_CODE, default=codes[1], validate=_code_problem)
             self.writing = True
@@ -417,9 +394,9 @@ class PlainConversation:
             self.writing = False
             if problem is None:
                 self.calls_done.append(exchange.title)
-                self.say(MFA_DONE)
+                self.say(render.MFA_DONE)
                 return True
-            self.say(PROBLEM.format(message=problem))
+            self.say(render.PROBLEM.format(message=problem))
 
     def show_summary(self, summary: Summary) -> None:
         """The final verification, what changed, and what to do next."""
@@ -434,23 +411,11 @@ class PlainConversation:
         done = list(self.calls_done) or list(changes)
         if self.writing:
             return wording.CANCELLED_DURING_WRITE.format(
-                done=render.joined(done) or NOTHING_COMPLETED
+                done=render.joined(done) or render.NOTHING_COMPLETED
             )
         if done:
-            return STOPPED_BETWEEN.format(done=render.joined(done))
+            return render.STOPPED_BETWEEN.format(done=render.joined(done))
         return wording.NOTHING_CHANGED
-
-
-def _shown(value: str | bool) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
-
-
-def _answer_text(answer: Any) -> str:
-    if isinstance(answer, bool):
-        return "Yes" if answer else "No"
-    return str(answer)
 
 
 def _problem_of(option: Option) -> Callable[[str], str | None]:
@@ -504,7 +469,10 @@ def run_guided(
             with opener(launch) as opened:
                 if opened.has_credentials:
                     return _guide(opened, talk)
-                if not _offer_sandbox(talk):
+                choice = _without_credentials(talk, launch)
+                if isinstance(choice, Opened):
+                    return _guide(choice, talk)
+                if choice is None:
                     return EXIT_UNKNOWN
             with opener(Launch(sandbox_scenario="fresh")) as practice:
                 return _guide(practice, talk)
@@ -514,10 +482,37 @@ def run_guided(
             return EXIT_INTERRUPTED
 
 
-def _offer_sandbox(talk: PlainConversation) -> bool:
+def _without_credentials(talk: PlainConversation, launch: Launch) -> Opened | str | None:
+    """No credentials: the safer path first, then practice, a typed root key, or quit.
+
+    Returns an opened account (a typed or kept root key), ``"sandbox"``, or ``None`` to quit.
+    """
+    store = SecretStore()
     talk.say(wording.NO_CREDENTIALS, "")
     talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
-    return talk.confirm(PRACTISE_QUESTION)
+    kept = store.root_key()
+    resume = wording.RESUME_WITH_KEPT_KEY.format(account_id=kept[0]) if kept else None
+    choices = [wording.PRACTICE_IN_SANDBOX, wording.ENTER_ROOT_KEY, render.QUIT]
+    if resume:
+        choices.insert(0, resume)
+    choice = talk.select(render.WHAT_NEXT, choices)
+    if choice == render.QUIT:
+        return None
+    if choice == wording.PRACTICE_IN_SANDBOX:
+        return "sandbox"
+    if choice == resume:
+        account = kept_root_key_account(
+            store, region=launch.region, endpoint_url=launch.endpoint_url
+        )
+        assert account is not None
+        return Opened(account, None, True)
+    talk.say("", store.describe())
+    key_id = talk.text(wording.ACCESS_KEY_ID, validate=access_key_id_problem)
+    secret = talk.secret_text(wording.SECRET_ACCESS_KEY, validate=secret_key_problem)
+    account = account_from_entered_key(
+        key_id, secret, region=launch.region, endpoint_url=launch.endpoint_url, store=store
+    )
+    return Opened(account, None, True)
 
 
 def _guide(opened: Opened, talk: PlainConversation) -> int:
@@ -528,12 +523,18 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
     except KeyboardInterrupt:
         talk.say("", talk.stopped(run.changes))
         return EXIT_INTERRUPTED
+    except EOFError:
+        # The answers were piped in and ran out: stop as safely as after Ctrl-C.
+        talk.say("", render.INPUT_ENDED, talk.stopped(run.changes))
+        return EXIT_UNKNOWN
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
         if run.identity is None:
-            talk.say(CANNOT_READ_CALLER.format(message=describe_error(exc)), "")
+            talk.say(render.CANNOT_READ_CALLER.format(message=describe_error(exc)), "")
             talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
         else:
-            talk.say("", PROBLEM.format(message=describe_error(exc)), talk.stopped(run.changes))
+            talk.say(
+                "", render.PROBLEM.format(message=describe_error(exc)), talk.stopped(run.changes)
+            )
         return EXIT_UNKNOWN
     finally:
         run.close()

@@ -2,15 +2,19 @@
 
 Nothing here prompts or prints; every function returns lines of plain text (no colour, no
 escape codes) so the same lines serve a terminal, a screen reader and a saved transcript.
+Lines are returned unwrapped (except Markdown paragraphs): the printer wraps them to the
+terminal's width with :func:`wrap_line`, so nothing is wrapped twice.
 Status is always a word (PASS / FAIL / UNKNOWN), never a colour or a symbol alone.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import textwrap
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TextIO
 
 from wizard import report, runner, wording
 from wizard.flow import Identity, Summary
@@ -31,8 +35,74 @@ NOTE = "Note"
 NEXT_STEPS_HEADING = "Next steps"
 CHANGES_HEADING = "Changed in this run"
 SUMMARY_HEADING = "Final verification"
+# Phrases and answers of the plain front end.
+CONTINUE = "Continue"
+QUIT = "Quit (nothing is changed)"
+READY = "Ready to continue?"
+FIX_NOW = "Fix this now"
+SKIP_STEP = "Skip this step for now"
+WHAT_NEXT = "What would you like to do?"
+KEEP_SETTINGS = "Use these settings"
+CHANGE_SETTINGS = "Change them"
+SETTINGS_INTRO = "Settings for this step:"
+NOT_CONFIRMED = "Not confirmed: nothing was changed."
+SUFFIX_MISMATCH = "The characters typed do not match the key: nothing was deleted."
+CONSOLE_WAIT = "When you have done it in the console, choose the first answer (Enter)."
+ENTER_CODES = "Enter two codes from the app"
+SHOW_SECRET = "Show the secret key as text (to type into the app instead of scanning)"
+SECRET_KEY = "Secret key (shown once): {secret}"
+PRACTICE_CODES = "The app would show {code1} now and {code2} next; press Enter to use them."
+MFA_DONE = "MFA device registered."
+CHECKING_AGAIN = "Checking the step again."
+PROBLEM = "Problem: {message}"
+STOPPED_BETWEEN = (
+    "Stopped. Done in this run: {done}. Run the wizard again to finish the rest: it re-checks "
+    "every step first."
+)
+NOTHING_COMPLETED = "no call had completed yet"
+INPUT_ENDED = "The input ended before the question was answered."
+CANNOT_READ_CALLER = "Could not read who is calling: {message}"
+
 REDACTED = "[shown once on the terminal; not saved in this transcript]"
 QR_REDACTED = "[QR code shown on the terminal only: it holds the MFA device's secret]"
+
+# -- Terminal --------------------------------------------------------------------------------
+
+_COLOURS = {"PASS": "32", "FAIL": "31", "UNKNOWN": "33"}
+_STATUS = re.compile(r"\b(PASS|FAIL|UNKNOWN)\b")
+
+
+def terminal_width() -> int:
+    """The terminal's width, at most 100 columns: long lines are hard to follow."""
+    return max(40, min(100, shutil.get_terminal_size((88, 24)).columns - 1))
+
+
+def paint(line: str) -> str:
+    """Status words in colour (bold green, red, yellow); the word itself is kept."""
+    return _STATUS.sub(lambda m: f"\x1b[1;{_COLOURS[m[1]]}m{m[1]}\x1b[0m", line)
+
+
+def wants_color(out: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def shown(value: str | bool) -> str:
+    """An option's value as text (``yes``/``no`` for a bool)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def answer_text(answer: Any) -> str:
+    """A prompt's answer as the transcript records it (``Yes``/``No`` for a confirmation)."""
+    if isinstance(answer, bool):
+        return "Yes" if answer else "No"
+    return str(answer)
+
 
 # -- Markdown --------------------------------------------------------------------------------
 
@@ -218,6 +288,7 @@ def identity_lines(identity: Identity) -> list[str]:
     ]
     if identity.endpoint:
         lines.append(f"{endpoint}: {identity.endpoint}")
+    lines += ["", *identity.notices] if identity.notices else []
     return lines
 
 
@@ -235,11 +306,8 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [f"{PLAN_HEADING}:"]
     for number, change in enumerate(plan.changes, 1):
         marker = f" {DELETES}" if change.destructive else ""
-        lines += _wrap(
-            f"{change.describe()}{marker}", WIDTH, f"{INDENT}{number}. ", INDENT + "    "
-        )
-    for note in plan.notes:
-        lines += _wrap(note, WIDTH, f"{INDENT}{NOTE}: ", INDENT * 2)
+        lines.append(f"{INDENT}{number}. {change.describe()}{marker}")
+    lines += [f"{INDENT}- {NOTE}: {note}" for note in plan.notes]
     if plan.console is not None:
         lines += [INDENT + line for line in console_lines(plan.console)]
     return lines
@@ -276,8 +344,7 @@ def summary_lines(summary: Summary) -> list[str]:
         f"{INDENT}{wording.NOTHING_CHANGED}"
     ]
     lines += ["", f"{NEXT_STEPS_HEADING}:"]
-    for step in summary.next_steps:
-        lines += _wrap(step, WIDTH, f"{INDENT}- ", INDENT + "  ")
+    lines += [f"{INDENT}- {step}" for step in summary.next_steps]
     return lines
 
 

@@ -23,6 +23,9 @@ GET_CREDENTIALS = (
 )
 PRACTICE_IN_SANDBOX = "Practise in the sandbox"
 ENTER_ROOT_KEY = "Enter a temporary root access key (typed, never echoed, never stored in a file)"
+RESUME_WITH_KEPT_KEY = "Continue with the temporary root key kept for account {account_id}"
+ACCESS_KEY_ID = "Access key ID (starts with AKIA)"
+SECRET_ACCESS_KEY = "Secret access key (not shown as you type)"
 ROOT_KEY_NOTICE = (
     "This run is signed with root access key {key}. The wizard deletes that key as its very last "
     "step, after making sure you have another way in; re-verify afterwards from CloudShell as "
@@ -57,7 +60,8 @@ OFFER_MFA = (
     "first sign-in, and this step stays failing until then.)"
 )
 PASSWORD_ONCE = (
-    "Initial console password for {user}, shown once and never stored: {password}\n"
+    "Initial console password for {user}, shown once (kept only in your OS keyring, if you have "
+    "one, until {user} signs in with MFA; never in a file): {password}\n"
     "Sign-in URL: {signin_url}\n"
     "It must be changed at first sign-in, and MFA registered then."
 )

@@ -8,6 +8,7 @@ the first wrong question instead of typing answers into the wrong prompts.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +31,16 @@ CTRL_U = "\x15"  # clear the line (a text prompt starts with its default filled 
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
+# Keys for one prompt: sent at once, or typed by a function on a thread as the prompt runs.
+Keys = str | Callable[[Any], None]
+
 
 @dataclass
 class Typist:
     """Answers each prompt, in order, with the keys scripted for it."""
 
     pipe: Any
-    script: list[tuple[str, str]]
+    script: list[tuple[str, Keys]]
     asked: list[str] = field(default_factory=list)
 
     def __call__(self, message: str) -> None:
@@ -44,7 +48,11 @@ class Typist:
         assert self.script, f"unexpected extra prompt: {message!r}"
         expected, keys = self.script.pop(0)
         assert expected in message, f"expected a prompt with {expected!r}, got {message!r}"
-        self.pipe.send_text(keys)
+        if isinstance(keys, str):
+            self.pipe.send_text(keys)
+        else:
+            # Typed while the prompt runs, e.g. to see what it draws between two answers.
+            threading.Thread(target=keys, args=(self.pipe,), daemon=True).start()
 
     @property
     def finished(self) -> bool:
@@ -100,11 +108,13 @@ def opener_for(
 
 
 @pytest.fixture
-def run_plain(sandbox) -> RunPlain:
+def run_plain(sandbox, monkeypatch) -> RunPlain:
     """``run_plain(script, scenario="fresh", credentials="root", ...)`` → :class:`PlainRun`."""
+    # The same 88 columns wherever the tests run, so saved transcripts compare.
+    monkeypatch.setenv("COLUMNS", "89")
 
     def run(
-        script: list[tuple[str, str]],
+        script: list[tuple[str, Keys]],
         *,
         scenario: str = "fresh",
         credentials: str = "root",

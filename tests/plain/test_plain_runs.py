@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import time
 
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from tests.plain.conftest import (
@@ -16,13 +18,9 @@ from tests.plain.conftest import (
     TRANSCRIPTS,
     client,
 )
+from wizard import plain_render as render
 from wizard import wording
-from wizard.plain import (
-    EXIT_INTERRUPTED,
-    EXIT_UNKNOWN,
-    NOT_CONFIRMED,
-    render,
-)
+from wizard.plain import EXIT_INTERRUPTED, EXIT_UNKNOWN
 from wizard.steps import STEPS
 
 ANSI = re.compile(r"\x1b\[")
@@ -102,7 +100,7 @@ def test_fresh_to_all_verified_and_a_clean_transcript(run_plain, sandbox_server,
     assert "iam:CreateUser alice: done" in out
     assert "Re-verified: PASS" in out
     assert "4 of 4 steps pass." in out
-    password = re.search(r"shown once and never stored:\s+(\S+)", out)
+    password = re.search(r"never in a file\):\s+(\S+)", out)
     assert password and out.count(password.group(1)) == 1
     secrets = re.findall(r"Secret key \(shown once\): ((?:[A-Z2-7]{1,4} ?)+)", out)
     assert len(secrets) == 2  # root's device and alice's
@@ -132,26 +130,49 @@ def test_fresh_to_all_verified_and_a_clean_transcript(run_plain, sandbox_server,
     assert [u["UserName"] for u in iam.get_group(GroupName="Administrators")["Users"]] == ["alice"]
 
 
+class WideScreen(PlainTextOutput):
+    """A plain-text screen wide enough for the whole message (80 columns would cut it)."""
+
+    def get_size(self) -> Size:
+        return Size(rows=40, columns=160)
+
+
 def test_invalid_input_is_asked_again_with_its_message(run_plain):
     screen = io.StringIO()
+    message = (
+        "Administrator user name: may contain only ASCII letters, digits and "
+        "+ = , . @ _ - (no spaces)."
+    )
+    seen: list[bool] = []
+
+    def drawn() -> bool:
+        # The 80-column plain screen wraps the message anywhere: compare without spaces.
+        return re.sub(r"\s", "", message) in re.sub(r"\s", "", screen.getvalue())
+
+    def bad_then_good(pipe):
+        pipe.send_text(CTRL_U + "bad name" + ENTER)
+        deadline = time.monotonic() + 10
+        while not drawn() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.append(drawn())
+        pipe.send_text(CTRL_U + "ok" + ENTER)
+
     script = [
         (READY, ENTER),
         (READY, ENTER),
         (NEXT, DOWN + ENTER),  # skip root MFA
         (NEXT, ENTER),  # admin-user: fix
         (NEXT, DOWN + ENTER),  # Change them
-        ("Administrator user name", CTRL_U + "bad name" + ENTER + CTRL_U + "ok" + ENTER),
+        ("Administrator user name", bad_then_good),
         ("Administrators group name", CTRL_U + "Admins" + ENTER),
         (ACCOUNT, CTRL_C),  # and stop there
     ]
-    run = run_plain(script, output=PlainTextOutput(screen))
+    # A plain-text screen (what prompt_toolkit draws when stdout is not a terminal).
+    run = run_plain(script, output=WideScreen(screen))
     assert run.typist.finished
-    # What prompt_toolkit drew: the declaration's own message under the prompt.
-    shown = screen.getvalue()
-    assert (
-        "Administrator user name: may contain only ASCII letters, digits and "
-        "+ = , . @ _ - (no spaces)." in shown
-    )
+    # The declaration's own message was drawn under the prompt, which then took "ok".
+    assert seen == [True]
+    assert "? Administrator user name ok" in screen.getvalue()
     assert run.code == EXIT_INTERRUPTED
     assert wording.NOTHING_CHANGED in run.out
 
@@ -171,7 +192,7 @@ def test_refusal_at_a_confirmation_writes_nothing(run_plain, sandbox_server):
     ]
     run = run_plain(script, credentials="console")
     assert run.typist.finished
-    assert NOT_CONFIRMED in run.out
+    assert render.NOT_CONFIRMED in run.out
     assert run.code == 1
     assert "FAIL" in run.out
     assert wording.NOTHING_CHANGED in run.out  # "Changed in this run": nothing
@@ -224,7 +245,7 @@ def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
 
 
 def test_no_credentials_offers_the_sandbox(run_plain):
-    script = [(wording.PRACTISE_IN_SANDBOX.split()[0], "y"), (READY, DOWN + ENTER)]
+    script = [(NEXT, ENTER), (READY, DOWN + ENTER)]  # practise; then quit at once
     run = run_plain(script, has_credentials=False)
     assert run.typist.finished
     assert wording.NO_CREDENTIALS in run.out
@@ -234,3 +255,12 @@ def test_no_credentials_offers_the_sandbox(run_plain):
     assert "SANDBOX" in run.out
     assert run.code == EXIT_UNKNOWN  # quit at the start: nothing verified
     assert run.out.rstrip().endswith(wording.NOTHING_CHANGED)
+
+
+def test_input_that_runs_out_stops_safely(run_plain):
+    def hang_up(pipe):
+        pipe.close()  # piped answers ended: EOF at the prompt
+
+    run = run_plain([(READY, ENTER), (READY, hang_up)])
+    assert run.code == EXIT_UNKNOWN
+    assert run.out.rstrip().endswith(f"{render.INPUT_ENDED}\n{wording.NOTHING_CHANGED}")

@@ -22,7 +22,7 @@ from wizard.flow import GuidedRun, MfaExchange
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_LINE = re.compile(
-    r"Initial console password for (\S+) \(shown once, never stored\): (\S+)"
+    r"Initial console password for (\S+), shown once \(.*?never in a file\): (\S+)", re.S
 )
 
 

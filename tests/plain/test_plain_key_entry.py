@@ -1,0 +1,54 @@
+"""No credentials: the owner types a temporary root key (masked), and the run uses it."""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from tests.plain.conftest import DOWN, ENTER, Typist
+from wizard import wording
+from wizard.account import Account
+from wizard.launch import Launch, Opened
+from wizard.plain import EXIT_UNKNOWN, run_guided
+
+NEXT = "What would you like to do?"
+READY = "Ready to continue?"
+
+
+def test_typed_root_key_is_masked_used_and_announced(sandbox, tmp_path):
+    box = sandbox("fresh")
+    key = box.root_access_key
+
+    @contextmanager
+    def nothing_found(launch: Launch):
+        yield Opened(Account.from_settings(region=box.region), None, False)
+
+    script = [
+        (NEXT, DOWN + ENTER),  # practise / *enter a temporary root key* / quit
+        (wording.ACCESS_KEY_ID, "AKIA-not-a-key" + ENTER + "\x15" + key.access_key_id + ENTER),
+        (wording.SECRET_ACCESS_KEY, key.secret_access_key + ENTER),
+        (READY, DOWN + ENTER),  # seen who and where; quit before any change
+    ]
+    out = io.StringIO()
+    transcript = tmp_path / "run.txt"
+    with create_pipe_input() as pipe:
+        typist = Typist(pipe, list(script))
+        code = run_guided(
+            Launch(region=box.region, endpoint_url=box.endpoint_url),
+            out=out,
+            input=pipe,
+            output=DummyOutput(),
+            transcript=transcript,
+            opener=nothing_found,
+            before_prompt=typist,
+        )
+    assert typist.finished
+    assert code == EXIT_UNKNOWN  # quit at the start: nothing verified, nothing changed
+    shown = " ".join(out.getvalue().split())  # lines are wrapped to the terminal's width
+    assert "deletes that key as its very last step" in shown
+    assert "credentials entered in the wizard" in shown
+    assert key.secret_access_key not in shown
+    assert key.secret_access_key not in transcript.read_text()
