@@ -1,0 +1,348 @@
+"""Planning: the step's options, and only the changes that bring a trail up to standard."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+import assets
+from wizard.account import Account
+from wizard.errors import WizardError, error_code
+from wizard.model import Change
+from wizard.options import Option, bucket_name, kms_alias, trail_name
+from wizard.steps.base import OptionValues
+from wizard.steps.cloudtrail.facts import Bucket, Facts, Trail
+from wizard.steps.cloudtrail.judgements import (
+    as_list,
+    fixed_selectors,
+    merged_policy,
+    pick_candidate,
+)
+from wizard.steps.cloudtrail.reading import (
+    _FORBIDDEN,
+    _NOT_FOUND,
+    _rotation,
+    bucket_from,
+    submit_bucket_reads,
+)
+
+WANTED_TRAIL_SETTINGS: dict[str, bool] = {
+    "IsMultiRegionTrail": True,
+    "IncludeGlobalServiceEvents": True,
+    "EnableLogFileValidation": True,
+}
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        name="trail_name",
+        flag="--trail-name",
+        label="Trail name",
+        help="Name of the trail to create (an existing multi-Region trail is repaired instead).",
+        default="account-trail",
+        validator=trail_name,
+    ),
+    Option(
+        name="bucket_name",
+        flag="--trail-bucket",
+        label="Log bucket",
+        help="S3 bucket for the logs (names are global: another account may own a name).",
+        default="aws-cloudtrail-logs-{account_id}-{region}",
+        validator=bucket_name,
+    ),
+    Option(
+        name="use_kms",
+        flag="--kms",
+        label="Encrypt with a KMS key",
+        help="Encrypt logs with a customer managed KMS key (CloudTrail.2); the key is billed.",
+        default=True,
+        kind="bool",
+    ),
+    Option(
+        name="kms_alias",
+        flag="--kms-alias",
+        label="KMS key alias",
+        help="Alias of the trail's KMS key; an existing key with this alias is reused.",
+        default="alias/account-trail",
+        validator=kms_alias,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The step's options, typed."""
+
+    trail_name: str
+    bucket: str
+    use_kms: bool
+    kms_alias: str
+
+    @classmethod
+    def from_options(cls, options: OptionValues, account: Account) -> Settings:
+        """Read validated options, filling defaults for any not given."""
+        defaults = {o.name: o.default_for(account.account_id, account.region) for o in OPTIONS}
+        merged = {**defaults, **options}
+        return cls(
+            trail_name=str(merged["trail_name"]),
+            bucket=str(merged["bucket_name"]),
+            use_kms=bool(merged["use_kms"]),
+            kms_alias=str(merged["kms_alias"]),
+        )
+
+
+@dataclass
+class Draft:
+    """A plan being built: changes in apply order, notes, and the context apply needs."""
+
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, action: str, resource: str, why: str) -> None:
+        """Append one change."""
+        self.changes.append(Change(action=action, resource=resource, why=why))
+
+
+def choose_target(trails: tuple[Trail, ...], name: str, region: str) -> Trail | None:
+    """The trail to repair: ours by name, else a multi-Region trail homed here; else none.
+
+    Raises when the only multi-Region trail is homed in another Region: a trail is managed
+    from its home Region, and a second multi-Region trail here would be billed.
+    """
+    local = [trail for trail in trails if trail.home_region == region]
+    for trail in local:
+        if trail.name == name:
+            return trail
+    homed_here = pick_candidate(local, region)
+    if homed_here is not None:
+        return homed_here
+    elsewhere = pick_candidate(trails, region)
+    if elsewhere is not None:
+        raise WizardError(
+            f"Trail {elsewhere.name} is a multi-Region trail managed from "
+            f"{elsewhere.home_region}: run the wizard with --region {elsewhere.home_region} to "
+            "repair it (a second multi-Region trail would be billed for every management event)."
+        )
+    return None
+
+
+def head_bucket(account: Account, bucket: str) -> bool:
+    """True when the bucket exists and is ours, False when free; raise when someone else's."""
+    try:
+        account.client("s3").head_bucket(Bucket=bucket)
+    except ClientError as exc:
+        code = error_code(exc)
+        if code in _NOT_FOUND:
+            return False
+        if code in _FORBIDDEN:
+            raise WizardError(
+                f"The bucket name {bucket} belongs to another AWS account (S3 names are global): "
+                "pick another name with --trail-bucket."
+            ) from exc
+        raise
+    return True
+
+
+def read_bucket(account: Account, bucket: str, trail: Trail) -> Bucket:
+    """Read an existing bucket's state for planning (three calls at once)."""
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="cloudtrail-plan") as pool:
+        found = bucket_from(submit_bucket_reads(pool, account.client("s3"), bucket), bucket, trail)
+    if found.unreadable:
+        raise WizardError(f"Cannot plan this step: {found.unreadable}.")
+    return found
+
+
+def plan_bucket(draft: Draft, account: Account, bucket: Bucket, trail: Trail) -> None:
+    """Bucket changes: create, block public access, version, and the CloudTrail policy."""
+    arn = f"arn:{trail.partition}:s3:::{bucket.name}"
+    region = account.region
+    draft.context["bucket"] = bucket.name
+    if not bucket.exists:
+        where = "" if region == "us-east-1" else f" (LocationConstraint {region})"
+        draft.add("s3:CreateBucket", arn, f"a private bucket to hold the logs, in {region}{where}")
+    if not bucket.public_access_blocked:
+        draft.add(
+            "s3:PutPublicAccessBlock",
+            arn,
+            "all four Block Public Access flags on "
+            "(Security Hub CloudTrail.6): audit logs must never be public",
+        )
+    if bucket.versioning != "Enabled":
+        draft.add(
+            "s3:PutBucketVersioning",
+            arn,
+            "versioning on, so an overwritten or deleted log file can be recovered",
+        )
+    if not bucket.policy_ok:
+        wanted = assets.policy(
+            "cloudtrail-bucket",
+            partition=trail.partition,
+            bucket=bucket.name,
+            trail_arn=trail.arn,
+            account_id=trail.account_id,
+        )
+        draft.context["bucket_policy"] = json.dumps(merged_policy(bucket.policy, wanted))
+        kept = len(as_list((bucket.policy or {}).get("Statement")))
+        keeping = f", keeping its {kept} existing statement(s)" if kept else ""
+        draft.add(
+            "s3:PutBucketPolicy",
+            arn,
+            "lets only this trail write under "
+            f"AWSLogs/{trail.account_id}/ and refuses unencrypted transport{keeping}",
+        )
+
+
+def find_alias(account: Account, alias: str) -> dict[str, Any] | None:
+    """The key an alias points to (``DescribeKey`` metadata), or None when there is none."""
+    try:
+        metadata: dict[str, Any] = account.client("kms").describe_key(KeyId=alias)["KeyMetadata"]
+    except ClientError as exc:
+        if error_code(exc) == "NotFoundException":
+            return None
+        raise
+    return metadata
+
+
+def plan_new_key(draft: Draft, account: Account, settings: Settings, trail: Trail) -> None:
+    """KMS changes when the trail has no key: reuse the alias's key, else create one."""
+    metadata = find_alias(account, settings.kms_alias)
+    key_arn_hint = f"{settings.kms_alias} (new key in {account.region})"
+    draft.context["kms_alias"] = settings.kms_alias
+    if metadata is None:
+        draft.context["key_policy"] = json.dumps(
+            assets.policy(
+                "cloudtrail-kms-key",
+                partition=trail.partition,
+                trail_arn=trail.arn,
+                account_id=trail.account_id,
+            )
+        )
+        draft.add(
+            "kms:CreateKey",
+            key_arn_hint,
+            "a customer managed key that only this trail "
+            "may encrypt with (Security Hub CloudTrail.2, CIS 3.5); billed monthly",
+        )
+        draft.add(
+            "kms:CreateAlias",
+            settings.kms_alias,
+            "a readable name for the key, which also lets a re-run find and reuse it",
+        )
+        draft.add(
+            "kms:EnableKeyRotation",
+            key_arn_hint,
+            "yearly automatic rotation (Security Hub KMS.4, CIS 3.6)",
+        )
+        return
+    if metadata.get("KeyState") != "Enabled":
+        raise WizardError(
+            f"{settings.kms_alias} points to a KMS key in state {metadata.get('KeyState')}: "
+            "pick another alias with --kms-alias."
+        )
+    draft.context["kms_key_arn"] = str(metadata["Arn"])
+    draft.notes.append(f"Reusing KMS key {metadata['Arn']}, found by alias {settings.kms_alias}.")
+    if not _rotation(account.client("kms"), str(metadata["Arn"])):
+        plan_rotation(draft, str(metadata["Arn"]))
+
+
+def plan_rotation(draft: Draft, key_arn: str) -> None:
+    """Turn on rotation for an existing key."""
+    draft.context["kms_key_arn"] = key_arn
+    draft.add(
+        "kms:EnableKeyRotation", key_arn, "yearly automatic rotation (Security Hub KMS.4, CIS 3.6)"
+    )
+
+
+def planned_trail(account: Account, name: str, bucket: str) -> Trail:
+    """The trail the plan will create, with the ARN AWS will give it."""
+    return Trail(
+        name=name,
+        arn=f"arn:{account.partition}:cloudtrail:{account.region}:{account.account_id}:trail/{name}",
+        home_region=account.region,
+        bucket=bucket,
+        multi_region=False,
+        global_events=False,
+        validation=False,
+        kms_key_id=None,
+    )
+
+
+def plan_new_trail(draft: Draft, account: Account, settings: Settings) -> None:
+    """Everything for a new trail: bucket, key, CreateTrail, StartLogging."""
+    trail = planned_trail(account, settings.trail_name, settings.bucket)
+    if head_bucket(account, settings.bucket):
+        bucket = read_bucket(account, settings.bucket, trail)
+    else:
+        bucket = Bucket(settings.bucket, exists=False)
+    plan_bucket(draft, account, bucket, trail)
+    if settings.use_kms:
+        plan_new_key(draft, account, settings, trail)
+        draft.context["set_kms_key"] = True
+    draft.context.update(trail_exists=False, trail_settings=dict(WANTED_TRAIL_SETTINGS))
+    draft.add(
+        "cloudtrail:CreateTrail",
+        trail.arn,
+        "multi-Region, global service events, log "
+        "file validation" + (", KMS encryption" if settings.use_kms else ""),
+    )
+    draft.add(
+        "cloudtrail:StartLogging",
+        trail.arn,
+        "a trail made through the API records nothing until logging is started",
+    )
+    draft.context["trail_arn"] = trail.arn
+
+
+def plan_repair(draft: Draft, account: Account, facts: Facts, settings: Settings) -> None:
+    """Changes that bring an existing trail up to standard, using its own bucket and key."""
+    trail = facts.trail
+    plan_bucket(draft, account, facts.bucket, trail)
+    new_key = settings.use_kms and (trail.kms_key_id is None or not facts.key.found)
+    if new_key:
+        plan_new_key(draft, account, settings, trail)
+        draft.context["set_kms_key"] = True
+    elif settings.use_kms and trail.kms_key_id and not facts.key.rotation:
+        plan_rotation(draft, trail.kms_key_id)
+    current = {
+        "IsMultiRegionTrail": trail.multi_region,
+        "IncludeGlobalServiceEvents": trail.global_events,
+        "EnableLogFileValidation": trail.validation,
+    }
+    differ = {k: v for k, v in WANTED_TRAIL_SETTINGS.items() if current[k] != v}
+    draft.context.update(trail_exists=True, trail_settings=differ, trail_arn=trail.arn)
+    if differ or new_key:
+        what = [*differ, *(["KmsKeyId"] if new_key else [])]
+        draft.add("cloudtrail:UpdateTrail", trail.arn, f"sets {', '.join(what)}")
+    if not facts.management_read_write:
+        draft.context["event_selectors"] = fixed_selectors(facts.selectors)
+        draft.add(
+            "cloudtrail:PutEventSelectors",
+            trail.arn,
+            "records every read and write "
+            "management event (ReadWriteType All), keeping any data-event selectors",
+        )
+    if not facts.status.get("IsLogging"):
+        draft.add(
+            "cloudtrail:StartLogging",
+            trail.arn,
+            "logging is stopped: nothing is recorded until it starts again",
+        )
+
+
+def repair_note(trail: Trail, settings: Settings) -> str:
+    """Tell the owner which trail is repaired and why no second one is created."""
+    ignored = []
+    if settings.bucket != trail.bucket:
+        ignored.append(f"its own bucket {trail.bucket}")
+    if trail.kms_key_id:
+        ignored.append(f"its own KMS key {trail.kms_key_id}")
+    uses = f", using {' and '.join(ignored)}" if ignored else ""
+    return (
+        f"Repairing the existing multi-Region trail {trail.name} (homed in {trail.home_region})"
+        f"{uses}: a second multi-Region trail would be charged for every management event it "
+        "records."
+    )
