@@ -23,8 +23,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.bridge import Bridge, RunOnUi
-from screens.dialogs import QuitScreen
-from screens.help import HelpScreen
 from screens.start import StartScreen
 from screens.widgets import identity_line
 
@@ -105,7 +103,8 @@ class WizardApp(App[int]):
         self.done_in_write: list[str] = []
         self.changes: list[str] = []
         self.farewell: list[str] = []
-        self.exit_code = 0
+        # 2 until something was verified, as in the plain mode ("nothing was verified").
+        self.exit_code = 2
         if os.environ.get(REDUCED_MOTION_ENV):
             self.animation_level = "none"
 
@@ -181,11 +180,16 @@ class WizardApp(App[int]):
 
     def action_help(self) -> None:
         """``?``: what each key does and where the wizard is."""
+        # Imported on demand: Markdown is costly and the first frame must not wait for it.
+        from screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_request_quit(self) -> None:
         """``q`` / Ctrl-C: quit at once between steps; inside a step, ask first (default No)."""
+        from screens.dialogs import QuitScreen
+
         if isinstance(self.screen, QuitScreen):
             return
         if not self.mid_step:

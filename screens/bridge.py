@@ -14,9 +14,10 @@ loop's default executor, which is joined at exit). Every wait here also watches 
 
 from __future__ import annotations
 
+import inspect
 import threading
-from collections.abc import Callable
-from typing import Generic, TypeVar, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar, cast
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -110,14 +111,17 @@ class Bridge:
         finally:
             self.waiting.clear()
 
-    def call(self, function: Callable[[], T]) -> T:
-        """Run ``function`` on the event loop and return its result (no owner involved)."""
+    def call(self, function: Callable[[], T | Awaitable[T]]) -> T:
+        """Run ``function`` on the event loop (awaited when async) and return its result."""
         if self.closed:
             raise FlowStopped
         reply: Reply[T] = Reply(self)
 
-        def setup(answer: Reply[T]) -> None:
-            answer.set(function())
+        async def setup(answer: Reply[T]) -> None:
+            result: Any = function()
+            if inspect.isawaitable(result):
+                result = await result
+            answer.set(cast(T, result))
 
         if not self._send(setup, reply):
             raise FlowStopped

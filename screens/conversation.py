@@ -79,6 +79,29 @@ class TuiConversation:
 
         return self.bridge.ask(setup)
 
+    def _main_ask(self, make: Callable[[], S]) -> tuple[S, Any]:
+        """Show ``make()`` and ask on it in one go: no key press can fall in between."""
+        shown: list[S] = []
+
+        async def setup(reply: Reply[Any]) -> None:
+            screen = make()
+            shown.append(screen)
+            await self.app.show_main(screen)
+            screen.expect(reply)  # type: ignore[attr-defined]
+
+        answer = self.bridge.ask(setup)
+        return shown[0], answer
+
+    def _ask_again(self, screen: Any, before: Callable[[], object] | None = None) -> Any:
+        """Ask again on a shown screen, after ``before()`` (same event-loop turn)."""
+
+        def setup(reply: Reply[Any]) -> None:
+            if before is not None:
+                before()
+            screen.expect(reply)
+
+        return self.bridge.ask(setup)
+
     def _modal(self, make: Callable[[], ModalScreen[T]]) -> T | None:
         """Push a dialog and wait for the value it is dismissed with."""
 
@@ -165,8 +188,7 @@ class TuiConversation:
 
     def show_primer(self, markdown: str, *, reading: bool = False) -> Answer:
         """The shared responsibility primer (CONTINUE starts the steps; CANCEL goes back)."""
-        screen = self._main(lambda: PrimerScreen(markdown, reading=reading))
-        choice: Any = self.bridge.ask(screen.expect)
+        _, choice = self._main_ask(lambda: PrimerScreen(markdown, reading=reading))
         self._dashboard = None
         return _answer("continue" if choice == "continue" else "cancel")
 
@@ -178,9 +200,8 @@ class TuiConversation:
         self._console = None
         self._not_yet.discard(step.id)
         position = self.position
-        screen = self._main(lambda: StepScreen(step, check, position))
+        screen, choice = self._main_ask(lambda: StepScreen(step, check, position))
         self._step_screen = screen
-        choice: Any = self.bridge.ask(screen.expect)
         return _answer("continue" if choice == "continue" else "back")
 
     def _step_for(self, step: Step) -> StepScreen:
@@ -226,6 +247,10 @@ class TuiConversation:
         if self.bridge.closed:
             # The owner quit mid-write: stop before the next call rather than after the plan.
             raise FlowStopped
+        if not self.app.writing and self._running is None:
+            # Not a planned write (e.g. waiting for another wizard's lock): say it, briefly.
+            self._on_ui(lambda: self.app.notify(message, title="Waiting"))
+            return
         if message.endswith(": done"):
             self.app.done_in_write.append(message.removesuffix(": done"))
         running = self._running
@@ -248,8 +273,7 @@ class TuiConversation:
         self._leave_running()
         reveal = dict(applied.outcome.reveal)
         if reveal:
-            screen = self._main(lambda: RevealScreen(reveal))
-            self.bridge.ask(screen.expect)
+            self._main_ask(lambda: RevealScreen(reveal))
             # The password lives only in that screen; it is gone once the screen is replaced.
             reveal.clear()
 
@@ -282,10 +306,11 @@ class TuiConversation:
         helper = "mfa" if mfa is not None else "simulate" if simulate is not None else None
         again = step.id in self._not_yet
         self._not_yet.add(step.id)
-        screen = self._main(lambda: ConsoleScreen(step, action, check, helper, again=again))
+        screen, choice = self._main_ask(
+            lambda: ConsoleScreen(step, action, check, helper, again=again)
+        )
         self._console = screen
         while True:
-            choice: Any = self.bridge.ask(screen.expect)
             if choice == "check":
                 self._on_ui(screen.checking)
                 self._rechecking = step
@@ -296,7 +321,9 @@ class TuiConversation:
                 if self.register_mfa(mfa):
                     self._rechecking = step
                     return _answer("continue")
-                screen = self._main(lambda: ConsoleScreen(step, action, check, helper, again=again))
+                screen, choice = self._main_ask(
+                    lambda: ConsoleScreen(step, action, check, helper, again=again)
+                )
                 continue
             if simulate is not None:
                 try:
@@ -304,21 +331,22 @@ class TuiConversation:
                 except Exception as exc:  # noqa: BLE001 - the sandbox console said no
                     from wizard.errors import describe_error
 
-                    self._note(screen, describe_error(exc))
+                    choice = self._note(screen, describe_error(exc))
                     continue
                 self._notify(done)
                 self._on_ui(screen.checking)
                 self._rechecking = step
                 return _answer("continue")
-
-    def _note(self, screen: ConsoleScreen, text: str) -> None:
-        self._on_ui(lambda: screen.note(text))
+            return _answer("back")
 
     def _notify(self, text: str) -> None:
         self._on_ui(lambda: self.app.notify(text, title="Sandbox console"))
 
-    def _refused(self, screen: MfaScreen, problem: str) -> None:
-        self._on_ui(lambda: screen.refused(problem))
+    def _refuse(self, screen: MfaScreen, problem: str) -> Any:
+        return self._ask_again(screen, lambda: screen.refused(problem))
+
+    def _note(self, screen: ConsoleScreen, problem: str) -> Any:
+        return self._ask_again(screen, lambda: screen.note(problem))
 
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         """Register the admin's MFA now, or leave it for the first sign-in?"""
@@ -331,9 +359,8 @@ class TuiConversation:
         """QR code and two codes; ``exchange.complete`` runs here, in the flow's thread."""
         lines = exchange.qr()
         codes = exchange.practice_codes if exchange.practice else None
-        screen = self._main(lambda: MfaScreen(exchange.title, lines, codes))
+        screen, answer = self._main_ask(lambda: MfaScreen(exchange.title, lines, codes))
         while True:
-            answer = self.bridge.ask(screen.expect)
             if not isinstance(answer, tuple):
                 return False
             _, first, second = answer
@@ -343,7 +370,7 @@ class TuiConversation:
                 self._rechecking = self._rechecking or self._offered
                 self._offered = None
                 return True
-            self._refused(screen, problem)
+            answer = self._refuse(screen, problem)
 
     def show_summary(self, summary: Summary) -> None:
         """Final verification, what changed, next steps, exports."""
@@ -351,5 +378,5 @@ class TuiConversation:
         self._leave_running()
         self._dashboard = None
         can_return = self.can_return
-        screen = self._main(lambda: SummaryScreen(summary, can_return=can_return))
-        self.after_summary = str(self.bridge.ask(screen.expect))
+        _, choice = self._main_ask(lambda: SummaryScreen(summary, can_return=can_return))
+        self.after_summary = str(choice)

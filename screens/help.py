@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Markdown
 
 from screens.base import WizardModal
@@ -45,8 +45,10 @@ class HelpScreen(WizardModal[None]):
 
     def compose(self) -> ComposeResult:
         """The help text and a close button."""
-        with VerticalScroll(classes="dialog help-dialog"):
-            yield Markdown(HELP)
+        with Vertical(classes="dialog help-dialog"):
+            # Only the text scrolls: the focused Close button must not pull it to the end.
+            with VerticalScroll(id="help-text"):
+                yield Markdown(HELP)
             with Horizontal(classes="dialog-actions"):
                 yield Button("Close", id="close", variant="primary")
 

@@ -52,6 +52,9 @@ class Navigator:
         if self.talk.show_identity(who) is not Answer.CONTINUE:
             return self.app.exit_code
         run = GuidedRun(opened.account, self.talk, verifier=opened.verifier)
+        # The account lock and journal, taken at the first confirmed write, end with the session.
+        self.current: GuidedRun = run
+        stack.callback(lambda: self.current.close())
         run.identity = who
         self.app.changes = run.changes
         return self._dashboard_loop(run)
@@ -197,8 +200,10 @@ class Navigator:
             return run
         from wizard.flow import GuidedRun, identify
 
+        run.close()
         carried = GuidedRun(run.verifier, self.talk)
         carried.identity = identify(run.verifier)
         carried.changes = run.changes
+        self.current = carried
         self.app.bridge.call(lambda: self.app.set_identity(carried.identity))  # type: ignore[arg-type]
         return carried

@@ -43,6 +43,7 @@ class StartScreen(WizardScreen):
         with Vertical(id="identity", classes="hidden"):
             yield Static("", id="badge", markup=False)
             yield Grid(id="facts")
+            yield Static("", id="notices", markup=False, classes="notice")
             yield Static(
                 "Next: the dashboard reads every step, read-only. Nothing is changed until you "
                 "confirm it.",
@@ -101,6 +102,9 @@ class StartScreen(WizardScreen):
         for label, value in rows:
             facts.mount(Static(label, classes="fact-label"))
             facts.mount(Static(value, markup=False, classes="fact-value"))
+        notices = self.query_one("#notices", Static)
+        notices.update("\n\n".join(identity.notices))
+        notices.set_class(not identity.notices, "hidden")
         self.query_one("#identity").remove_class("hidden")
         button = self.query_one("#continue", Button)
         button.remove_class("hidden")

@@ -147,14 +147,18 @@ class StepScreen(WizardScreen):
 
     # -- the plan -----------------------------------------------------------------------------
 
-    def show_plan(self, plan: Plan) -> None:
-        """The exact changes and notes (the confirmation dialog comes in front)."""
+    async def show_plan(self, plan: Plan) -> None:
+        """The exact changes and notes, scrolled into view before the dialog comes in front.
+
+        Awaited to the end: once the dialog covers this screen it is no longer redrawn, so a
+        scroll still pending then would leave it half-way (and snapshots would vary).
+        """
         self.phase = "plan"
         self.query_one("#plan-lines", Static).update("\n".join(plan_lines(plan)))
         section = self.query_one("#plan")
         section.remove_class("hidden")
         for button in self.query("#actions Button"):
             button.disabled = True
-        self.call_after_refresh(
-            lambda: self.query_one("#body").scroll_to_widget(section, top=True, animate=False)
-        )
+        await self.wait_for_refresh()
+        self.query_one("#body").scroll_to_widget(section, top=True, animate=False, immediate=True)
+        await self.wait_for_refresh()

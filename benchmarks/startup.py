@@ -1,0 +1,208 @@
+"""Start-up time of the TUI and peak memory of a full sandbox run; prints figures.
+
+First paint is measured honestly: the app writes the wall-clock time of its first drawn frame
+(Textual's ``Ready`` event) to the file named by ``AWS_SETUP_WIZARD_FIRST_PAINT_FILE``; the
+benchmark notes the time just before it starts the process, in a pseudo-terminal sized 80x24.
+The baseline is ``python -c "import textual.app"`` from process start to exit.
+
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import resource
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKER_ENV = "AWS_SETUP_WIZARD_FIRST_PAINT_FILE"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        TERM="xterm-256color",
+        XDG_STATE_HOME=tempfile.mkdtemp(prefix="aws-setup-wizard-bench-"),
+    )
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    env.update(extra)
+    return env
+
+
+def baseline() -> float:
+    """Seconds for ``python -c "import textual.app"``, process start to exit."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import textual.app"], check=True, env=child_env())
+    return time.perf_counter() - start
+
+
+def first_paint(command: list[str]) -> tuple[float, bool]:
+    """Seconds from process start to the first frame, and whether boto3 was loaded by then."""
+    with tempfile.TemporaryDirectory() as folder:
+        marker = Path(folder) / "first-paint"
+        primary, secondary = pty.openpty()
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        start = time.time()
+        process = subprocess.Popen(
+            command,
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            env=child_env(**{MARKER_ENV: str(marker)}),
+            cwd=folder,
+            start_new_session=True,
+        )
+        os.close(secondary)
+        try:
+            deadline = time.monotonic() + 60
+            while not (marker.exists() and marker.read_text().strip()):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"no first paint from {command}")
+                _drain(primary)
+                time.sleep(0.005)
+            stamp, loaded = marker.read_text().split()
+            return float(stamp) - start, loaded == "boto3_loaded=True"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            os.close(primary)
+
+
+def _drain(fd: int) -> None:
+    """Read what the app drew so its writes never block on a full pseudo-terminal."""
+    import select
+
+    while select.select([fd], [], [], 0)[0]:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def peak_memory_of_a_full_run() -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of a child that walks fresh → every step verified."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child-full-run"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    elapsed = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert "all steps pass" in done.stdout, done.stdout + done.stderr
+    return usage.ru_maxrss / 1024, elapsed
+
+
+def _child_full_run() -> None:
+    """In a child: the whole guided flow on a fresh sandbox, through the screens (Pilot)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.tui.conftest import Driver, QuietApp
+    from wizard.launch import Launch, open_account
+
+    async def walk() -> bool:
+        with open_account(Launch(sandbox_scenario="fresh")) as opened:
+            app = QuietApp(opened=opened)
+            async with app.run_test(size=(100, 30)) as pilot:
+                driver = Driver(pilot)
+                for keys, screen in _FULL_RUN:
+                    await driver.at(screen, timeout=60)
+                    if keys == "suffix":
+                        confirm = driver.app.screen
+                        await driver.type("#suffix-0", confirm.request.typed_suffixes[0])
+                        await driver.click("#yes")
+                    elif keys.startswith("#"):
+                        await driver.click(keys)
+                    else:
+                        await driver.press(*keys.split())
+                summary = await driver.at("SummaryScreen")
+                return summary.summary.verification.exit_code == 0
+
+    if asyncio.run(walk()):
+        print("all steps pass")
+
+
+# (keys or a widget to click, on which screen) for fresh → all steps verified, on the root key.
+_FULL_RUN = [
+    ("c", "StartScreen"),
+    ("w", "DashboardScreen"),
+    ("c", "PrimerScreen"),
+    ("f", "StepScreen"),
+    ("s", "ConsoleScreen"),
+    ("ctrl+s enter", "MfaScreen"),
+    ("f", "StepScreen"),
+    ("#plan-it", "StepScreen"),
+    ("y", "AccountConfirmScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("c", "RevealScreen"),
+    ("y", "MfaOfferScreen"),
+    ("ctrl+s enter", "MfaScreen"),
+    ("f", "StepScreen"),
+    ("#plan-it", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("suffix", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--child-full-run", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_full_run:
+        _child_full_run()
+        return
+
+    base = [baseline() for _ in range(args.runs)]
+    direct = [first_paint([sys.executable, "-m", "screens", "--sandbox"]) for _ in range(args.runs)]
+    command = [first_paint([sys.executable, "-m", "wizard", "--sandbox"]) for _ in range(args.runs)]
+    b = statistics.median(base)
+    d = statistics.median(t for t, _ in direct)
+    c = statistics.median(t for t, _ in command)
+    print(f"runs: {args.runs} (medians)")
+    print(f"baseline  python -c 'import textual.app'         {b * 1000:7.0f} ms")
+    print(
+        f"first paint  python -m screens --sandbox          {d * 1000:7.0f} ms  "
+        f"({d / b:.2f}x baseline; boto3 loaded before it: {any(x for _, x in direct)})"
+    )
+    print(
+        f"first paint  aws-setup-wizard --sandbox (CLI)     {c * 1000:7.0f} ms  "
+        f"({c / b:.2f}x baseline; boto3 loaded before it: {any(x for _, x in command)})"
+    )
+    print("target: first paint within 1.5x the baseline")
+    if not args.skip_memory:
+        peak, seconds = peak_memory_of_a_full_run()
+        print(
+            f"full sandbox run (fresh -> all steps verified, Pilot): peak RSS {peak:.0f} MiB, "
+            f"{seconds:.1f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""The real ``aws-setup-wizard --sandbox`` in a real terminal (tmux), driven by keys.
+
+Keys go in with ``send-keys``; the screen is read back with ``capture-pane -p``: the whole
+guided flow from a fresh account to every step verified, as an owner would type it. A private
+tmux server (``-L``) keeps the developer's tmux sessions and environment out of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Terminal:
+    """One tmux window running the wizard."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "wizard")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "wizard", key)
+            time.sleep(0.05)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                time.sleep(0.2)  # let the screen finish drawing and take focus
+                return self.screen()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    socket = f"wizard-e2e-{os.getpid()}"
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "TERM": "xterm-256color",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env -u COLUMNS -u LINES {assignments} "
+        f"{shlex.quote(sys.executable)} -m wizard --sandbox; echo WIZARD-EXIT=$?; sleep 60"
+    )
+    terminal = Terminal(socket)
+    terminal.tmux("new-session", "-d", "-s", "wizard", "-x", "100", "-y", "30", command)
+    try:
+        yield terminal
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def register_mfa(terminal: Terminal) -> None:
+    terminal.wait_for("Scan this QR code")
+    terminal.keys("C-s")
+    terminal.wait_for("Codes now:")
+    terminal.keys("Enter")  # "Register" has the focus
+
+
+def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
+    screen = terminal.wait_for("Account ID")
+    assert "SANDBOX" in screen and "210987654321" in screen and "root user (access key)" in screen
+    terminal.keys("c")
+    screen = terminal.wait_for("0 of 4 steps pass")
+    assert screen.count("FAIL") == 4
+    terminal.keys("w")
+    terminal.wait_for("Continue to the steps")
+    terminal.keys("c")
+
+    terminal.wait_for("Step 1 of 4")
+    terminal.keys("f")
+    terminal.wait_for("I've done it: check again")
+    terminal.keys("s")
+    register_mfa(terminal)
+
+    terminal.wait_for("Step 2 of 4")
+    terminal.keys("f")
+    terminal.wait_for("Plan the changes")
+    terminal.keys("Enter", "Enter")  # accept both defaults
+    terminal.wait_for("Before the first change")
+    terminal.keys("y")
+    terminal.wait_for("Make 5 changes to account 210987654321?")
+    terminal.keys("y")
+    screen = terminal.wait_for("Re-verified (read-only)")
+    assert "- iam:CreateUser admin" in screen
+    terminal.keys("c")
+    terminal.wait_for("shown once")
+    terminal.keys("c")
+    terminal.wait_for("MFA for the administrator")
+    terminal.keys("y")
+    register_mfa(terminal)
+
+    terminal.wait_for("Step 3 of 4")
+    terminal.keys("f")
+    terminal.wait_for("Plan the changes")
+    terminal.keys("Enter", "Enter", "Enter", "Enter")
+    terminal.wait_for("changes to account 210987654321?")
+    terminal.keys("y")
+    terminal.wait_for("Re-verified (read-only)", timeout=45)
+    terminal.keys("c")
+
+    screen = terminal.wait_for("Step 4 of 4")
+    terminal.keys("f")
+    screen = terminal.wait_for("Type the last four characters")
+    suffix = re.search(r"AKIA…([A-Z0-9]{4})", screen)
+    assert suffix, screen
+    terminal.keys("BTab", suffix.group(1), "Tab", "Tab", "Enter")
+    terminal.wait_for("this session ends here, as expected")
+    terminal.keys("c")
+    screen = terminal.wait_for("Summary · 4 of 4 steps pass")
+    assert screen.count("PASS") >= 4
+    terminal.keys("q")
+    screen = terminal.wait_for("WIZARD-EXIT=")
+    assert "WIZARD-EXIT=0" in screen
+    assert "Changes made in this run:" in screen

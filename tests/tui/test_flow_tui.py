@@ -1,0 +1,394 @@
+"""The whole guided flow in the TUI, driven by Pilot on the shared in-process sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+from textual.widgets import Button, Input
+
+from tests.tui.conftest import SIZE, Driver
+from wizard import runner
+from wizard.model import Status
+
+pytestmark = pytest.mark.asyncio
+
+
+async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:
+    """On the MFA screen: optionally refused codes first, then "show me the codes"."""
+    screen = await driver.at("MfaScreen")
+    assert screen.query_one("#qr").render()  # the QR code is drawn
+    if wrong_first:
+        await driver.type("#code1", "000000")
+        await driver.type("#code2", "000001")
+        await driver.click("#register")
+        await driver.until(
+            lambda: not screen.query_one("#mfa-problem").has_class("hidden"), "refusal"
+        )
+        assert "Nothing was changed" in driver.text()
+    await driver.press("ctrl+s")
+    await driver.click("#register")
+
+
+async def test_fresh_to_all_verified_on_the_root_key(make_app, tmp_path, monkeypatch):
+    """fresh → every step done through the screens → summary all PASS → export."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app("fresh", "root")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        assert "210987654321" in driver.text() and "SANDBOX" in driver.text()
+        assert "root user (access key)" in driver.text()
+        await driver.press("c")
+
+        await driver.at("DashboardScreen")
+        assert driver.text().count("FAIL") == 4
+        assert "0 of 4 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        await driver.press("w")
+
+        await driver.at("PrimerScreen")
+        await driver.press("c")
+
+        # 1. Root MFA: a console action, done in the sandbox's simulated console.
+        step = await driver.at("StepScreen")
+        assert step.step.id == "root-mfa" and "Step 1 of 4" in driver.text()
+        await driver.press("f")
+        await driver.at("ConsoleScreen")
+        assert "https://console.aws.amazon.com/iam/home#/security_credentials" in driver.text()
+        await driver.press("l")
+        assert app.clipboard == "https://console.aws.amazon.com/iam/home#/security_credentials"
+        await driver.press("s")
+        await register_mfa(driver, wrong_first=True)
+
+        # 2. Admin user: form, account confirmation, plan confirmation, running, password.
+        step = await driver.at("StepScreen")
+        assert step.step.id == "admin-user"
+        await driver.press("f")
+        await driver.until(lambda: bool(step.query("#field-admin_user")), "the form")
+        await driver.click("#plan-it")
+        await driver.at("AccountConfirmScreen")
+        assert app.focused is not None and app.focused.id == "no"
+        await driver.press("y")
+        confirm = await driver.at("PlanConfirmScreen")
+        assert "Make 5 changes to account 210987654321?" in driver.text()
+        assert confirm.focused.id == "no"
+        await driver.press("y")
+        running = await driver.at("RunningScreen")
+        assert "iam:CreateUser admin ... done" in driver.text()
+        assert "FAIL" in driver.text() and "no MFA yet" in driver.text()
+        assert running.lines
+        await driver.press("c")
+        await driver.at("RevealScreen")
+        assert "shown once" in driver.text() and "IAM Identity Center" in driver.text()
+        await driver.press("p")
+        password = app.clipboard
+        assert len(password) >= 20
+        await driver.press("c")
+        await driver.at("MfaOfferScreen")
+        await driver.press("y")
+        await register_mfa(driver)
+
+        # 3. CloudTrail: defaults, no second account confirmation.
+        step = await driver.at("StepScreen")
+        assert step.step.id == "cloudtrail"
+        await driver.press("f")
+        await driver.until(lambda: bool(step.query("#plan-it")), "the form")
+        await driver.click("#plan-it")
+        await driver.at("PlanConfirmScreen")
+        await driver.press("y")
+        await driver.at("RunningScreen", timeout=30)
+        assert "cloudtrail:StartLogging" in driver.text()
+        await driver.press("c")
+
+        # 4. Root keys last: type each key's last four characters.
+        step = await driver.at("StepScreen")
+        assert step.step.id == "root-access-keys" and "Step 4 of 4" in driver.text()
+        await driver.press("f")
+        confirm = await driver.at("PlanConfirmScreen")
+        suffixes = confirm.request.typed_suffixes
+        assert suffixes and confirm.query_one("#yes", Button).disabled
+        await driver.type("#suffix-0", "XXXX")
+        assert confirm.query_one("#yes", Button).disabled
+        await driver.type("#suffix-0", suffixes[0].lower(), keys=True)
+        assert not confirm.query_one("#yes", Button).disabled
+        await driver.click("#yes")
+        await driver.at("RunningScreen")
+        assert "this session ends here" in driver.text()
+        await driver.press("c")
+
+        # Summary: re-verified with the console session, all PASS; export without secrets.
+        summary = await driver.at("SummaryScreen")
+        verification = summary.summary.verification
+        assert {r.check.status for r in verification.results} == {Status.PASS}
+        assert "4 of 4 steps pass" in driver.text()
+        await driver.press("e")
+        await driver.until(
+            lambda: not summary.query_one("#export-result").has_class("hidden"), "export"
+        )
+        written = sorted(tmp_path.glob("aws-setup-wizard-210987654321-*"))
+        assert [p.suffix for p in written] == [".json", ".md"]
+        for path in written:
+            assert password not in path.read_text()
+        document = json.loads(written[0].read_text())
+        assert {s["status"] for s in document["steps"]} == {"pass"}
+        assert any("deleted root access key" in change for change in document["changes"])
+
+        # Back on the dashboard, read with the console session: all PASS.
+        await driver.press("d")
+        await driver.at("DashboardScreen")
+        assert "All 4 steps pass" in driver.text()
+        await driver.press("q")
+    assert app.return_code == 0
+    assert app.farewell[0] == "Changes made in this run:"
+
+
+async def test_a_failure_mid_step_then_a_successful_retry(make_app):
+    """CreateUser fails once (injected); the sentence is shown; Retry finishes the step."""
+    app = make_app("fresh", "console")
+    failures = []
+
+    def fail_once(**kwargs: object) -> None:
+        if not failures:
+            failures.append(1)
+            raise ClientError(
+                {"Error": {"Code": "ServiceFailure", "Message": "injected"}}, "CreateUser"
+            )
+
+    iam = app.opened.account.client("iam")
+    iam.meta.events.register("before-call.iam.CreateUser", fail_once)
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        await driver.click("#row-admin-user")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.at("StepScreen")
+        await driver.click("#plan-it")
+        await driver.at("AccountConfirmScreen")
+        await driver.press("y")
+        await driver.at("PlanConfirmScreen")
+        await driver.press("y")
+        running = await driver.at("RunningScreen")
+        assert "Failed:" in driver.text() and "injected" in driver.text()
+        assert "iam:CreateGroup Administrators ... done" in driver.text()
+        assert not running.query_one("#retry").has_class("hidden")
+        await driver.press("r")
+        await driver.until(lambda: running.asking and "Re-verified" in driver.text(), "retry")
+        assert "iam:CreateUser admin ... done" in driver.text()
+        await driver.press("c")
+        await driver.at("RevealScreen")
+        await driver.press("c")
+        await driver.at("MfaOfferScreen")
+        await driver.press("n")  # leave it for the first sign-in: the step stays failing
+        await driver.at("ConsoleScreen")
+        assert "admin signs in for the first time" in driver.text()
+        await driver.press("b")
+        dashboard = await driver.at("DashboardScreen")
+        row = dashboard.query_one("#row-admin-user")
+        assert "FAIL" in str(row.query_one(".status").render())
+        assert "no MFA yet" in driver.text()
+    assert failures == [1]
+
+
+async def test_rerun_on_done_lands_on_an_all_green_dashboard(make_app):
+    app = make_app("done", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        dashboard = await driver.at("DashboardScreen")
+        assert "All 4 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        words = [str(w.render()) for w in dashboard.query(".status")]
+        assert words == ["PASS"] * 4
+        assert app.focused is not None and app.focused.id == "summary"
+        await driver.press("q")
+    assert app.return_code == 0
+    assert app.farewell == ["No changes were made."]
+
+
+async def test_no_credentials_offers_the_sandbox_on_one_screen(make_app, sandbox_server):
+    from wizard.launch import Opened
+
+    app = make_app("fresh", "console")
+    app.opened = Opened(app.opened.account, None, has_credentials=False)
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        start = await driver.at("StartScreen")
+        text = driver.text()
+        assert "No AWS credentials were found." in text
+        assert "CloudShell" in text and "temporary root access key" in text
+        assert start.query_one("#retry").has_class("hidden")
+        await driver.press("s")
+        await driver.until(lambda: start.asking and "Account ID" in driver.text(), "identity")
+        assert "SANDBOX" in driver.text()
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+
+
+async def test_export_paths_and_content(make_app, tmp_path):
+    from screens.export import targets, to_markdown, write_exports
+
+    app = make_app("done", "console")
+    verification = runner.verify(app.opened.account)
+    md, js = targets(verification, str(tmp_path), Path("/"))
+    assert md.parent == tmp_path and md.suffix == ".md" and js.suffix == ".json"
+    md, js = targets(verification, "report.json", tmp_path)
+    assert (md.name, js.name) == ("report.md", "report.json")
+    written = write_exports(verification, ["x: y"], str(tmp_path / "out" / "r"), tmp_path)
+    assert all(path.exists() for path in written)
+    text = to_markdown(verification, [])
+    assert "| PASS | Protect the root user with MFA" in text and "- None." in text
+
+
+async def test_text_fields_validate_as_you_type(make_app):
+    app = make_app("fresh", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        await driver.click("#row-cloudtrail")
+        step = await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
+        await driver.type("#field-trail_name", "my--trail", keys=True)
+        field_error = step.query_one("#field-trail_name").parent.query_one(".field-error")
+        assert "two of '.', '_' or '-'" in str(field_error.render())
+        assert step.query_one("#plan-it", Button).disabled
+        await driver.press("enter", "enter", "enter")  # Enter never submits a wrong form
+        assert step.phase == "options"
+        await driver.type("#field-bucket_name", "Bad_Bucket")
+        assert "lowercase" in driver.text()
+        await driver.type("#field-trail_name", "account-trail")
+        await driver.type("#field-bucket_name", "good-bucket-210987654321")
+        assert not step.query_one("#plan-it", Button).disabled
+        switch = step.query_one("#field-use_kms")
+        switch.focus()
+        await driver.press("space")
+        assert switch.value is False
+        await driver.press("escape")  # back from the form: the step is shown again
+        await driver.at("StepScreen")
+        assert app.screen is not step
+        assert isinstance(app.screen.query_one("#continue"), Button)
+        inputs = app.screen.query(Input)
+        assert not inputs  # a fresh step screen, no form yet
+
+
+async def test_back_and_cancel_at_every_screen_write_nothing(make_app):
+    """Back, No, Escape and quit-then-stay everywhere: nothing is ever changed."""
+    app = make_app("fresh", "root")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("question_mark")
+        await driver.until(lambda: type(app.screen).__name__ == "HelpScreen", "help")
+        await driver.press("escape")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+
+        # Primer: read it from the dashboard, and back out of it before walking.
+        await driver.press("p")
+        await driver.at("PrimerScreen")
+        await driver.press("escape")
+        await driver.at("DashboardScreen")
+        await driver.press("w")
+        await driver.at("PrimerScreen")
+        await driver.press("b")
+        await driver.at("DashboardScreen")
+
+        # A step: skip it; then its form: back; then the account: No.
+        await driver.click("#row-admin-user")
+        await driver.at("StepScreen")
+        await driver.press("escape")
+        await driver.at("DashboardScreen")
+        await driver.click("#row-admin-user")
+        step = await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
+        await driver.click("#options-back")
+        step = await driver.at("StepScreen")
+        assert not step.query("#plan-it")
+        # Quitting inside a step asks first; "Stay" (the default) keeps the step.
+        await driver.press("q")
+        await driver.until(lambda: type(app.screen).__name__ == "QuitScreen", "quit question")
+        assert app.focused is not None and app.focused.id == "no"
+        await driver.press("enter")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
+        await driver.click("#plan-it")
+        await driver.at("AccountConfirmScreen")
+        await driver.press("enter")  # "No" has the focus: Enter never writes
+        await driver.at("DashboardScreen")
+
+        # The plan itself: account Yes, plan No → the step again → skip.
+        await driver.click("#row-cloudtrail")
+        step = await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
+        await driver.click("#plan-it")
+        await driver.at("AccountConfirmScreen")
+        await driver.press("y")
+        await driver.at("PlanConfirmScreen")
+        await driver.press("escape")
+        step = await driver.at("StepScreen")
+        assert step.step.id == "cloudtrail"
+        await driver.press("escape")
+        await driver.at("DashboardScreen")
+
+        # A console action and its MFA screen: back from both.
+        await driver.click("#row-root-mfa")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.at("ConsoleScreen")
+        await driver.press("s")
+        await driver.at("MfaScreen")
+        await driver.press("escape")
+        await driver.at("ConsoleScreen")
+        await driver.press("b")
+        await driver.at("DashboardScreen")
+
+        # Root keys: No to the typed confirmation.
+        await driver.click("#row-root-access-keys")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.at("PlanConfirmScreen")
+        await driver.click("#no")
+        await driver.at("StepScreen")
+        await driver.press("escape")
+
+        # Summary, back to the dashboard, then quit (between steps: no question).
+        await driver.at("DashboardScreen")
+        await driver.press("s")
+        summary = await driver.at("SummaryScreen")
+        assert "No changes were made." in driver.text()
+        assert summary.summary.changes == []
+        await driver.press("d")
+        dashboard = await driver.at("DashboardScreen")
+        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 4
+        await driver.press("q")
+    assert app.farewell == ["No changes were made."]
+    assert app.return_code == 1
+
+
+async def test_reduced_motion_has_no_spinner(make_app, monkeypatch):
+    from textual.widgets import LoadingIndicator
+
+    from screens.app import REDUCED_MOTION_ENV, WizardApp
+
+    monkeypatch.setenv(REDUCED_MOTION_ENV, "1")
+    quiet = make_app("done", "console")
+    app = WizardApp(opened=quiet.opened)
+    assert app.animation_level == "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        assert not app.screen.query(LoadingIndicator)
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        assert not app.screen.query(LoadingIndicator)
+        await driver.press("q")

@@ -1,0 +1,110 @@
+"""SVG snapshots of the main screens at a fixed size, clock and account.
+
+The sandbox account ID is fixed (210987654321), the clock is injected, the cursor does not
+blink and nothing animates. Random values (MFA seeds, key IDs, passwords) never reach these
+screens: the MFA screen is drawn from a fixed, fake exchange.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from screens.mfa import MfaScreen
+from tests.tui.conftest import Driver
+from wizard import runner
+from wizard.mfa import qr_lines
+from wizard.wording import SCAN_QR
+
+SMALL = (80, 24)
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
+FIXED = "2025-01-02T03:04:05+00:00"
+# A fixed otpauth:// URI: its QR code is the same on every run (a real exchange is random).
+FAKE_URI = "otpauth://totp/AWS:root@210987654321?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=AWS"
+
+
+async def to_dashboard(pilot: Any) -> Driver:
+    driver = Driver(pilot)
+    await driver.at("StartScreen")
+    await driver.press("c")
+    await driver.at("DashboardScreen")
+    return driver
+
+
+def test_start(snap_compare, make_app):
+    async def ready(pilot: Any) -> None:
+        await Driver(pilot).at("StartScreen")
+
+    # The console session (like CloudShell as root): no random key ID in the notice.
+    assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
+
+
+def test_dashboard(snap_compare, make_app):
+    async def ready(pilot: Any) -> None:
+        await to_dashboard(pilot)
+
+    assert snap_compare(make_app("fresh", "root"), terminal_size=SMALL, run_before=ready)
+
+
+def test_step_screen(snap_compare, make_app):
+    async def ready(pilot: Any) -> None:
+        driver = await to_dashboard(pilot)
+        await driver.click("#row-admin-user")
+        await driver.at("StepScreen")
+
+    assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
+
+
+def test_confirmation_modal(snap_compare, make_app):
+    async def ready(pilot: Any) -> None:
+        driver = await to_dashboard(pilot)
+        await driver.click("#row-admin-user")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        await driver.until(lambda: bool(driver.app.screen.query("#plan-it")), "form")
+        await driver.click("#plan-it")
+        await driver.at("AccountConfirmScreen")
+        await driver.press("y")
+        await driver.at("PlanConfirmScreen")
+
+    assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
+
+
+def test_mfa_screen_in_the_sandbox(snap_compare, make_app):
+    async def ready(pilot: Any) -> None:
+        driver = await to_dashboard(pilot)
+        screen = MfaScreen(
+            "Assign a virtual MFA device to the root user (sandbox console)",
+            qr_lines(FAKE_URI),
+            lambda: ("123456", "654321"),
+        )
+        await driver.app.push_screen(screen)
+        await driver.until(lambda: SCAN_QR in driver.text(), "the MFA screen")
+
+    assert snap_compare(make_app("fresh", "console"), terminal_size=(100, 30), run_before=ready)
+
+
+def masked_verify(real: Any) -> Any:
+    """``runner.verify`` with the times AWS reports (e.g. "logging since …") fixed."""
+
+    def verify(account: Any, *args: Any, **kwargs: Any) -> Any:
+        verification = real(account, *args, **kwargs)
+        results = tuple(
+            replace(r, check=replace(r.check, summary=ISO_TIME.sub(FIXED, r.check.summary)))
+            for r in verification.results
+        )
+        return replace(verification, results=results)
+
+    return verify
+
+
+def test_summary(snap_compare, make_app, monkeypatch):
+    monkeypatch.setattr(runner, "verify", masked_verify(runner.verify))
+
+    async def ready(pilot: Any) -> None:
+        driver = await to_dashboard(pilot)
+        await driver.press("s")
+        await driver.at("SummaryScreen")
+
+    assert snap_compare(make_app("done", "console"), terminal_size=SMALL, run_before=ready)
