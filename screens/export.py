@@ -12,51 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.wording import status_word
-
 if TYPE_CHECKING:
     from wizard.runner import Verification
 
 
-def _cell(text: Any) -> str:
-    """A value made safe for a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
-    """The verification as a Markdown document: who, when, each step, what changed."""
-    passed = sum(1 for r in verification.results if r.check.passed)
-    badge = " (SANDBOX)" if verification.sandbox else ""
-    lines = [
-        f"# AWS account {verification.account_id}{badge}: setup verification",
-        "",
-        f"- Verified: {verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
-        f"- Caller: `{verification.caller}`",
-        f"- Region: {verification.region}",
-        f"- Result: {passed} of {len(verification.results)} steps pass",
-        "",
-        "| Status | Step | Result | Controls |",
-        "|---|---|---|---|",
-    ]
-    for result in verification.results:
-        lines.append(
-            f"| {status_word(result.check.status)} | {_cell(result.step.title)} "
-            f"(`{result.step.id}`) | {_cell(result.check.summary)} | "
-            f"{_cell(', '.join(result.step.controls))} |"
-        )
-    lines += ["", "## Evidence", ""]
-    for result in verification.results:
-        lines += [
-            f"### {result.step.title}",
-            "",
-            "```json",
-            json.dumps(dict(result.check.evidence), indent=2, default=str),
-            "```",
-            "",
-        ]
-    lines += ["## Changes made in this run", ""]
-    lines += [f"- {change}" for change in changes] or ["- None."]
-    return "\n".join(lines) + "\n"
+    """The verification as Markdown (the engine's report), for the summary's export."""
+    from wizard import report
+
+    return report.to_markdown(verification, changes)
 
 
 def to_json(verification: Verification, changes: Sequence[str] = ()) -> dict[str, Any]:

@@ -74,6 +74,9 @@ class Scripted:
         assert self.register_mfa(mfa)
         return Answer.CONTINUE
 
+    def show_rechecked(self, step: Step, check: Check) -> None:
+        self.log.append(f"rechecked {step.id} {check.status}")
+
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         self.log.append(f"offer-mfa {user_name}")
         return True
@@ -115,12 +118,20 @@ def test_fresh_to_all_verified_on_the_root_key(sandbox):
     assert any("deleted root access key" in change for change in summary.changes)
 
 
+class RefusesTheAccount(Scripted):
+    def confirm_account(self, identity: Identity) -> bool:
+        self.log.append("confirm-account")
+        return False
+
+
 def test_refusing_the_account_stops_the_run_and_writes_nothing(sandbox):
     box = sandbox("fresh")
-    talk = Scripted(confirm=False)
+    talk = RefusesTheAccount()
     summary = GuidedRun(account_on(box, "console"), talk).run()
     assert summary.changes == []
+    # Asked once, after the first plan was shown and before any write; then the run stops.
     assert talk.log.count("confirm-account") == 1
+    assert talk.log.index("confirm-account") > talk.log.index("confirm admin-user 5")
     assert not any(line.startswith("progress") for line in talk.log)
     statuses = {r.step.id: r.check.status for r in summary.verification.results}
     assert statuses["admin-user"] is Status.FAIL and statuses["cloudtrail"] is Status.FAIL

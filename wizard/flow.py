@@ -167,6 +167,9 @@ class Conversation(Protocol):
         what it did) let the trainee do the console's part from here.
         """
 
+    def show_rechecked(self, step: Step, check: Check) -> None:
+        """The step checked again after a console action or an MFA registration."""
+
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         """Register the admin's MFA now (True) or leave it for the first sign-in (False)?"""
 
@@ -279,15 +282,25 @@ class GuidedRun:
         if self.talk.show_primer(PRIMER.text()) is not Answer.CONTINUE:
             return self.summary(verify=False)
         try:
-            for step in self.steps_in_order():
-                self.run_step(step)
-                if self.ended_session or self.cancelled:
-                    break
+            self.walk()
         finally:
             self.close()
         summary = self.summary()
         self.talk.show_summary(summary)
         return summary
+
+    def walk(self, before_step: Callable[[int, int, Step], None] | None = None) -> None:
+        """Every step in the run's order, stopping when the session ends or is cancelled.
+
+        ``before_step(number, count, step)`` lets a front end show "step 2 of 4".
+        """
+        steps = self.steps_in_order()
+        for number, step in enumerate(steps, 1):
+            if before_step is not None:
+                before_step(number, len(steps), step)
+            self.run_step(step)
+            if self.ended_session or self.cancelled:
+                break
 
     def summary(self, *, verify: bool = True) -> Summary:
         """What this run changed and, with ``verify``, a fresh read-only verification."""
@@ -366,6 +379,10 @@ class GuidedRun:
 
     def _confirmed(self, step: Step, plan: Plan) -> bool:
         assert self.identity is not None
+        # The plan first (the owner sees what would change), then, before the run's first
+        # write, the account and caller.
+        if not self.talk.confirm_plan(step, plan, confirm_request(plan, self.identity)):
+            return False
         if not self.account_confirmed:
             if not self.talk.confirm_account(self.identity):
                 # Not the right account: no step of this run may write.
@@ -381,7 +398,7 @@ class GuidedRun:
                 return False
             self.account.secrets = self.secrets
             self.account_confirmed = True
-        return self.talk.confirm_plan(step, plan, confirm_request(plan, self.identity))
+        return True
 
     def _apply(self, step: Step, plan: Plan, values: OptionValues) -> runner.Applied | None:
         """Apply; on failure explain and offer a retry, which re-plans (apply is idempotent)."""
@@ -436,6 +453,7 @@ class GuidedRun:
                 exchange = self._user_mfa_exchange(user)
                 if exchange is not None and self.talk.register_mfa(exchange):
                     check = runner.recheck(step, self.account)
+                    self.talk.show_rechecked(step, check)
                     if check.passed:
                         return check
         if plan.console is None:
@@ -448,6 +466,7 @@ class GuidedRun:
             if answer is not Answer.CONTINUE:
                 return latest
             latest = runner.recheck(step, self.account)
+            self.talk.show_rechecked(step, latest)
             if latest.passed:
                 return latest
 

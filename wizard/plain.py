@@ -361,6 +361,10 @@ class PlainConversation:
                 self.say(render.CHECKING_AGAIN)
                 return Answer.CONTINUE
 
+    def show_rechecked(self, step: Step, check: Check) -> None:
+        """The verdict after a console action or MFA registration, as a word and a sentence."""
+        self.say(f"Re-verified: {render.status_line(check)}")
+
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         """Register the admin's MFA now? Default No (the admin can do it at first sign-in)."""
         return self.confirm(wording.OFFER_MFA.format(user=user_name))

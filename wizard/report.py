@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from wizard.runner import Verification
+from wizard.wording import status_word
 
 
 def to_json(verification: Verification) -> dict[str, Any]:
@@ -46,3 +49,44 @@ def to_text(verification: Verification) -> str:
     passed = sum(1 for r in verification.results if r.check.passed)
     lines += ["", f"{passed} of {len(verification.results)} steps pass."]
     return "\n".join(lines)
+
+
+def _cell(text: Any) -> str:
+    """A value made safe for a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
+    """The verification as a Markdown document: who, when, each step, what changed."""
+    passed = sum(1 for r in verification.results if r.check.passed)
+    badge = " (SANDBOX)" if verification.sandbox else ""
+    lines = [
+        f"# AWS account {verification.account_id}{badge}: setup verification",
+        "",
+        f"- Verified: {verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
+        f"- Caller: `{verification.caller}`",
+        f"- Region: {verification.region}",
+        f"- Result: {passed} of {len(verification.results)} steps pass",
+        "",
+        "| Status | Step | Result | Controls |",
+        "|---|---|---|---|",
+    ]
+    for result in verification.results:
+        lines.append(
+            f"| {status_word(result.check.status)} | {_cell(result.step.title)} "
+            f"(`{result.step.id}`) | {_cell(result.check.summary)} | "
+            f"{_cell(', '.join(result.step.controls))} |"
+        )
+    lines += ["", "## Evidence", ""]
+    for result in verification.results:
+        lines += [
+            f"### {result.step.title}",
+            "",
+            "```json",
+            json.dumps(dict(result.check.evidence), indent=2, default=str),
+            "```",
+            "",
+        ]
+    lines += ["## Changes made in this run", ""]
+    lines += [f"- {change}" for change in changes] or ["- None."]
+    return "\n".join(lines) + "\n"

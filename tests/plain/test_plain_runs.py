@@ -56,8 +56,8 @@ def fresh_to_verified(suffix: str) -> list[tuple[str, str]]:
         (NEXT, DOWN + ENTER),  # Change them
         ("Administrator user name", CTRL_U + "bad name" + ENTER + CTRL_U + "alice" + ENTER),
         ("Administrators group name", ENTER),
-        (ACCOUNT, "y"),
         (MAKE, "y"),
+        (ACCOUNT, "y"),  # once, after the first plan and before the first write
         ("Register alice's MFA now", "y"),
         *sandbox_mfa(),
         # cloudtrail: the defaults.
@@ -165,7 +165,7 @@ def test_invalid_input_is_asked_again_with_its_message(run_plain):
         (NEXT, DOWN + ENTER),  # Change them
         ("Administrator user name", bad_then_good),
         ("Administrators group name", CTRL_U + "Admins" + ENTER),
-        (ACCOUNT, CTRL_C),  # and stop there
+        (MAKE, CTRL_C),  # and stop there
     ]
     # A plain-text screen (what prompt_toolkit draws when stdout is not a terminal).
     run = run_plain(script, output=WideScreen(screen))
@@ -185,8 +185,7 @@ def test_refusal_at_a_confirmation_writes_nothing(run_plain, sandbox_server):
         (NEXT, DOWN + ENTER),  # root-access-keys (console session, listed second): skip
         (NEXT, ENTER),  # admin-user: fix
         (NEXT, ENTER),  # Use these settings
-        (ACCOUNT, "y"),
-        (MAKE, ENTER),  # the default is No
+        (MAKE, ENTER),  # the default is No: the account is not even asked about
         (NEXT, DOWN + ENTER),  # shown again: skip
         (NEXT, DOWN + ENTER),  # cloudtrail: skip
     ]
@@ -226,8 +225,8 @@ def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
         (NEXT, DOWN + ENTER),  # root-mfa: skip
         (NEXT, ENTER),  # admin-user: fix
         (NEXT, ENTER),
-        (ACCOUNT, "y"),
         (MAKE, "y"),
+        (ACCOUNT, "y"),
     ]
     run = run_plain(script, on_account=interrupt_create_user)
     assert run.typist.finished
