@@ -57,11 +57,14 @@ def _connection_options() -> _Parser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, with step options rendered from the steps' declarations."""
+def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
+    """The whole command line, with step options rendered from the steps' declarations.
+
+    ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads boto3,
+    which the guided TUI must not pay for before its first screen is drawn.
+    """
     from wizard.sandbox import SCENARIOS
     from wizard.sandbox.cli import add_sandbox_parser
-    from wizard.steps import STEP_IDS, STEPS
 
     common = _connection_options()
     parser = _Parser(
@@ -122,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    apply.set_defaults(func=run_apply)
+    if with_steps:
+        _add_step_arguments(apply)
+
+    add_sandbox_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
+    return parser
+
+
+def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
+    """``apply``'s STEP list and every step option, from the steps' declarations."""
+    from wizard.steps import STEP_IDS, STEPS
+
     apply.add_argument(
         "steps", nargs="+", choices=STEP_IDS, metavar="STEP", help=", ".join(STEP_IDS)
     )
@@ -155,10 +170,6 @@ def build_parser() -> argparse.ArgumentParser:
                     metavar="NAME",
                     help=f"{option.help} (default: {option.default})",
                 )
-    apply.set_defaults(func=run_apply)
-
-    add_sandbox_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
-    return parser
 
 
 def _account(args: argparse.Namespace) -> Account:
@@ -389,8 +400,11 @@ def run_guided(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Only apply (and help) need the steps' options; anything else starts without boto3.
+    needs_steps = "apply" in arguments or "-h" in arguments or "--help" in arguments
+    parser = build_parser(with_steps=needs_steps)
+    args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

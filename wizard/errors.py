@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ReadTimeoutError,
-    TokenRetrievalError,
-    UnauthorizedSSOTokenError,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
 
 
 class WizardError(Exception):
@@ -53,6 +44,8 @@ UNREADABLE = ACCESS_DENIED | EXPIRED | INVALID_KEY | BAD_SIGNATURE | THROTTLED |
 
 def error_code(exc: BaseException) -> str | None:
     """The AWS error code of a ``ClientError``, else ``None``."""
+    from botocore.exceptions import ClientError
+
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code")
         return str(code) if code else None
@@ -60,6 +53,7 @@ def error_code(exc: BaseException) -> str | None:
 
 
 def _operation(exc: ClientError) -> str:
+    """``service:Operation`` of a failed call, as AWS names it."""
     service = exc.response.get("ResponseMetadata", {}).get("ServiceName") or ""
     name = exc.operation_name or "the request"
     return f"{service}:{name}" if service else name
@@ -67,6 +61,22 @@ def _operation(exc: ClientError) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """One sentence saying what happened and what to do, for any error a step can meet."""
+    # botocore is imported here, not at the top: the guided TUI imports this module before its
+    # first screen is drawn, and botocore alone takes a third of a second to load.
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+        TokenRetrievalError,
+        UnauthorizedSSOTokenError,
+    )
+
     if isinstance(exc, WizardError):
         return str(exc)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):

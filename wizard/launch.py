@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from wizard.account import Account
+if TYPE_CHECKING:
+    # Imported where used: a front end imports this module before its first screen, and the
+    # account layer loads boto3.
+    from wizard.account import Account
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def open_account(launch: Launch) -> Iterator[Opened]:
     path of a new owner who created a temporary root key), and re-verified afterwards with the
     root console session, as CloudShell would.
     """
+    from wizard.account import Account
+
     if launch.sandbox_scenario is None:
         account = Account.from_settings(
             profile=launch.profile, region=launch.region, endpoint_url=launch.endpoint_url

@@ -35,3 +35,14 @@ def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_guided_mode_starts_without_boto3():
+    """The TUI draws its first screen before boto3 is loaded; the CLI must not load it first."""
+    code = (
+        "import sys; from wizard import cli; from wizard.launch import Launch; "
+        "cli.build_parser(with_steps=False).parse_args(['--sandbox']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
