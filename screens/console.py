@@ -17,7 +17,7 @@ from textual.widgets import Button, Static
 
 from screens.base import WizardScreen
 from screens.widgets import Busy, CheckView, numbered, plain
-from wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET
+from wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET, status_word
 
 if TYPE_CHECKING:
     from wizard.model import Check, ConsoleAction
@@ -72,6 +72,7 @@ class ConsoleScreen(WizardScreen):
                 "choose Simulated console."
             ).add_class("muted")
         yield Busy("Checking again (read-only, polling while AWS settles)…", id="console-busy")
+        yield Static("", id="console-verdict", markup=False, classes="hidden")
         yield Static("", id="console-note", markup=False, classes="hidden warning-text")
 
     def actions(self) -> ComposeResult:
@@ -102,9 +103,17 @@ class ConsoleScreen(WizardScreen):
     def checking(self) -> None:
         """The flow is checking again."""
         self.query_one("#console-note").add_class("hidden")
+        self.query_one("#console-verdict").add_class("hidden")
         self.query_one("#console-busy").remove_class("hidden")
         for button in self.query("#actions Button"):
             button.disabled = True
+
+    def rechecked(self, check: Check) -> None:
+        """The flow's verdict after checking again: the status word and its sentence."""
+        self.query_one("#console-busy").add_class("hidden")
+        verdict = self.query_one("#console-verdict", Static)
+        verdict.update(f"Checked again: {status_word(check.status)}. {check.summary}")
+        verdict.remove_class("hidden")
 
     def note(self, text: str) -> None:
         """Something the sandbox console said (a refusal)."""

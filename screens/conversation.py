@@ -25,7 +25,7 @@ from screens.mfa import MfaScreen
 from screens.primer import PrimerScreen
 from screens.reveal import RevealScreen
 from screens.running import RunningScreen
-from screens.start import StartScreen
+from screens.start import EnteredKey, StartScreen
 from screens.step import StepScreen
 from screens.summary import SummaryScreen
 
@@ -62,10 +62,9 @@ class TuiConversation:
         self._console: ConsoleScreen | None = None
         self._dashboard: DashboardScreen | None = None
         self._not_yet: set[str] = set()
-        # A console action answered "check again": if the flow then moves on without asking
-        # again, the re-check passed (the flow asks again whenever it does not).
-        self._rechecking: Step | None = None
-        self._offered: Step | None = None
+        # The plan was confirmed: the write starts with its first call (after the account
+        # confirmation the flow may still ask, and the account lock).
+        self._armed = False
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -110,14 +109,6 @@ class TuiConversation:
 
         return self.bridge.ask(setup)
 
-    def _settle(self, asking_again: Step | None = None) -> None:
-        """Tell the owner a console action's re-check passed, once the flow has moved on."""
-        step, self._rechecking = self._rechecking, None
-        if step is None or (asking_again is not None and asking_again.id == step.id):
-            return
-        text = f"{step.title}: PASS (checked again, read-only)."
-        self._on_ui(lambda: self.app.notify(text, title="Re-verified"))
-
     def _is_main(self, screen: Screen[Any]) -> bool:
         return self.app.main is screen
 
@@ -126,6 +117,7 @@ class TuiConversation:
 
     def _leave_running(self) -> None:
         self._running = None
+        self._armed = False
         self.app.writing = False
 
     @property
@@ -141,16 +133,38 @@ class TuiConversation:
         """Show what the start screen is waiting for."""
         self._on_ui(lambda: self.start.reading(text))
 
-    def no_credentials(self, problem: str | None, *, retry: bool = False) -> str:
-        """No (working) credentials: ``sandbox:SCENARIO``, ``retry`` or ``quit``."""
+    def no_credentials(
+        self,
+        problem: str | None,
+        *,
+        retry: bool = False,
+        secrets_note: str = "",
+        kept_account: str | None = None,
+        key_problem: str | None = None,
+    ) -> str | EnteredKey:
+        """No (working) credentials: ``sandbox:SCENARIO``, a typed key, ``kept-key``,
+        ``retry`` or ``quit``; ``key_problem`` says why the last key did not work."""
         start = self.start
-        return self.bridge.ask(lambda reply: start.no_credentials(problem, retry, reply))
+        return self.bridge.ask(
+            lambda reply: start.no_credentials(
+                problem,
+                retry,
+                reply,
+                secrets_note=secrets_note,
+                kept_account=kept_account,
+                key_problem=key_problem,
+            )
+        )
+
+    def key_accepted(self) -> None:
+        """The typed key opened the account: clear the form."""
+        start = self.start
+        self._on_ui(start.forget_key)
 
     # -- dashboard (not part of the protocol) ----------------------------------------------------
 
     def dashboard_verifying(self, text: str | None = None) -> None:
         """Show the dashboard with its progress indicator while every step is read."""
-        self._settle()
         current = self._dashboard
         if current is not None and self._is_main(current):
             shown: DashboardScreen = current
@@ -194,7 +208,6 @@ class TuiConversation:
 
     def show_step(self, step: Step, check: Check) -> Answer:
         """Why the step matters and its current state; CONTINUE to act, BACK to move on."""
-        self._settle()
         self._leave_running()
         self._dashboard = None
         self._console = None
@@ -225,8 +238,13 @@ class TuiConversation:
         return values
 
     def confirm_account(self, identity: Identity) -> bool:
-        """Is this the account to change? A dialog whose default is No."""
+        """Is this the account to change? A dialog whose default is No.
+
+        The flow asks it after the plan was confirmed, once per run before the first write.
+        """
         answer: bool | None = self._modal(lambda: AccountConfirmScreen(identity))
+        if not answer:
+            self._armed = False
         return bool(answer)
 
     def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
@@ -235,9 +253,7 @@ class TuiConversation:
         self._on_ui(lambda: screen.show_plan(plan))
         answer: bool | None = self._modal(lambda: PlanConfirmScreen(step, plan, request))
         confirmed = bool(answer)
-        if confirmed:
-            self.app.writing = True
-            self.app.done_in_write = []
+        self._armed = confirmed
         return confirmed
 
     def progress(self, message: str) -> None:
@@ -247,8 +263,13 @@ class TuiConversation:
         if self.bridge.closed:
             # The owner quit mid-write: stop before the next call rather than after the plan.
             raise FlowStopped
+        if self._armed:
+            # The first call of a confirmed plan (or the wait for another wizard's lock).
+            self._armed = False
+            self.app.writing = True
+            self.app.done_in_write = []
         if not self.app.writing and self._running is None:
-            # Not a planned write (e.g. waiting for another wizard's lock): say it, briefly.
+            # Not a planned write: say it, briefly.
             self._on_ui(lambda: self.app.notify(message, title="Waiting"))
             return
         if message.endswith(": done"):
@@ -301,7 +322,6 @@ class TuiConversation:
         simulate: Callable[[], str] | None,
     ) -> Answer:
         """The console steps and link; in the sandbox, the simulated console does it here."""
-        self._settle(asking_again=step)
         self._leave_running()
         helper = "mfa" if mfa is not None else "simulate" if simulate is not None else None
         again = step.id in self._not_yet
@@ -313,13 +333,11 @@ class TuiConversation:
         while True:
             if choice == "check":
                 self._on_ui(screen.checking)
-                self._rechecking = step
                 return _answer("continue")
             if choice != "sandbox":
                 return _answer("back")
             if mfa is not None:
                 if self.register_mfa(mfa):
-                    self._rechecking = step
                     return _answer("continue")
                 screen, choice = self._main_ask(
                     lambda: ConsoleScreen(step, action, check, helper, again=again)
@@ -335,9 +353,31 @@ class TuiConversation:
                     continue
                 self._notify(done)
                 self._on_ui(screen.checking)
-                self._rechecking = step
                 return _answer("continue")
             return _answer("back")
+
+    def show_rechecked(self, step: Step, check: Check) -> None:
+        """The flow checked the step again (after "check again" or an MFA registration).
+
+        The verdict is the flow's: shown on the console screen when it is up, and as a notice
+        that outlives the screen (the flow moves on when it passed, asks again when not).
+        """
+        from wizard.model import Status
+        from wizard.wording import status_word
+
+        text = f"{step.title}: {status_word(check.status)}. {check.summary}"
+        console = self._console
+        if console is not None and console.step.id == step.id and self._is_main(console):
+            self._on_ui(lambda: console.rechecked(check))
+        passed = check.status is Status.PASS
+        self._on_ui(
+            lambda: self.app.notify(
+                text,
+                title="Checked again (read-only)",
+                severity="information" if passed else "warning",
+                markup=False,
+            )
+        )
 
     def _notify(self, text: str) -> None:
         self._on_ui(lambda: self.app.notify(text, title="Sandbox console"))
@@ -352,7 +392,6 @@ class TuiConversation:
         """Register the admin's MFA now, or leave it for the first sign-in?"""
         self._leave_running()
         answer: bool | None = self._modal(lambda: MfaOfferScreen(user_name))
-        self._offered = step
         return bool(answer)
 
     def register_mfa(self, exchange: MfaExchange) -> bool:
@@ -367,14 +406,11 @@ class TuiConversation:
             self._on_ui(screen.submitting)
             problem = exchange.complete(first, second)
             if problem is None:
-                self._rechecking = self._rechecking or self._offered
-                self._offered = None
                 return True
             answer = self._refuse(screen, problem)
 
     def show_summary(self, summary: Summary) -> None:
         """Final verification, what changed, next steps, exports."""
-        self._settle()
         self._leave_running()
         self._dashboard = None
         can_return = self.can_return

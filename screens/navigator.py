@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 
 from screens.bridge import FlowStopped
 from screens.conversation import TuiConversation
+from screens.start import KEPT_KEY, EnteredKey
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
     from wizard.flow import GuidedRun, Identity
     from wizard.launch import Opened
     from wizard.runner import Verification
+    from wizard.secrets import SecretStore
+    from wizard.steps import Step
 
 
 class Navigator:
@@ -28,6 +31,8 @@ class Navigator:
     def __init__(self, app: WizardApp) -> None:
         self.app = app
         self.talk = TuiConversation(app)
+        # Where a typed root key is kept (keyring or memory): made when the owner may type one.
+        self.secrets: SecretStore | None = None
 
     def run(self) -> int:
         """The whole session; returns the exit code (0 when the last verification passed)."""
@@ -51,7 +56,7 @@ class Navigator:
 
         if self.talk.show_identity(who) is not Answer.CONTINUE:
             return self.app.exit_code
-        run = GuidedRun(opened.account, self.talk, verifier=opened.verifier)
+        run = GuidedRun(opened.account, self.talk, verifier=opened.verifier, secrets=self.secrets)
         # The account lock and journal, taken at the first confirmed write, end with the session.
         self.current: GuidedRun = run
         stack.callback(lambda: self.current.close())
@@ -78,13 +83,65 @@ class Navigator:
         return opened
 
     def _no_account(self, stack: ExitStack, problem: str | None) -> Opened | None:
-        """No credentials (or they failed): practise in a sandbox, or learn how to get some."""
-        choice = self.talk.no_credentials(problem)
-        if not choice.startswith("sandbox:"):
-            return None
-        scenario = choice.split(":", 1)[1]
-        self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
-        return stack.enter_context(self.app.practice(scenario))
+        """No credentials: learn how to get some, type a temporary root key, or practise."""
+        opened = self._without_credentials(stack, problem)
+        return opened if not isinstance(opened, str) else None
+
+    def _without_credentials(
+        self, stack: ExitStack, problem: str | None, *, retry: bool = False, practise: bool = True
+    ) -> Opened | str | None:
+        """The no-credentials screen until the owner chooses.
+
+        Returns the opened account (a typed or kept root key, or a sandbox), ``"retry"``, or
+        ``None`` to quit. A key that does not open the account is explained beside the form
+        and changes nothing; one that does is kept like the plain mode keeps it.
+        """
+        from wizard.credentials import account_from_entered_key, kept_root_key_account
+        from wizard.errors import describe_error
+        from wizard.launch import Opened
+        from wizard.secrets import SecretStore
+
+        store = self.secrets = self.secrets or SecretStore()
+        launch = self.app.launch
+        where = {
+            "region": launch.region if launch else None,
+            "endpoint_url": launch.endpoint_url if launch else None,
+        }
+        key_problem: str | None = None
+        while True:
+            kept = store.root_key()
+            choice = self.talk.no_credentials(
+                problem,
+                retry=retry,
+                secrets_note=store.describe(),
+                kept_account=kept[0] if kept else None,
+                key_problem=key_problem,
+            )
+            if isinstance(choice, EnteredKey) or choice == KEPT_KEY:
+                self.talk.start_loading("Checking the key (sts:GetCallerIdentity, read-only)…")
+                try:
+                    if isinstance(choice, EnteredKey):
+                        account = account_from_entered_key(
+                            choice.key_id, choice.secret, store=store, **where
+                        )
+                    else:
+                        found = kept_root_key_account(store, **where)
+                        if found is None:
+                            key_problem = "no key is kept any more; enter one."
+                            continue
+                        account = found
+                except Exception as exc:  # noqa: BLE001 - explained beside the form
+                    key_problem = describe_error(exc)
+                    continue
+                self.talk.key_accepted()
+                return Opened(account, None, True)
+            if choice == "retry":
+                return "retry"
+            if not choice.startswith("sandbox:") or not practise:
+                return None
+            scenario = choice.split(":", 1)[1]
+            self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
+            return stack.enter_context(self.app.practice(scenario))
 
     def _identify(self, stack: ExitStack, opened: Opened) -> tuple[Opened, Identity] | None:
         """Who the credentials belong to; on failure the owner retries or practises instead."""
@@ -96,14 +153,17 @@ class Navigator:
             try:
                 return opened, identify(opened.account)
             except Exception as exc:  # noqa: BLE001 - e.g. expired or invalid credentials
-                choice = self.talk.no_credentials(describe_error(exc), retry=True)
-            if choice == "retry":
-                continue
-            if not choice.startswith("sandbox:") or opened.sandbox_scenario:
+                # A sandbox that cannot be read is not offered again (one sandbox a process).
+                chosen = self._without_credentials(
+                    stack,
+                    describe_error(exc),
+                    retry=True,
+                    practise=not opened.sandbox_scenario,
+                )
+            if chosen is None:
                 return None
-            scenario = choice.split(":", 1)[1]
-            self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
-            opened = stack.enter_context(self.app.practice(scenario))
+            if not isinstance(chosen, str):
+                opened = chosen
 
     # -- dashboard ----------------------------------------------------------------------------
 
@@ -166,15 +226,16 @@ class Navigator:
             self.talk.show_primer(PRIMER.text(), reading=True)
         elif choice == "walk":
             if self.talk.show_primer(PRIMER.text()) is Answer.CONTINUE:
-                steps = run.steps_in_order()
-                for number, step in enumerate(steps, 1):
-                    self.talk.position = (number, len(steps))
+
+                def before_step(number: int, count: int, _step: Step) -> None:
+                    self.talk.position = (number, count)
                     self.app.mid_step = True
-                    run.run_step(step)
+
+                try:
+                    run.walk(before_step=before_step)
+                finally:
+                    self.talk.position = None
                     self.app.mid_step = False
-                    if run.ended_session or run.cancelled:
-                        break
-                self.talk.position = None
                 self._summary(run)
         elif choice.startswith("step:"):
             self.app.mid_step = True
@@ -201,7 +262,7 @@ class Navigator:
         from wizard.flow import GuidedRun, identify
 
         run.close()
-        carried = GuidedRun(run.verifier, self.talk)
+        carried = GuidedRun(run.verifier, self.talk, secrets=self.secrets)
         carried.identity = identify(run.verifier)
         carried.changes = run.changes
         self.current = carried

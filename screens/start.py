@@ -2,30 +2,58 @@
 
 Drawn at once in a "reading…" state (the first frame, before boto3 is loaded), then filled with
 the account ID, the caller, how the credentials were found, the region and the SANDBOX badge.
-With no working credentials it offers, on this one screen, to practise in the sandbox or
-explains how to get credentials safely.
+With no working credentials it explains, on this one screen, how to get credentials safely
+(CloudShell first: no access key at all), then takes a temporary root access key typed into a
+masked field (or the one an unfinished run kept), and offers to practise in the sandbox.
+
+The typed secret lives only in the masked field and in the answer handed to the flow thread,
+which opens the account with it: it is never drawn, logged, exported or put in a ``repr``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
-from textual.widgets import Button, Select, Static
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.base import WizardScreen
 from screens.bridge import Reply
-from screens.widgets import Busy, numbered, plain
+from screens.widgets import Busy, WizardInput, numbered, plain
 from wizard.sandbox import SCENARIOS
-from wizard.wording import GET_CREDENTIALS, NO_CREDENTIALS, PRACTICE_IN_SANDBOX
+from wizard.wording import (
+    ACCESS_KEY_ID,
+    ENTER_ROOT_KEY,
+    GET_CREDENTIALS,
+    NO_CREDENTIALS,
+    PRACTICE_IN_SANDBOX,
+    RESUME_WITH_KEPT_KEY,
+    SECRET_ACCESS_KEY,
+)
 
 if TYPE_CHECKING:
     from wizard.flow import Identity
 
 SANDBOX_NOTE = "A practice account on this machine: nothing real is touched."
 REAL_NOTE = "A real AWS account: every change is shown first and asked for."
+USE_KEY = "Use this key"
+KEPT_KEY = "kept-key"  # the answer "continue with the kept key"
+
+
+@dataclass(frozen=True)
+class EnteredKey:
+    """A temporary root access key typed on the start screen (the secret never in a repr)."""
+
+    key_id: str
+    secret: str = field(repr=False)
+
+
+def _problem(text: str | None) -> str | None:
+    return text[0].upper() + text[1:] if text else None
 
 
 class StartScreen(WizardScreen):
@@ -54,6 +82,20 @@ class StartScreen(WizardScreen):
             yield Static("", id="problem", markup=False)
             yield Static("How to get credentials", classes="subtitle")
             yield Static(numbered(GET_CREDENTIALS), markup=False)
+            yield Static(ENTER_ROOT_KEY, classes="subtitle", markup=False)
+            yield Static("", id="key-store", markup=False, classes="muted")
+            with Vertical(classes="field", id="key-id-field"):
+                yield Label(ACCESS_KEY_ID, classes="field-label")
+                yield WizardInput(id="key-id", placeholder="AKIA…", max_length=40)
+                yield Static("", classes="field-error hidden", markup=False)
+            with Vertical(classes="field", id="key-secret-field"):
+                yield Label(SECRET_ACCESS_KEY, classes="field-label")
+                yield WizardInput(id="key-secret", password=True, max_length=80)
+                yield Static("", classes="field-error hidden", markup=False)
+            yield Static("", id="key-problem", markup=False, classes="hidden warning-text")
+            with Horizontal(id="key-buttons"):
+                yield Button(USE_KEY, id="use-key", compact=True, disabled=True)
+                yield Button("", id=KEPT_KEY, compact=True, classes="hidden")
             yield Static("Practice account to start with", classes="subtitle")
             yield Select[str](
                 [(name, name) for name in SCENARIOS],
@@ -111,16 +153,94 @@ class StartScreen(WizardScreen):
         button.focus()
         self.expect(reply)
 
-    def no_credentials(self, problem: str | None, retry: bool, reply: Reply[Any]) -> None:
-        """No credentials (or they failed): practise in the sandbox, learn how, retry, quit."""
+    def no_credentials(
+        self,
+        problem: str | None,
+        retry: bool,
+        reply: Reply[Any],
+        *,
+        secrets_note: str = "",
+        kept_account: str | None = None,
+        key_problem: str | None = None,
+    ) -> None:
+        """No credentials (or they failed): learn how, enter a key, practise, retry, quit.
+
+        ``key_problem`` is why the key just tried did not open the account: shown beside the
+        form, which keeps what was typed.
+        """
         self.query_one("#start-busy").add_class("hidden")
         self.query_one("#identity").add_class("hidden")
         self.query_one("#problem", Static).update(problem or "")
+        self.query_one("#key-store", Static).update(secrets_note)
+        kept = self.query_one(f"#{KEPT_KEY}", Button)
+        if kept_account:
+            kept.label = RESUME_WITH_KEPT_KEY.format(account_id=kept_account)
+        kept.set_class(not kept_account, "hidden")
+        note = self.query_one("#key-problem", Static)
+        note.update(f"That key did not work: {key_problem}" if key_problem else "")
+        note.set_class(not key_problem, "hidden")
         self.query_one("#no-credentials").remove_class("hidden")
         self.query_one("#sandbox").remove_class("hidden")
         self.query_one("#retry").set_class(not retry, "hidden")
-        self.query_one("#sandbox", Button).focus()
+        if key_problem:
+            self.query_one("#key-id", Input).focus()
+        else:
+            self.query_one("#sandbox", Button).focus()
         self.expect(reply)
+
+    # -- the typed root key (event loop) ------------------------------------------------------
+
+    def _key_problems(self) -> tuple[str | None, str | None]:
+        """Why the typed key ID and secret are not usable yet (``None`` each when they are)."""
+        # Imported here: wizard.credentials loads boto3, which the first frame must not wait for
+        # (by the time the owner types, the flow thread has loaded it).
+        from wizard.credentials import access_key_id_problem, secret_key_problem
+
+        key_id = self.query_one("#key-id", Input).value
+        secret = self.query_one("#key-secret", Input).value
+        return _problem(access_key_id_problem(key_id)), _problem(secret_key_problem(secret))
+
+    @on(Input.Changed, "#key-id, #key-secret")
+    def _key_changed(self, event: Input.Changed) -> None:
+        """Validate as the owner types; an empty field is not an error yet."""
+        event.stop()
+        problems = dict(zip(("key-id", "key-secret"), self._key_problems(), strict=True))
+        for name, why in problems.items():
+            typed = bool(self.query_one(f"#{name}", Input).value)
+            shown = why if typed else None
+            box = self.query_one(f"#{name}-field")
+            box.set_class(shown is not None, "-invalid")
+            error = box.query_one(".field-error", Static)
+            error.update(shown or "")
+            error.set_class(shown is None, "hidden")
+        self.query_one("#use-key", Button).disabled = any(problems.values())
+        self.query_one("#key-problem").add_class("hidden")
+
+    @on(Input.Submitted, "#key-id")
+    def _key_id_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#key-secret", Input).focus()
+
+    @on(Input.Submitted, "#key-secret")
+    @on(Button.Pressed, "#use-key")
+    def _use_key(self, event: Input.Submitted | Button.Pressed) -> None:
+        """Hand the typed key to the flow thread, which opens the account with it."""
+        event.stop()
+        if any(self._key_problems()) or not self.asking:
+            return
+        key_id = self.query_one("#key-id", Input).value.strip()
+        secret = self.query_one("#key-secret", Input).value.strip()
+        self.answer(EnteredKey(key_id, secret))
+
+    @on(Button.Pressed, f"#{KEPT_KEY}")
+    def _kept_key(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.answer(KEPT_KEY)
+
+    def forget_key(self) -> None:
+        """The key opened the account: nothing of it stays in the form."""
+        for name in ("key-id", "key-secret"):
+            self.query_one(f"#{name}", Input).value = ""
 
     # -- answers ----------------------------------------------------------------------------------
 

@@ -111,9 +111,9 @@ def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.keys("f")
     terminal.wait_for("Plan the changes")
     terminal.keys("Enter", "Enter")  # accept both defaults
-    terminal.wait_for("Before the first change")
-    terminal.keys("y")
     terminal.wait_for("Make 5 changes to account 210987654321?")
+    terminal.keys("y")
+    terminal.wait_for("Before the first change")
     terminal.keys("y")
     screen = terminal.wait_for("Re-verified (read-only)")
     assert "- iam:CreateUser admin" in screen

@@ -16,6 +16,12 @@ from wizard.model import Status
 pytestmark = pytest.mark.asyncio
 
 
+def notices(app: object) -> str:
+    """Every notification the app raised and still holds (``run_test`` draws no toasts)."""
+    held = getattr(app, "_notifications", ())
+    return "\n".join(f"{n.title}: {n.message}" for n in held)
+
+
 async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:
     """On the MFA screen: optionally refused codes first, then "show me the codes"."""
     screen = await driver.at("MfaScreen")
@@ -62,18 +68,24 @@ async def test_fresh_to_all_verified_on_the_root_key(make_app, tmp_path, monkeyp
         await driver.press("s")
         await register_mfa(driver, wrong_first=True)
 
-        # 2. Admin user: form, account confirmation, plan confirmation, running, password.
+        # The flow checked the step again after the registration and said so.
+        await driver.until(lambda: "PASS" in notices(app), "the re-check's verdict")
+        assert "Protect the root user with MFA: PASS" in notices(app)
+
+        # 2. Admin user: form, plan confirmation, then (first write) the account, running,
+        # password.
         step = await driver.at("StepScreen")
         assert step.step.id == "admin-user"
         await driver.press("f")
         await driver.until(lambda: bool(step.query("#field-admin_user")), "the form")
         await driver.click("#plan-it")
-        await driver.at("AccountConfirmScreen")
-        assert app.focused is not None and app.focused.id == "no"
-        await driver.press("y")
         confirm = await driver.at("PlanConfirmScreen")
         assert "Make 5 changes to account 210987654321?" in driver.text()
         assert confirm.focused.id == "no"
+        await driver.press("y")
+        await driver.at("AccountConfirmScreen")
+        assert app.focused is not None and app.focused.id == "no"
+        assert not app.writing  # nothing is written before the account is confirmed
         await driver.press("y")
         running = await driver.at("RunningScreen")
         assert "iam:CreateUser admin ... done" in driver.text()
@@ -168,9 +180,9 @@ async def test_a_failure_mid_step_then_a_successful_retry(make_app):
         await driver.press("f")
         await driver.at("StepScreen")
         await driver.click("#plan-it")
-        await driver.at("AccountConfirmScreen")
-        await driver.press("y")
         await driver.at("PlanConfirmScreen")
+        await driver.press("y")
+        await driver.at("AccountConfirmScreen")
         await driver.press("y")
         running = await driver.at("RunningScreen")
         assert "Failed:" in driver.text() and "injected" in driver.text()
@@ -184,8 +196,16 @@ async def test_a_failure_mid_step_then_a_successful_retry(make_app):
         await driver.press("c")
         await driver.at("MfaOfferScreen")
         await driver.press("n")  # leave it for the first sign-in: the step stays failing
-        await driver.at("ConsoleScreen")
+        console = await driver.at("ConsoleScreen")
         assert "admin signs in for the first time" in driver.text()
+        # "Check again": the flow's verdict (still FAIL) is shown, then the console action again.
+        await driver.press("d")
+        await driver.until(
+            lambda: app.screen is not console and "FAIL" in notices(app), "the re-check"
+        )
+        assert "Checked again" in notices(app) and "no MFA yet" in notices(app)
+        await driver.at("ConsoleScreen")
+        assert "Not done yet" in driver.text()
         await driver.press("b")
         dashboard = await driver.at("DashboardScreen")
         row = dashboard.query_one("#row-admin-user")
@@ -227,6 +247,107 @@ async def test_no_credentials_offers_the_sandbox_on_one_screen(make_app, sandbox
         assert "SANDBOX" in driver.text()
         await driver.press("c")
         await driver.at("DashboardScreen")
+
+
+async def test_no_credentials_then_a_typed_root_key(make_app, sandbox_server):
+    """No credentials → a wrong key is refused beside the form → the sandbox's root key opens
+    the account; the secret is never on the screen."""
+    from tests.tui.conftest import QuietApp
+    from wizard.account import Account
+    from wizard.launch import Launch, Opened
+
+    box = sandbox_server
+    box.reset("fresh")
+    key = box.root_access_key
+    assert key is not None
+    app = QuietApp(
+        launch=Launch(region=box.region, endpoint_url=box.endpoint_url),
+        opened=Opened(Account.from_settings(region=box.region), None, has_credentials=False),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        start = await driver.at("StartScreen")
+        text = driver.text()
+        # The safer path first, then the key form.
+        assert text.index("CloudShell") < text.index("Enter a temporary root access key")
+        assert "memory for this run only" in text  # where the key would be kept
+        assert start.query_one("#kept-key").has_class("hidden")  # nothing kept yet
+        secret_input = start.query_one("#key-secret", Input)
+        assert secret_input.password
+        use = start.query_one("#use-key", Button)
+        assert use.disabled
+
+        # Validated as typed.
+        await driver.type("#key-id", "ASIA0000", keys=True)
+        assert "temporary key (ASIA" in driver.text() and use.disabled
+        await driver.type("#key-id", key.access_key_id)
+        await driver.type("#key-secret", "short")
+        assert "exactly 40 characters" in driver.text() and use.disabled
+
+        # A well-formed but wrong secret: refused beside the form, nothing kept.
+        wrong = "A" * 40
+        await driver.type("#key-secret", wrong)
+        assert not use.disabled
+        await driver.press("enter")
+        await driver.until(
+            lambda: start.asking and not start.query_one("#key-problem").has_class("hidden"),
+            "the refusal",
+        )
+        assert "That key did not work" in driver.text()
+        assert start.query_one("#key-id", Input).value == key.access_key_id
+        assert wrong not in app.export_screenshot()
+
+        # The real key: the identity screen, with the root-key notice.
+        await driver.type("#key-secret", key.secret_access_key)
+        assert key.secret_access_key not in app.export_screenshot()
+        use.scroll_visible(animate=False)
+        await pilot.pause()
+        await driver.click("#use-key")
+        await driver.until(lambda: start.asking and "Account ID" in driver.text(), "identity")
+        text = driver.text()
+        assert "210987654321" in text and "root user (access key)" in text
+        assert "deletes that key as its very last step" in text
+        assert key.secret_access_key not in text
+        assert key.secret_access_key not in app.export_screenshot()
+        assert start.query_one("#key-secret", Input).value == ""
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        assert key.secret_access_key not in app.export_screenshot()
+        await driver.press("q")
+    assert app.farewell == ["No changes were made."]
+    assert key.secret_access_key not in " ".join(app.farewell)
+
+
+async def test_no_credentials_offers_the_kept_root_key(make_app, sandbox_server, monkeypatch):
+    """A key kept by an unfinished run: one button continues with it."""
+    from tests.tui.conftest import QuietApp
+    from wizard import secrets
+    from wizard.account import Account
+    from wizard.launch import Launch, Opened
+
+    box = sandbox_server
+    box.reset("fresh")
+    key = box.root_access_key
+    store = secrets.SecretStore()
+    store.keep_root_key("210987654321", key.access_key_id, key.secret_access_key)
+    monkeypatch.setattr(secrets, "SecretStore", lambda: store)
+    app = QuietApp(
+        launch=Launch(region=box.region, endpoint_url=box.endpoint_url),
+        opened=Opened(Account.from_settings(region=box.region), None, has_credentials=False),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        start = await driver.at("StartScreen")
+        kept = start.query_one("#kept-key", Button)
+        assert not kept.has_class("hidden")
+        assert "kept for account 210987654321" in str(kept.label)
+        kept.scroll_visible(animate=False)
+        await pilot.pause()
+        await driver.click("#kept-key")
+        await driver.until(lambda: start.asking and "Account ID" in driver.text(), "identity")
+        assert "deletes that key as its very last step" in driver.text()
+        assert key.secret_access_key not in app.export_screenshot()
+        await driver.press("q")
 
 
 async def test_export_paths_and_content(make_app, tmp_path):
@@ -321,18 +442,19 @@ async def test_back_and_cancel_at_every_screen_write_nothing(make_app):
         await driver.press("f")
         await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
         await driver.click("#plan-it")
+        await driver.at("PlanConfirmScreen")
+        await driver.press("y")
         await driver.at("AccountConfirmScreen")
         await driver.press("enter")  # "No" has the focus: Enter never writes
         await driver.at("DashboardScreen")
+        assert not app.writing
 
-        # The plan itself: account Yes, plan No → the step again → skip.
+        # The plan itself: No → the step again → skip (the account is not asked then).
         await driver.click("#row-cloudtrail")
         step = await driver.at("StepScreen")
         await driver.press("f")
         await driver.until(lambda: step.asking and bool(step.query("#plan-it")), "form")
         await driver.click("#plan-it")
-        await driver.at("AccountConfirmScreen")
-        await driver.press("y")
         await driver.at("PlanConfirmScreen")
         await driver.press("escape")
         step = await driver.at("StepScreen")

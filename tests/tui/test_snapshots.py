@@ -64,8 +64,6 @@ def test_confirmation_modal(snap_compare, make_app):
         await driver.press("f")
         await driver.until(lambda: bool(driver.app.screen.query("#plan-it")), "form")
         await driver.click("#plan-it")
-        await driver.at("AccountConfirmScreen")
-        await driver.press("y")
         await driver.at("PlanConfirmScreen")
 
     assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
