@@ -124,6 +124,7 @@ class Account:
         # Where secrets the steps must keep go (the OS keyring, or memory); set by the runs
         # that write, left None for read-only ones.
         self.secrets: SecretStore | None = None
+        self.source: str | None = None
 
     @classmethod
     def from_settings(
@@ -133,8 +134,12 @@ class Account:
         region: str | None = None,
         endpoint_url: str | None = None,
         credentials: tuple[str, str, str | None] | None = None,
+        source: str | None = None,
     ) -> Account:
-        """Build from CLI-style settings; ``credentials`` are explicit (key, secret, token)."""
+        """Build from CLI-style settings; ``credentials`` are explicit (key, secret, token).
+
+        ``source`` says in words where explicit credentials came from (shown to the owner).
+        """
         if credentials is not None:
             key, secret, token = credentials
             session = boto3.session.Session(
@@ -146,7 +151,9 @@ class Account:
             )
         else:
             session = boto3.session.Session(profile_name=profile, region_name=region)
-        return cls(session, endpoint_url=endpoint_url, region=region)
+        account = cls(session, endpoint_url=endpoint_url, region=region)
+        account.source = source
+        return account
 
     # -- clients ---------------------------------------------------------------------------
 
@@ -189,6 +196,8 @@ class Account:
 
     def credential_source(self) -> str:
         """How the credentials were found, in words ("none" when there are none)."""
+        if self.source:
+            return self.source
         credentials = self.session.get_credentials()
         if credentials is None:
             return "none"

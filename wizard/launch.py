@@ -67,6 +67,7 @@ def open_account(launch: Launch) -> Iterator[Opened]:
             region=box.region,
             endpoint_url=box.endpoint_url,
             credentials=(console.access_key_id, console.secret_access_key, console.session_token),
+            source="the sandbox's root console session (as in CloudShell)",
         )
         key = box.root_access_key
         if key is None:
@@ -76,5 +77,6 @@ def open_account(launch: Launch) -> Iterator[Opened]:
             region=box.region,
             endpoint_url=box.endpoint_url,
             credentials=(key.access_key_id, key.secret_access_key, None),
+            source="the sandbox's temporary root access key",
         )
         yield Opened(on_key, session, True, launch.sandbox_scenario)
