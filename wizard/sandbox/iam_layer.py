@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -43,67 +44,63 @@ def _key_metadata(key: RootAccessKey) -> dict[str, Any]:
 # -- root's own access keys (the calls without UserName) ---------------------------------------
 
 
-def _root_key_call(call: Call) -> RootAccountError | None:
-    """``None`` when the call is root's own-keys form; the AWS error for a console session."""
+def _root_key_call(
+    call: Call, operation: str, act: Callable[[RootAccount], dict[str, Any] | None]
+) -> Outcome:
+    """Root's own-keys form of an access-key call (no UserName), as AWS answers it.
+
+    Calls naming a user, or not signed by root, go to moto. A console session (temporary
+    credentials) gets AWS's ValidationError: only a root *key* may act on root's keys.
+    """
+    if call.param("UserName") or not call.caller.is_root:
+        return Forward()
     if call.caller.kind == "root-session":
-        return RootAccountError("ValidationError", _NON_USER_CREDENTIALS, 400)
-    return None
+        return _error(RootAccountError("ValidationError", _NON_USER_CREDENTIALS, 400))
+    try:
+        result = act(call.root)
+    except RootAccountError as exc:
+        return _error(exc)
+    return query_response("iam", operation, result)
 
 
 def list_access_keys(call: Call) -> Outcome:
     """Without UserName: root's keys when signed with a root key."""
-    if call.param("UserName") or not call.caller.is_root:
-        return Forward()
-    refusal = _root_key_call(call)
-    if refusal:
-        return _error(refusal)
-    metadata = [_key_metadata(k) for k in call.root.access_keys()]
-    return query_response(
-        "iam", "ListAccessKeys", {"AccessKeyMetadata": metadata, "IsTruncated": False}
+    return _root_key_call(
+        call,
+        "ListAccessKeys",
+        lambda root: {
+            "AccessKeyMetadata": [_key_metadata(k) for k in root.access_keys()],
+            "IsTruncated": False,
+        },
     )
 
 
 def delete_access_key(call: Call) -> Outcome:
     """Without UserName: delete one of root's keys (even the one signing this call)."""
-    if call.param("UserName") or not call.caller.is_root:
-        return Forward()
-    refusal = _root_key_call(call)
-    if refusal:
-        return _error(refusal)
-    try:
-        call.root.delete_key(call.param("AccessKeyId") or "")
-    except RootAccountError as exc:
-        return _error(exc)
-    return query_response("iam", "DeleteAccessKey", None)
+
+    def delete(root: RootAccount) -> None:
+        root.delete_key(call.param("AccessKeyId") or "")
+
+    return _root_key_call(call, "DeleteAccessKey", delete)
 
 
 def update_access_key(call: Call) -> Outcome:
     """Without UserName: activate or deactivate one of root's keys."""
-    if call.param("UserName") or not call.caller.is_root:
-        return Forward()
-    refusal = _root_key_call(call)
-    if refusal:
-        return _error(refusal)
-    try:
-        call.root.update_key(call.param("AccessKeyId") or "", call.param("Status") or "")
-    except RootAccountError as exc:
-        return _error(exc)
-    return query_response("iam", "UpdateAccessKey", None)
+
+    def update(root: RootAccount) -> None:
+        root.update_key(call.param("AccessKeyId") or "", call.param("Status") or "")
+
+    return _root_key_call(call, "UpdateAccessKey", update)
 
 
 def create_access_key(call: Call) -> Outcome:
     """Without UserName: a new root key (how a root key comes back after deletion)."""
-    if call.param("UserName") or not call.caller.is_root:
-        return Forward()
-    refusal = _root_key_call(call)
-    if refusal:
-        return _error(refusal)
-    try:
-        key = call.root.create_key()
-    except RootAccountError as exc:
-        return _error(exc)
-    body = {**_key_metadata(key), "SecretAccessKey": key.secret_access_key}
-    return query_response("iam", "CreateAccessKey", {"AccessKey": body})
+
+    def create(root: RootAccount) -> dict[str, Any]:
+        key = root.create_key()
+        return {"AccessKey": {**_key_metadata(key), "SecretAccessKey": key.secret_access_key}}
+
+    return _root_key_call(call, "CreateAccessKey", create)
 
 
 def get_access_key_last_used(call: Call) -> Outcome:
