@@ -112,8 +112,12 @@ def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
     screen = terminal.wait_for("Account ID")
     assert "SANDBOX" in screen and "210987654321" in screen and "root user (access key)" in screen
     terminal.keys("c")
-    screen = terminal.wait_for("0 of 4 steps pass")
-    assert screen.count("FAIL") == 4
+    terminal.wait_for("0 of 4 steps pass")
+    # The header can be drawn a frame before the rows: poll until all four rows are there.
+    deadline = time.monotonic() + 15
+    while (screen := terminal.screen()).count("FAIL") < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert screen.count("FAIL") == 4, screen
     terminal.keys("w")
     terminal.wait_for("Continue to the steps")
     terminal.keys("c")
