@@ -43,9 +43,11 @@ class Terminal:
         return self.tmux("capture-pane", "-p", "-t", "wizard")
 
     def keys(self, *keys: str) -> None:
+        # A person's pace: Enter in a form moves the focus, and a key that arrives before the
+        # focus has moved lands on the wrong field (a busy machine made that happen at 50 ms).
         for key in keys:
             self.tmux("send-keys", "-t", "wizard", key)
-            time.sleep(0.05)
+            time.sleep(0.25)
 
     def wait_for(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
