@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from screens.app import WizardApp
     from wizard.flow import Answer, ConfirmRequest, Identity, MfaExchange, Summary
-    from wizard.model import Check, ConsoleAction, Plan
+    from wizard.model import Check, ConsoleAction, Plan, ProgressEvent
     from wizard.runner import Applied, Verification
     from wizard.steps import Step
 
@@ -256,10 +256,12 @@ class TuiConversation:
         self._armed = confirmed
         return confirmed
 
-    def progress(self, message: str) -> None:
+    def progress(self, event: ProgressEvent) -> None:
         """One API call as it happens, on the running screen (created on the first call)."""
         from screens.bridge import FlowStopped
+        from wizard.model import Phase
 
+        message = str(event)
         if self.bridge.closed:
             # The owner quit mid-write: stop before the next call rather than after the plan.
             raise FlowStopped
@@ -272,14 +274,14 @@ class TuiConversation:
             # Not a planned write: say it, briefly.
             self._on_ui(lambda: self.app.notify(message, title="Waiting"))
             return
-        if message.endswith(": done"):
-            self.app.done_in_write.append(message.removesuffix(": done"))
+        if event.phase is Phase.DONE:
+            self.app.done_in_write.append(event.label)
         running = self._running
         if running is None:
             step = self._step_screen.step if self._step_screen else None
             title = step.title if step else "Applying"
             running = self._running = self._main(lambda: RunningScreen(title))
-        self.bridge.post(lambda: running.add(message))
+        self.bridge.post(lambda: running.add(event))
 
     def show_applied(self, step: Step, applied: Applied) -> None:
         """The re-verification and what changed; then the admin's password, once."""

@@ -94,12 +94,6 @@ class AccountConfirmScreen(YesNoScreen):
             )
 
 
-def _key_labels(plan: Plan, count: int) -> list[str]:
-    """How each key to delete is shown (masked), in the order the suffixes are asked."""
-    shown = [c.resource.rsplit(" ", 1)[-1] for c in plan.changes if c.destructive]
-    return shown if len(shown) == count else ["" for _ in range(count)]
-
-
 class PlanConfirmScreen(YesNoScreen):
     """The exact changes and the account ID; deletions need each key's last four characters."""
 
@@ -119,8 +113,7 @@ class PlanConfirmScreen(YesNoScreen):
             for number, change in enumerate(self.plan.changes, 1):
                 marker = "  [DELETES]" if change.destructive else ""
                 yield plain(f"{number}. {change.describe()}{marker}")
-        suffixes = self.request.typed_suffixes
-        for index, label in enumerate(_key_labels(self.plan, len(suffixes))):
+        for index, label in enumerate(self.request.labels):
             yield Label(TYPE_KEY_SUFFIX.format(masked=label or f"#{index + 1}"))
             yield WizardInput(
                 placeholder="last 4 characters",
@@ -128,7 +121,7 @@ class PlanConfirmScreen(YesNoScreen):
                 id=f"suffix-{index}",
                 classes="suffix",
             )
-        if suffixes:
+        if self.request.typed_suffixes:
             yield plain("Deleting cannot be undone.").add_class("warning-text")
 
     def on_mount(self) -> None:

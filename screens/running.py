@@ -18,9 +18,9 @@ from screens.bridge import Reply
 from screens.widgets import Busy, CheckView, plain
 
 if TYPE_CHECKING:
+    from wizard.model import ProgressEvent
     from wizard.runner import Applied
 
-ELLIPSIS = " ..."
 
 
 class RunningScreen(WizardScreen):
@@ -51,17 +51,19 @@ class RunningScreen(WizardScreen):
         yield Button("Retry", id="retry", variant="primary", classes="hidden")
         yield Button("Back", id="back", classes="hidden")
 
-    def add(self, message: str) -> None:
-        """One progress event; ``X: done`` completes the line ``X ...``."""
-        label, _, result = message.rpartition(": ")
-        pending = f"{label}{ELLIPSIS}"
-        if label and self.lines and self.lines[-1] == pending:
-            self.lines[-1] = f"{label} ... {result}"
+    def add(self, event: ProgressEvent) -> None:
+        """One progress event; the outcome of a call completes the line that started it."""
+        from wizard.model import Phase, ProgressEvent
+
+        pending = str(ProgressEvent(Phase.STARTED, event.label))
+        finished = event.phase in {Phase.DONE, Phase.ALREADY}
+        if finished and self.lines and self.lines[-1] == pending:
+            self.lines[-1] = f"{event.label} ... {event.detail or event.phase.value}"
         else:
-            self.lines.append(message)
+            self.lines.append(str(event))
         self.query_one("#calls", Static).update("\n".join(self.lines))
         self.query_one("#run-busy", Busy).say(
-            "Waiting for AWS…" if message.endswith(ELLIPSIS) else "Working…"
+            "Waiting for AWS…" if event.phase is Phase.STARTED else "Working…"
         )
 
     def _buttons(self, *shown: str) -> None:

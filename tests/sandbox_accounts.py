@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from wizard.account import Account
+from wizard.journal import Journal
 from wizard.sandbox import Sandbox
 
 
@@ -15,8 +19,20 @@ def account_on(box: Sandbox, credentials: str = "console") -> Account:
         creds = box.root_access_key
     else:
         raise ValueError(credentials)
-    return Account.from_settings(
+    account = Account.from_settings(
         region=box.region,
         endpoint_url=box.endpoint_url,
         credentials=(creds.access_key_id, creds.secret_access_key, creds.session_token),
     )
+    return journaled(account)
+
+
+def journaled(account: Account) -> Account:
+    """``account``, journaled as a confirmed run is, so tests may apply steps directly.
+
+    The dispatcher refuses to write without a journal; each such account journals to a file
+    of its own (never the shared state directory, whose journal later plans read).
+    """
+    journal_file = Path(tempfile.mkdtemp(prefix="test-journal-")) / "journal.jsonl"
+    Journal(journal_file).watch(account)
+    return account

@@ -52,8 +52,8 @@ class Scripted:
             self.log.append(f"refused {step.id}")
         return self.confirm
 
-    def progress(self, message: str) -> None:
-        self.log.append(f"progress {message}")
+    def progress(self, event: object) -> None:
+        self.log.append(f"progress {event}")
 
     def show_applied(self, step: Step, applied: Applied) -> None:
         if applied.outcome.reveal:

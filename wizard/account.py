@@ -9,14 +9,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
 
+from wizard.caller import Caller, classify_arn
+
 if TYPE_CHECKING:
+    from wizard.journal import Journal
     from wizard.secrets import SecretStore
 
 T = TypeVar("T")
@@ -37,52 +39,8 @@ CREDENTIAL_SOURCES = {
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is signing the requests, from ``sts:GetCallerIdentity``."""
-
-    account_id: str
-    arn: str
-    user_id: str
-    kind: str  # "root", "iam-user", "assumed-role", "federated-user" or "other"
-    temporary: bool
-
-    @property
-    def is_root(self) -> bool:
-        """True for the account's root user, with an access key or a console session."""
-        return self.kind == "root"
-
-    @property
-    def partition(self) -> str:
-        """The ARN partition (``aws``, ``aws-cn``, ``aws-us-gov``)."""
-        parts = self.arn.split(":")
-        return parts[1] if len(parts) > 1 else "aws"
-
-    def describe(self) -> str:
-        """A short phrase such as ``root user (temporary credentials)``."""
-        names = {
-            "root": "root user",
-            "iam-user": f"IAM user {self.arn.rsplit('/', 1)[-1]}",
-            "assumed-role": f"role {self.arn.split('/')[1] if '/' in self.arn else self.arn}",
-            "federated-user": "federated user",
-        }
-        base = names.get(self.kind, self.arn)
-        return f"{base} ({'temporary credentials' if self.temporary else 'access key'})"
-
-
-def classify_arn(arn: str) -> str:
-    """Caller kind from an ARN (root, IAM user, assumed role, federated user)."""
-    resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""
-    if resource == "root":
-        return "root"
-    if resource.startswith("user/"):
-        return "iam-user"
-    if resource.startswith("assumed-role/"):
-        return "assumed-role"
-    if resource.startswith("federated-user/"):
-        return "federated-user"
-    return "other"
+# botocore events a journal follows: the parameters, the send, and either outcome.
+JOURNAL_EVENTS = ("before-parameter-build", "before-call", "after-call", "after-call-error")
 
 
 def client_config() -> Config:
@@ -125,6 +83,12 @@ class Account:
         # that write, left None for read-only ones.
         self.secrets: SecretStore | None = None
         self.source: str | None = None
+        # The journal of the run that holds this account's write lock (set by
+        # ``wizard.writes.writing``); the dispatcher refuses to write while it is None.
+        self.journal: Journal | None = None
+        # (event, handler) pairs registered on every client, existing and future.
+        self._client_hooks: list[tuple[str, Callable[..., Any]]] = []
+        self._forwarding_to_journal = False
 
     @classmethod
     def from_settings(
@@ -175,8 +139,41 @@ class Account:
                 }
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url
-                self._clients[key] = self.session.client(service, **kwargs)  # type: ignore[call-overload]
+                client = self.session.client(service, **kwargs)  # type: ignore[call-overload]
+                for event, handler in self._client_hooks:
+                    client.meta.events.register(event, handler)
+                self._clients[key] = client
             return self._clients[key]
+
+    def on_every_client(self, event: str, handler: Callable[..., Any]) -> None:
+        """Register a botocore event handler on every client, of any service or Region.
+
+        Clients made later get it too, so a step that writes to a new service cannot escape
+        the journal.
+        """
+        with self._lock:
+            self._client_hooks.append((event, handler))
+            for client in self._clients.values():
+                client.meta.events.register(event, handler)
+
+    def attach_journal(self, journal: Journal | None) -> None:
+        """Make ``journal`` see every call of every client of this account (None: detach).
+
+        botocore's events are forwarded to whichever journal is attached, registered once, so
+        a second run on the same account does not record each write twice.
+        """
+        self.journal = journal
+        if journal is None or self._forwarding_to_journal:
+            return
+        self._forwarding_to_journal = True
+
+        def forward(**kwargs: Any) -> None:
+            attached = self.journal
+            if attached is not None:
+                attached.handle(**kwargs)
+
+        for event in JOURNAL_EVENTS:
+            self.on_every_client(event, forward)
 
     @property
     def effective_endpoint(self) -> str | None:

@@ -135,10 +135,12 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
 
 def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
     """``apply``'s STEP list and every step option, from the steps' declarations."""
-    from wizard.steps import STEP_IDS, STEPS
+    from wizard import steps as registry
+
+    ids = registry.step_ids()
 
     apply.add_argument(
-        "steps", nargs="+", choices=STEP_IDS, metavar="STEP", help=", ".join(STEP_IDS)
+        "steps", nargs="+", choices=ids, metavar="STEP", help=", ".join(ids)
     )
     apply.add_argument(
         "--yes",
@@ -151,7 +153,7 @@ def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
     apply.add_argument(
         "--account-id", help="refuse to write unless the credentials belong to this account"
     )
-    for step in STEPS:
+    for step in registry.STEPS:
         group = apply.add_argument_group(f"{step.id} options")
         for option in step.options:
             if option.kind == "bool":
@@ -249,7 +251,7 @@ def run_apply(args: argparse.Namespace) -> int:
     """``apply STEP...``: plan, confirm, apply, re-verify; root keys last."""
     from wizard import runner
 
-    steps = runner.apply_order(args.steps)
+    steps = runner.apply_order(args.steps)  # re-ordered for this account below
     try:
         given = _validate_given(args, steps)
     except OptionError as exc:
@@ -270,6 +272,7 @@ def run_apply(args: argparse.Namespace) -> int:
                 f"{args.account_id}: nothing was changed.",
                 EXIT_ERROR,
             )
+        steps = runner.in_apply_order(steps, account)
         options = runner.resolve_options(steps, given, caller.account_id, account.region)
         badge = " [SANDBOX]" if account.is_sandbox else ""
         print(f"Account {caller.account_id}{badge} · {caller.describe()} · {account.region}")
@@ -292,7 +295,7 @@ def run_apply(args: argparse.Namespace) -> int:
     from wizard.writes import writing
 
     account.secrets = SecretStore()
-    if any(c.action == "iam:CreateLoginProfile" for _, plan in plans for c in plan.changes):
+    if any(change.secret_param for _, plan in plans for change in plan.changes):
         print(account.secrets.describe())
     try:
         with writing(account, "apply " + " ".join(args.steps), on_wait=print) as journal:
@@ -312,10 +315,10 @@ def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
 
 def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Journal) -> int:
     from wizard import runner
-    from wizard.model import Check, Status
+    from wizard.model import Check, ProgressEvent, Status
 
-    def progress(message: str) -> None:
-        print(f"   {message}", flush=True)
+    def progress(event: ProgressEvent) -> None:
+        print(f"   {event}", flush=True)
 
     checks: list[Check] = []
     done: list[str] = []

@@ -14,58 +14,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
 from wizard import runner, wording
-from wizard.account import Account, Caller
-from wizard.errors import WizardError, describe_error
+from wizard import steps as steps_module
+from wizard.account import Account
+from wizard.dialogue import (
+    NEXT_STEPS,
+    Answer,
+    ConfirmRequest,
+    Identity,
+    MfaExchange,
+    Summary,
+    confirm_request,
+)
+from wizard.errors import describe_error
 from wizard.journal import Journal
 from wizard.lock import AccountBusy
-from wizard.mfa import MfaEnrollment, code_problem, qr_lines, two_consecutive_codes
-from wizard.model import Check, ConsoleAction, Outcome, Plan, Status
+from wizard.mfa import MfaRegistration
+from wizard.model import Check, ConsoleAction, Outcome, Phase, Plan, ProgressEvent, Status
 from wizard.secrets import SecretStore
-from wizard.steps import PRIMER, STEPS, Step
-from wizard.steps.admin_user import AdminUserStep, begin_user_mfa, complete_user_mfa
-from wizard.steps.root_keys import RootAccessKeysStep, mask_key, signed_with_root_key
-from wizard.steps.root_mfa import RootMfaStep
+from wizard.steps import PRIMER, Step
+from wizard.steps.root_keys import mask_key
 from wizard.writes import writing
+
+__all__ = [
+    "NEXT_STEPS",
+    "Answer",
+    "ConfirmRequest",
+    "Conversation",
+    "GuidedRun",
+    "Identity",
+    "MfaExchange",
+    "Summary",
+    "confirm_request",
+    "identify",
+]
 
 OptionValues = dict[str, str | bool]
 
 # Returned inside a step's walk to mean "show the step again" (the owner went back).
 AGAIN = object()
-
-
-class Answer(StrEnum):
-    """What the owner chose on a screen or at a prompt."""
-
-    CONTINUE = "continue"
-    BACK = "back"
-    CANCEL = "cancel"
-    RETRY = "retry"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who and where, shown before anything else and confirmed before the first write."""
-
-    account_id: str
-    caller: Caller
-    region: str
-    credential_source: str
-    sandbox: bool
-    endpoint: str | None
-    notices: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        """One line: account, caller, region, and SANDBOX when it is."""
-        badge = "SANDBOX · " if self.sandbox else ""
-        return (
-            f"{badge}account {self.account_id} · {self.caller.describe()} · {self.region} · "
-            f"credentials from {self.credential_source}"
-        )
 
 
 def identify(account: Account) -> Identity:
@@ -85,42 +74,6 @@ def identify(account: Account) -> Identity:
         endpoint=account.effective_endpoint,
         notices=tuple(notices),
     )
-
-
-@dataclass
-class MfaExchange:
-    """A virtual MFA registration in progress: a QR code, then two consecutive codes.
-
-    ``practice`` is true in the sandbox only, where "show me the codes" may compute the codes
-    for a trainee without a phone.
-    """
-
-    title: str
-    enrollment: MfaEnrollment
-    finish: Callable[[str, str], None]
-    practice: bool
-
-    def qr(self) -> list[str]:
-        """The QR code of the device's ``otpauth://`` URI as lines of text."""
-        return qr_lines(self.enrollment.otpauth_uri)
-
-    def complete(self, code1: str, code2: str) -> str | None:
-        """Submit two codes; ``None`` on success, else the reason (nothing changed then)."""
-        for code in (code1, code2):
-            problem = code_problem(code)
-            if problem:
-                return problem[0].upper() + problem[1:]
-        try:
-            self.finish(code1.strip(), code2.strip())
-        except Exception as exc:  # noqa: BLE001 - shown to the owner, who can try again
-            return describe_error(exc)
-        return None
-
-    def practice_codes(self) -> tuple[str, str]:
-        """The two codes an authenticator would show now (sandbox only)."""
-        if not self.practice:
-            raise WizardError("Codes are computed only in the sandbox; use your authenticator.")
-        return two_consecutive_codes(self.enrollment.secret_base32)
 
 
 class Conversation(Protocol):
@@ -144,8 +97,8 @@ class Conversation(Protocol):
     def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
         """Show the exact changes and ask; default No; deletions need the typed suffixes."""
 
-    def progress(self, message: str) -> None:
-        """One API call as it happens (called from the flow's thread)."""
+    def progress(self, event: ProgressEvent) -> None:
+        """One event as it happens, e.g. an API call sent or done (from the flow's thread)."""
 
     def show_applied(self, step: Step, applied: runner.Applied) -> None:
         """The re-verification, what changed, and ``outcome.reveal`` shown once."""
@@ -178,51 +131,6 @@ class Conversation(Protocol):
 
     def show_summary(self, summary: Summary) -> None:
         """Final verification, what changed, next steps."""
-
-
-@dataclass(frozen=True)
-class ConfirmRequest:
-    """What a confirmation must show and, for deletions, what the owner must type."""
-
-    account_id: str
-    question: str
-    typed_suffixes: tuple[str, ...] = ()
-
-    def accepts(self, typed: list[str]) -> bool:
-        """True when every key suffix was typed, in order (case-insensitive)."""
-        return [t.strip().upper() for t in typed] == [s.upper() for s in self.typed_suffixes]
-
-
-def confirm_request(plan: Plan, identity: Identity) -> ConfirmRequest:
-    """The question and, for root key deletions, the last four characters of each key."""
-    count = len(plan.changes)
-    noun = "change" if count == 1 else "changes"
-    suffixes = tuple(str(key)[-4:] for key in plan.context.get("key_ids", ()))
-    return ConfirmRequest(
-        account_id=identity.account_id,
-        question=f"Make {count} {noun} to account {identity.account_id}?",
-        typed_suffixes=suffixes if plan.destructive else (),
-    )
-
-
-NEXT_STEPS = (
-    "Set up AWS Organizations and IAM Identity Center for people's sign-in "
-    "(AWS's recommendation over IAM users).",
-    "Set an IAM password policy (CIS 1.8 length 14, 1.9 no reuse).",
-    "Turn on account-level S3 Block Public Access and IAM Access Analyzer.",
-    "Create a budget with an alert so a surprise bill is caught early.",
-    "Re-run 'aws-setup-wizard verify' now and then: it is read-only.",
-)
-
-
-@dataclass
-class Summary:
-    """The end of a guided run."""
-
-    verification: runner.Verification | None
-    changes: list[str] = field(default_factory=list)
-    ended_session: bool = False
-    next_steps: tuple[str, ...] = NEXT_STEPS
 
 
 class GuidedRun:
@@ -266,11 +174,8 @@ class GuidedRun:
     # -- order -----------------------------------------------------------------------------
 
     def steps_in_order(self) -> list[Step]:
-        """The steps, with root key deletion moved last when the tool runs on a root key."""
-        ordered = list(STEPS)
-        if signed_with_root_key(self.account):
-            ordered.sort(key=lambda step: isinstance(step, RootAccessKeysStep))
-        return ordered
+        """The steps, with any that must write last (root key deletion) moved to the end."""
+        return runner.in_apply_order(steps_module.STEPS, self.account)
 
     # -- the whole run ---------------------------------------------------------------------
 
@@ -345,7 +250,9 @@ class GuidedRun:
             return AGAIN if answer is Answer.RETRY else runner.safe_check(step, self.account)
         check: Check | None = None
         if plan.changes:
-            plan = self._with_way_in_note(step, plan)
+            notes = step.confirmation_notes(self.account, plan)
+            if notes:
+                plan = Plan(plan.step_id, plan.changes, plan.console, (*plan.notes, *notes))
             if not self._confirmed(step, plan):
                 return runner.safe_check(step, self.account) if self.cancelled else AGAIN
             applied = self._apply(step, plan, values)
@@ -383,22 +290,31 @@ class GuidedRun:
         # write, the account and caller.
         if not self.talk.confirm_plan(step, plan, confirm_request(plan, self.identity)):
             return False
-        if not self.account_confirmed:
-            if not self.talk.confirm_account(self.identity):
-                # Not the right account: no step of this run may write.
-                self.cancelled = True
-                return False
-            try:
-                self.journal = self._writes.enter_context(
-                    writing(self.account, "guided", on_wait=self.talk.progress)
-                )
-            except AccountBusy as exc:
-                self.talk.show_failure(step, str(exc), ())
-                self.cancelled = True
-                return False
-            self.account.secrets = self.secrets
-            self.account_confirmed = True
+        return self._account_confirmed(step)
+
+    def _account_confirmed(self, step: Step) -> bool:
+        """Before the run's first write: the account and caller, then the lock and journal."""
+        assert self.identity is not None
+        if self.account_confirmed:
+            return True
+        if not self.talk.confirm_account(self.identity):
+            # Not the right account: no step of this run may write.
+            self.cancelled = True
+            return False
+        try:
+            self.journal = self._writes.enter_context(
+                writing(self.account, "guided", on_wait=self._waiting)
+            )
+        except AccountBusy as exc:
+            self.talk.show_failure(step, str(exc), ())
+            self.cancelled = True
+            return False
+        self.account.secrets = self.secrets
+        self.account_confirmed = True
         return True
+
+    def _waiting(self, message: str) -> None:
+        self.talk.progress(ProgressEvent(Phase.WAITING, message))
 
     def _apply(self, step: Step, plan: Plan, values: OptionValues) -> runner.Applied | None:
         """Apply; on failure explain and offer a retry, which re-plans (apply is idempotent)."""
@@ -422,46 +338,23 @@ class GuidedRun:
             self.changes += [f"{step.id}: {line}" for line in applied.outcome.done]
             return applied
 
-    def _with_way_in_note(self, step: Step, plan: Plan) -> Plan:
-        """Before deleting the key this tool runs on, say which other ways in exist."""
-        signing = self.account.signing_key_id()
-        if not isinstance(step, RootAccessKeysStep) or signing not in plan.context.get(
-            "key_ids", ()
-        ):
-            return plan
-        ways = []
-        if runner.safe_check(RootMfaStep(), self.account).passed:
-            ways.append("the root user's console password with MFA")
-        admin = runner.safe_check(AdminUserStep(), self.account)
-        if admin.evidence.get("admin_users"):
-            names = ", ".join(a["user_name"] for a in admin.evidence["admin_users"])
-            ways.append(f"the administrator {names} ({admin.evidence.get('signin_url')})")
-        note = (
-            "Other ways in after this: " + "; ".join(ways) + "."
-            if ways
-            else "WARNING: no other way in was found (no root MFA, no administrator). Only "
-            "the root password remains; set up the admin user first if you can."
-        )
-        return Plan(plan.step_id, plan.changes, plan.console, (*plan.notes, note), plan.context)
-
     def _follow_up(self, step: Step, plan: Plan, check: Check | None) -> Check | None:
         """Console actions and MFA registration, until the step passes or the owner goes back."""
-        if isinstance(step, AdminUserStep):
-            user = str(plan.context.get("user") or _waiting_user(check))
-            # The admin step plans a console action exactly when the user still lacks MFA.
-            if user and plan.console is not None and self.talk.offer_mfa(step, user):
-                exchange = self._user_mfa_exchange(user)
-                if exchange is not None and self.talk.register_mfa(exchange):
-                    check = runner.recheck(step, self.account)
-                    self.talk.show_rechecked(step, check)
-                    if check.passed:
-                        return check
+        registration = step.mfa_follow_up(self.account, plan, check)
+        if registration is not None and self.talk.offer_mfa(step, registration.user):
+            exchange = self._exchange(step, registration, report=True)
+            if exchange is not None and self.talk.register_mfa(exchange):
+                check = runner.recheck(step, self.account)
+                self.talk.show_rechecked(step, check)
+                if check.passed:
+                    return check
         if plan.console is None:
             return check if check is not None else runner.safe_check(step, self.account)
         latest = check or runner.safe_check(step, self.account)
         while True:
-            mfa = self._root_mfa_exchange() if isinstance(step, RootMfaStep) else None
-            simulate = self._simulated(step)
+            console_mfa = step.console_mfa(self.account)
+            mfa = self._exchange(step, console_mfa) if console_mfa is not None else None
+            simulate = step.console_simulation(self.account)
             answer = self.talk.console_action(step, plan.console, latest, mfa, simulate)
             if answer is not Answer.CONTINUE:
                 return latest
@@ -470,60 +363,22 @@ class GuidedRun:
             if latest.passed:
                 return latest
 
-    def _simulated(self, step: Step) -> Callable[[], str] | None:
-        """In the sandbox, the simulated console's root key deletion."""
-        endpoint = self.account.effective_endpoint
-        if not self.account.is_sandbox or not endpoint or not isinstance(step, RootAccessKeysStep):
-            return None
-        from wizard.sandbox import console
+    def _exchange(
+        self, step: Step, registration: MfaRegistration, *, report: bool = False
+    ) -> MfaExchange | None:
+        """Begin a registration (creating the device); ``None`` when that failed.
 
-        def delete_keys() -> str:
-            deleted = console.delete_root_keys(endpoint)
-            return f"The simulated console deleted {len(deleted)} root access key(s)."
-
-        return delete_keys
-
-    def _root_mfa_exchange(self) -> MfaExchange | None:
-        """In the sandbox, the simulated console's root MFA registration."""
-        if not self.account.is_sandbox or not self.account.effective_endpoint:
-            return None
-        from wizard.sandbox import console
-
-        endpoint = self.account.effective_endpoint
+        ``report`` says why to the owner; a simulated console that cannot start is simply
+        not offered.
+        """
         try:
-            enrollment = console.begin_root_mfa(endpoint)
-        except console.SandboxConsoleError:
+            enrollment = registration.begin()
+        except Exception as exc:  # noqa: BLE001 - explained (or not offered) and skipped
+            if report:
+                self.talk.show_failure(step, describe_error(exc), ())
             return None
 
         def finish(code1: str, code2: str) -> None:
-            console.complete_root_mfa(endpoint, enrollment, code1, code2)
+            registration.finish(enrollment, code1, code2)
 
-        return MfaExchange(
-            "Assign a virtual MFA device to the root user (sandbox console)",
-            enrollment,
-            finish,
-            practice=True,
-        )
-
-    def _user_mfa_exchange(self, user: str) -> MfaExchange | None:
-        try:
-            enrollment = begin_user_mfa(self.account, user)
-        except Exception as exc:  # noqa: BLE001
-            self.talk.show_failure(AdminUserStep(), describe_error(exc), ())
-            return None
-
-        def finish(code1: str, code2: str) -> None:
-            complete_user_mfa(self.account, user, enrollment, code1, code2)
-
-        return MfaExchange(
-            f"Register a virtual MFA device for {user}",
-            enrollment,
-            finish,
-            practice=self.account.is_sandbox,
-        )
-
-
-def _waiting_user(check: Check | None) -> str:
-    if check is None or not check.waiting_on:
-        return ""
-    return check.waiting_on.split(" ", 1)[0]
+        return MfaExchange(registration.title, enrollment, finish, registration.practice)

@@ -19,7 +19,6 @@ from typing import Any
 from wizard.account import Account
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "GenerateCredentialReport")
-SERVICES = ("iam", "sts", "cloudtrail", "s3", "kms")
 
 # Parameters that name a resource (safe to record), by priority.
 _RESOURCE_PARAMS = (
@@ -107,18 +106,24 @@ class Journal:
         self.record("run", command=command, account_id=account_id, caller=caller)
 
     def watch(self, account: Account) -> None:
-        """Record every write made through ``account``'s clients, with its outcome.
+        """Record every write made through any of ``account``'s clients, with its outcome.
 
         The entry is built from the API parameters (``before-parameter-build``) and carried in
         the request context to the call's outcome; a retried call is one entry.
         """
         self._account = account
-        for service in SERVICES:
-            events = account.client(service).meta.events
-            events.register("before-parameter-build", self._describe)
-            events.register("before-call", self._before)
-            events.register("after-call", self._after)
-            events.register("after-call-error", self._failed)
+        account.attach_journal(self)
+
+    def handle(self, event_name: str, **kwargs: Any) -> None:
+        """One botocore event of the watched account's clients (see ``JOURNAL_EVENTS``)."""
+        if event_name.startswith("before-parameter-build"):
+            self._describe(**kwargs)
+        elif event_name.startswith("before-call"):
+            self._before(**kwargs)
+        elif event_name.startswith("after-call-error"):
+            self._failed(**kwargs)
+        elif event_name.startswith("after-call"):
+            self._after(**kwargs)
 
     def _describe(
         self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any

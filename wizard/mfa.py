@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyotp
@@ -64,3 +65,19 @@ def qr_lines(uri: str) -> list[str]:
         "".join(glyphs[(bool(top), bool(bottom))] for top, bottom in zip(upper, lower, strict=True))
         for upper, lower in zip(padded[0::2], padded[1::2], strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class MfaRegistration:
+    """A virtual MFA device a step lets the guided flow register now (a follow-up).
+
+    ``begin`` creates the device (a write, so the flow calls it only inside a confirmed run)
+    and returns its enrollment; ``finish`` enables it with two consecutive codes. ``practice``
+    is true in the sandbox only, where "show me the codes" may compute them.
+    """
+
+    title: str
+    user: str
+    begin: Callable[[], MfaEnrollment]
+    finish: Callable[[MfaEnrollment, str, str], None]
+    practice: bool

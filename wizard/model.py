@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 
 class Status(StrEnum):
@@ -42,17 +42,82 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A parameter value known only while the plan is applied: an earlier change's output.
+
+    E.g. the ARN of a KMS key the same plan creates, used by the alias and the trail.
+    """
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One AWS API call exactly as the dispatcher will send it.
+
+    ``operation`` is the API's own name (``CreateGroup``); ``params`` may hold :class:`Ref`
+    values, filled in from earlier changes' outputs when the call is made. ``region`` is the
+    Region of the client to use (default: the account's).
+    """
+
+    service: str
+    operation: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    region: str | None = None
+
+    @property
+    def action(self) -> str:
+        """``service:Operation``, the IAM action name of the call."""
+        return f"{self.service}:{self.operation}"
+
+
+@dataclass(frozen=True)
+class TypedConfirmation:
+    """What the owner must type to confirm a deletion: ``expected`` (e.g. a key's last four
+    characters), asked about ``label`` (the key, masked)."""
+
+    label: str
+    expected: str
+
+
+@dataclass(frozen=True)
 class Change:
-    """One exact change a step will make: the API action, the resource it touches, and why."""
+    """One exact change a step will make: the API action, the resource it touches, and why.
+
+    ``call`` is what the engine's dispatcher sends. The other fields tell the dispatcher how
+    to treat the outcome, so no step applies its plan its own way:
+
+    - ``already_done``: error codes by which AWS says the change is already in place (a
+      re-run after an interruption);
+    - ``outputs``: values a later change needs (``Ref(name)``), as dotted paths into the
+      response;
+    - ``secret_param``: a parameter the step generates at apply time (a password), never part
+      of the plan, the journal or the report;
+    - ``confirm_by_typing``: what the owner must type to confirm (a key's last characters);
+    - ``ends_session``: the call deletes the credentials this run is signed with;
+    - ``done``: what to say once done (``str.format`` over the outputs), else ``describe()``.
+    """
 
     action: str
     resource: str
     why: str
     destructive: bool = False
+    call: ApiCall | None = None
+    already_done: frozenset[str] = frozenset()
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    secret_param: str | None = None
+    confirm_by_typing: TypedConfirmation | None = None
+    ends_session: bool = False
+    done: str = ""
 
     def describe(self) -> str:
         """One line for a plan listing, e.g. ``iam:CreateGroup Administrators — why``."""
         return f"{self.action} {self.resource} — {self.why}"
+
+    @property
+    def label(self) -> str:
+        """The change in a few words, for progress lines: ``iam:CreateGroup Administrators``."""
+        return f"{self.action} {self.resource}"
 
 
 @dataclass(frozen=True)
@@ -110,15 +175,42 @@ class Outcome:
     ended_session: bool = False
 
 
-class Progress(Protocol):
-    """Receives each API call as it happens so a front end can show it."""
+class Phase(StrEnum):
+    """What a progress event reports."""
 
-    def __call__(self, message: str) -> None:
-        """Report one event, e.g. ``"iam:CreateGroup Administrators … done"``."""
+    STARTED = "started"  # an API call was sent
+    DONE = "done"  # it succeeded
+    ALREADY = "already"  # AWS (or a read) says it was already in place
+    NOTE = "note"  # anything else worth a line (re-checking, a reused resource)
+    WAITING = "waiting"  # waiting on something outside this run (another wizard's lock)
 
 
-def no_progress(message: str) -> None:
-    """A :class:`Progress` that discards events (verify, tests)."""
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One event of a run, typed so front ends never tell events apart by their wording."""
+
+    phase: Phase
+    label: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        if self.phase is Phase.STARTED:
+            return f"{self.label} ..."
+        if self.phase is Phase.DONE:
+            return f"{self.label}: done"
+        if self.phase is Phase.ALREADY:
+            return f"{self.label}: {self.detail or 'already in place'}"
+        return f"{self.label}: {self.detail}" if self.detail else self.label
 
 
-ProgressFn = Callable[[str], None]
+def note(text: str) -> ProgressEvent:
+    """A progress event that is just a line of text."""
+    return ProgressEvent(Phase.NOTE, text)
+
+
+ProgressFn = Callable[[ProgressEvent], None]
+"""Receives each event as it happens so a front end can show it live."""
+
+
+def no_progress(event: ProgressEvent) -> None:
+    """A progress function that discards events (verify, tests)."""

@@ -47,7 +47,7 @@ from wizard.flow import (
 )
 from wizard.launch import Launch, Opened, open_account
 from wizard.mfa import code_problem
-from wizard.model import Check, ConsoleAction, Plan, Status
+from wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
 from wizard.options import Option, OptionError
 from wizard.secrets import SecretStore
 from wizard.steps import Step
@@ -281,7 +281,7 @@ class PlainConversation:
             self.say(render.NOT_CONFIRMED)
             return False
         if request.typed_suffixes:
-            masked = render.masked_keys(plan)
+            masked = request.labels
             typed = [
                 self.text(wording.TYPE_KEY_SUFFIX.format(masked=key))
                 for key in masked[: len(request.typed_suffixes)]
@@ -291,13 +291,13 @@ class PlainConversation:
                 return False
         return True
 
-    def progress(self, message: str) -> None:
+    def progress(self, event: ProgressEvent) -> None:
         """One line per event; a call starting marks a write as under way."""
-        if message.endswith("..."):
+        if event.phase is Phase.STARTED:
             self.writing = True
-        elif message.endswith(": done"):
-            self.calls_done.append(message.removesuffix(": done"))
-        self.say("  " + message)
+        elif event.phase is Phase.DONE:
+            self.calls_done.append(event.label)
+        self.say("  " + str(event))
 
     def show_applied(self, step: Step, applied: runner.Applied) -> None:
         """What was done, the initial password once (terminal only), the re-verification."""

@@ -19,7 +19,6 @@ from typing import Any, TextIO
 from wizard import report, runner, wording
 from wizard.flow import Identity, Summary
 from wizard.model import Check, ConsoleAction, Plan
-from wizard.steps.root_keys import mask_key
 
 WIDTH = 88
 INDENT = "  "
@@ -311,11 +310,6 @@ def plan_lines(plan: Plan) -> list[str]:
     if plan.console is not None:
         lines += [INDENT + line for line in console_lines(plan.console)]
     return lines
-
-
-def masked_keys(plan: Plan) -> list[str]:
-    """The key IDs a deletion plan names, masked as everywhere else (``AKIA…WXYZ``)."""
-    return [mask_key(str(key)) for key in plan.context.get("key_ids", ())]
 
 
 def applied_lines(applied: runner.Applied, reported: Iterable[str] = ()) -> list[str]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard import steps as steps_module
 from wizard.account import Account
-from wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress
+from wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress, note
 from wizard.options import resolve
-from wizard.steps import STEPS, Step, step_by_id
+from wizard.steps import Step
 from wizard.steps.base import unknown
-from wizard.steps.root_keys import RootAccessKeysStep
 
 # IAM and CloudTrail are eventually consistent: a re-check polls this long before believing
 # a failure (seconds between tries, doubling).
@@ -68,9 +68,9 @@ def safe_check(step: Step, account: Account) -> Check:
         return unknown(exc, f"the state of {step.id}")
 
 
-def verify(account: Account, steps: Iterable[Step] = STEPS) -> Verification:
-    """Read every step's state, concurrently; read-only."""
-    chosen = tuple(steps)
+def verify(account: Account, steps: Iterable[Step] | None = None) -> Verification:
+    """Read every step's state (default: every registered step), concurrently; read-only."""
+    chosen = tuple(steps_module.STEPS if steps is None else steps)
     # Every check starts at once and creates its own clients: creating a client is CPU work
     # (parsing service models) that overlaps with the other checks' network waits. The
     # caller's identity is read beside them, not before them.
@@ -104,32 +104,25 @@ def recheck(
             break
         sleep(delay)
         check = safe_check(step, account)
-    forget_secrets_no_longer_needed(account, step, check)
+    step.after_check(account, check)
     return check
 
 
-def forget_secrets_no_longer_needed(account: Account, step: Step, check: Check) -> None:
-    """An admin with MFA has signed in: the initial password kept for them can go."""
-    if account.secrets is None or step.id != "admin-user":
-        return
-    from wizard.secrets import admin_password_entry
-
-    for admin in check.evidence.get("admin_users", []):
-        # MFA is registered at (or after) the first sign-in, so the password has been used.
-        if admin.get("mfa_devices"):
-            account.secrets.delete(admin_password_entry(account.account_id, admin["user_name"]))
-
-
-def apply_order(step_ids: Iterable[str]) -> list[Step]:
-    """The chosen steps in wizard order, with root key deletion always last.
+def in_apply_order(steps: Iterable[Step], account: Account | None = None) -> list[Step]:
+    """``steps`` in wizard order, with any step that must write last moved to the end.
 
     Deleting root keys may delete the key this tool is signed with, after which every call
-    fails, so it must be the last write of a run.
+    fails, so it must be the last write of a run (``account`` None: assume it may).
     """
-    chosen = {step_by_id(step_id).id for step_id in step_ids}
-    ordered = [step for step in STEPS if step.id in chosen]
-    ordered.sort(key=lambda step: isinstance(step, RootAccessKeysStep))
+    chosen = {step.id for step in steps}
+    ordered = [step for step in steps_module.STEPS if step.id in chosen]
+    ordered.sort(key=lambda step: step.applied_last(account))
     return ordered
+
+
+def apply_order(step_ids: Iterable[str], account: Account | None = None) -> list[Step]:
+    """The steps named by ``step_ids`` (``KeyError`` for an unknown one) in apply order."""
+    return in_apply_order([steps_module.step_by_id(step_id) for step_id in step_ids], account)
 
 
 def resolve_options(
@@ -163,5 +156,5 @@ def apply_step(
         if account.secrets is not None:
             account.secrets.forget_root_key(account.signing_key_id() or "")
         return Applied(plan, outcome, None)
-    progress(f"Re-checking {step.id}")
+    progress(note(f"Re-checking: {step.title}"))
     return Applied(plan, outcome, recheck(step, account))

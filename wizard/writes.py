@@ -37,4 +37,7 @@ def writing(
         except BaseException as exc:
             log.record("end", outcome=f"stopped: {type(exc).__name__}")
             raise
+        finally:
+            # Outside the lock no change may be made (the dispatcher checks for a journal).
+            account.attach_journal(None)
         log.record("end", outcome="finished")

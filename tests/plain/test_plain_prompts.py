@@ -12,7 +12,7 @@ from wizard import plain, wording
 from wizard import plain_render as render
 from wizard.account import Caller
 from wizard.flow import Answer, ConfirmRequest, Identity
-from wizard.model import Change, Check, ConsoleAction, Plan, Status
+from wizard.model import Change, Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
 from wizard.steps.admin_user import AdminUserStep
 from wizard.steps.cloudtrail import CloudTrailStep
 from wizard.steps.root_keys import RootAccessKeysStep
@@ -169,9 +169,8 @@ def deletion() -> tuple[Plan, ConfirmRequest]:
     plan = Plan(
         "root-access-keys",
         (Change("iam:DeleteAccessKey", "root access key AKIA…MPLE", "no root key", True),),
-        context={"key_ids": [key]},
     )
-    return plan, ConfirmRequest("123456789012", "Make 1 change?", ("MPLE",))
+    return plan, ConfirmRequest("123456789012", "Make 1 change?", (key[-4:],), ("AKIA…MPLE",))
 
 
 @pytest.mark.parametrize(("typed", "accepted"), [("mple", True), ("XXXX", False)])
@@ -289,9 +288,9 @@ def test_mfa_exchange_codes_and_secrets_stay_off_the_transcript(fake):
 def test_ended_without_summary_or_cancel_messages():
     conversation, _, _ = talk()
     assert conversation.stopped([]) == wording.NOTHING_CHANGED
-    conversation.progress("iam:CreateGroup Admins ...")
-    conversation.progress("iam:CreateGroup Admins: done")
-    conversation.progress("iam:CreateUser alice ...")
+    conversation.progress(ProgressEvent(Phase.STARTED, "iam:CreateGroup Admins"))
+    conversation.progress(ProgressEvent(Phase.DONE, "iam:CreateGroup Admins"))
+    conversation.progress(ProgressEvent(Phase.STARTED, "iam:CreateUser alice"))
     assert conversation.stopped([]).startswith(
         "Stopped during a change. Done so far: iam:CreateGroup Admins."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.sandbox_accounts import journaled
 from tests.unit.test_secrets import Working
 from wizard.credentials import (
     access_key_id_problem,
@@ -58,7 +59,7 @@ def test_entered_key_is_kept_until_the_wizard_deletes_it(sandbox):
     resumed = kept_root_key_account(store, region=box.region, endpoint_url=box.endpoint_url)
     assert resumed is not None and resumed.caller().is_root
     step = RootAccessKeysStep()
-    applied = apply_step(step, account, step.plan(account, {}), no_progress)
+    applied = apply_step(step, journaled(account), step.plan(account, {}), no_progress)
     assert applied.check is None  # the session ended with the key
     assert store.root_key() is None
 

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import assets
+from tests.sandbox_accounts import journaled
 from wizard import runner
 from wizard.account import Account
 from wizard.errors import WizardError
@@ -111,7 +112,7 @@ def test_apply_then_check_passes_and_a_second_plan_is_empty(account: Any) -> Non
     opts = options(acct)
     plan = STEP.plan(acct, opts)
     messages: list[str] = []
-    outcome = STEP.apply(acct, plan, messages.append)
+    outcome = STEP.apply(acct, plan, lambda event: messages.append(str(event)))
     assert len(outcome.done) == len(plan.changes)
     assert any("cloudtrail:StartLogging" in message for message in messages)
 
@@ -168,10 +169,12 @@ def test_outside_us_east_1_the_bucket_gets_a_location_constraint(account: Any) -
     home = account("fresh")
     other = "eu-west-1" if home.region != "eu-west-1" else "us-west-2"
     frozen = home.session.get_credentials().get_frozen_credentials()
-    acct = Account.from_settings(
-        region=other,
-        endpoint_url=home.endpoint_url,
-        credentials=(frozen.access_key, frozen.secret_key, frozen.token),
+    acct = journaled(
+        Account.from_settings(
+            region=other,
+            endpoint_url=home.endpoint_url,
+            credentials=(frozen.access_key, frozen.secret_key, frozen.token),
+        )
     )
     plan = STEP.plan(acct, options(acct))
     assert f"LocationConstraint {other}" in plan.changes[0].why

@@ -24,7 +24,7 @@ def test_signed_with_root_key_deletes_all_keys_signing_key_last(account, sandbox
     # A second root key, as an owner who created two.
     other = acct.client("iam").create_access_key()["AccessKey"]["AccessKeyId"]
     plan = step.plan(acct, {})
-    assert plan.context["key_ids"] == [other, signing]
+    assert [c.call.params["AccessKeyId"] for c in plan.changes] == [other, signing]
     assert all(change.destructive for change in plan.changes)
     assert "deleted last" in plan.notes[0]
     outcome = step.apply(acct, plan, no_progress)

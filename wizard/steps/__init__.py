@@ -1,4 +1,8 @@
-"""The steps in the order the wizard walks them (the primer comes first and calls no API)."""
+"""The registry: the steps in the order the wizard verifies them (the primer comes first).
+
+Adding a step is one line here. Everything else reads ``STEPS`` through this module at call
+time (``steps.STEPS``), never a copy, so the engine and every front end see the same list.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,11 @@ PRIMER = Primer()
 # Verification order. Deleting root keys is listed before the admin user and CloudTrail for
 # reading, but the runner always applies it last: it may delete the key the tool runs on.
 STEPS: tuple[Step, ...] = (RootMfaStep(), RootAccessKeysStep(), AdminUserStep(), CloudTrailStep())
-STEP_IDS: tuple[str, ...] = tuple(step.id for step in STEPS)
+
+
+def step_ids() -> tuple[str, ...]:
+    """The ids of the registered steps, in verification order."""
+    return tuple(step.id for step in STEPS)
 
 
 def step_by_id(step_id: str) -> Step:
@@ -22,7 +30,7 @@ def step_by_id(step_id: str) -> Step:
     for step in STEPS:
         if step.id == step_id:
             return step
-    raise KeyError(f"unknown step {step_id!r}; choose from {', '.join(STEP_IDS)}")
+    raise KeyError(f"unknown step {step_id!r}; choose from {', '.join(step_ids())}")
 
 
-__all__ = ["PRIMER", "STEPS", "STEP_IDS", "Step", "step_by_id"]
+__all__ = ["PRIMER", "STEPS", "Step", "step_by_id", "step_ids"]

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from wizard.account import Account
+from wizard.dispatch import Prepared
 from wizard.errors import error_code
 from wizard.journal import password_never_shown
 from wizard.mfa import MfaEnrollment
-from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
+from wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
 from wizard.options import Option, iam_group_name, iam_user_name
 from wizard.secrets import admin_password_entry
-from wizard.steps.base import OptionValues, Step, call, require_known, unknown
+from wizard.steps.base import OptionValues, Step, require_known, unknown
+
+if TYPE_CHECKING:
+    from wizard.mfa import MfaRegistration
 
 ADMIN_POLICY_NAME = "AdministratorAccess"
 
@@ -236,48 +241,73 @@ class AdminUserStep(Step):
         state = self._target_state(account, user, group)
         policy = admin_policy_arn(account.partition)
         changes: list[Change] = []
-        if not state["group_exists"]:
+        present = frozenset({"EntityAlreadyExists", "NoSuchEntity"})
+
+        def add(action: str, resource: str, why: str, **params: Any) -> None:
+            operation = action.split(":", 1)[1]
             changes.append(
-                Change("iam:CreateGroup", group, "administrators get rights from a group")
+                Change(
+                    action,
+                    resource,
+                    why,
+                    destructive=operation.startswith("Delete"),
+                    call=ApiCall("iam", operation, params),
+                    already_done=present,
+                    secret_param="Password" if operation.endswith("LoginProfile") else None,
+                )
             )
+
+        if not state["group_exists"]:
+            add("iam:CreateGroup", group, "administrators get rights from a group", GroupName=group)
         if not state["group_has_admin"]:
-            changes.append(
-                Change("iam:AttachGroupPolicy", f"{group} ← {ADMIN_POLICY_NAME}", "grant admin")
+            add(
+                "iam:AttachGroupPolicy",
+                f"{group} ← {ADMIN_POLICY_NAME}",
+                "grant admin",
+                GroupName=group,
+                PolicyArn=policy,
             )
         if not state["user_exists"]:
-            changes.append(Change("iam:CreateUser", user, "a named administrator for daily work"))
+            add("iam:CreateUser", user, "a named administrator for daily work", UserName=user)
         if not state["in_group"]:
-            changes.append(
-                Change("iam:AddUserToGroup", f"{user} → {group}", "permissions via group")
+            add(
+                "iam:AddUserToGroup",
+                f"{user} → {group}",
+                "permissions via group",
+                GroupName=group,
+                UserName=user,
             )
         if state["console_password"] and state["unknown_password"]:
-            changes.append(
-                Change(
-                    "iam:UpdateLoginProfile",
-                    user,
-                    "a new initial password: the one an interrupted run set was never shown",
-                )
+            add(
+                "iam:UpdateLoginProfile",
+                user,
+                "a new initial password: the one an interrupted run set was never shown",
+                UserName=user,
+                PasswordResetRequired=True,
             )
         if not state["console_password"]:
-            changes.append(
-                Change(
-                    "iam:CreateLoginProfile",
-                    user,
-                    "console password, must be changed at first sign-in",
-                )
+            add(
+                "iam:CreateLoginProfile",
+                user,
+                "console password, must be changed at first sign-in",
+                UserName=user,
+                PasswordResetRequired=True,
             )
         for key_id in state["access_keys"]:
-            changes.append(
-                Change(
-                    "iam:DeleteAccessKey",
-                    f"{user} key {key_id}",
-                    "console administrators need no access keys (CIS 1.11)",
-                    destructive=True,
-                )
+            add(
+                "iam:DeleteAccessKey",
+                f"{user} key {key_id}",
+                "console administrators need no access keys (CIS 1.11)",
+                UserName=user,
+                AccessKeyId=key_id,
             )
         for arn in state["attached_policies"]:
-            changes.append(
-                Change("iam:DetachUserPolicy", f"{user} ← {arn}", "permissions only via groups")
+            add(
+                "iam:DetachUserPolicy",
+                f"{user} ← {arn}",
+                "permissions only via groups",
+                UserName=user,
+                PolicyArn=arn,
             )
         notes = [
             "IAM Identity Center is AWS's recommendation for people; an IAM administrator with "
@@ -295,13 +325,7 @@ class AdminUserStep(Step):
             changes=tuple(changes),
             console=console,
             notes=tuple(notes),
-            context={
-                "user": user,
-                "group": group,
-                "policy_arn": policy,
-                "access_keys": state["access_keys"],
-                "attached_policies": state["attached_policies"],
-            },
+            context={"user": user, "group": group},
         )
 
     def _first_sign_in(self, account: Account, user: str) -> ConsoleAction:
@@ -367,66 +391,46 @@ class AdminUserStep(Step):
         state["attached_policies"] = [p["PolicyArn"] for p in attached_user]
         return state
 
-    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
-        """Create what is missing; each call tolerates "already exists" so a re-run finishes."""
-        iam = account.client("iam")
-        ctx = plan.context
-        user, group = str(ctx.get("user")), str(ctx.get("group"))
-        done: list[str] = []
-        reveal: dict[str, str] = {}
-        for change in plan.changes:
-            label = f"{change.action} {change.resource}"
-            try:
-                if change.action == "iam:CreateGroup":
-                    call(progress, label, iam.create_group, GroupName=group)
-                elif change.action == "iam:AttachGroupPolicy":
-                    call(
-                        progress,
-                        label,
-                        iam.attach_group_policy,
-                        GroupName=group,
-                        PolicyArn=ctx["policy_arn"],
-                    )
-                elif change.action == "iam:CreateUser":
-                    call(progress, label, iam.create_user, UserName=user)
-                elif change.action == "iam:AddUserToGroup":
-                    call(progress, label, iam.add_user_to_group, GroupName=group, UserName=user)
-                elif change.action in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}:
-                    password = generate_password()
-                    # Kept before the call: if the run dies after AWS set it, a re-run can
-                    # still show it (until the admin's first sign-in).
-                    if account.secrets is not None:
-                        account.secrets.put(
-                            admin_password_entry(account.account_id, user), password
-                        )
-                    operation = (
-                        iam.create_login_profile
-                        if change.action == "iam:CreateLoginProfile"
-                        else iam.update_login_profile
-                    )
-                    call(
-                        progress,
-                        label,
-                        operation,
-                        UserName=user,
-                        Password=password,
-                        PasswordResetRequired=True,
-                    )
-                    reveal = {
-                        "user": user,
-                        "password": password,
-                        "signin_url": account.signin_url(),
-                    }
-                elif change.action == "iam:DeleteAccessKey":
-                    key_id = change.resource.rsplit(" ", 1)[-1]
-                    call(progress, label, iam.delete_access_key, UserName=user, AccessKeyId=key_id)
-                elif change.action == "iam:DetachUserPolicy":
-                    arn = change.resource.split(" ← ", 1)[1]
-                    call(progress, label, iam.detach_user_policy, UserName=user, PolicyArn=arn)
-            except ClientError as exc:
-                if error_code(exc) not in {"EntityAlreadyExists", "NoSuchEntity"}:
-                    raise
-                progress(f"{label}: already in place")
-                continue
-            done.append(label)
-        return Outcome(self.id, done=tuple(done), reveal=reveal)
+    def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
+        """A console password is generated now, kept before the call, and shown once."""
+        if change.secret_param is None:
+            return Prepared(params)
+        user = str(params["UserName"])
+        password = generate_password()
+        # Kept before the call: if the run dies after AWS set it, a re-run can still show it
+        # (until the admin's first sign-in).
+        if account.secrets is not None:
+            account.secrets.put(admin_password_entry(account.account_id, user), password)
+        return Prepared(
+            {**params, change.secret_param: password},
+            reveal={"user": user, "password": password, "signin_url": account.signin_url()},
+        )
+
+    def after_check(self, account: Account, check: Check) -> None:
+        """An admin with MFA has signed in: the initial password kept for them can go."""
+        if account.secrets is None:
+            return
+        for admin in check.evidence.get("admin_users", []):
+            # MFA is registered at (or after) the first sign-in, so the password has been used.
+            if admin.get("mfa_devices"):
+                account.secrets.delete(admin_password_entry(account.account_id, admin["user_name"]))
+
+    def mfa_follow_up(
+        self, account: Account, plan: Plan, check: Check | None
+    ) -> MfaRegistration | None:
+        """The admin still lacks MFA: the guided flow may register it now (IAM allows it)."""
+        user = str(plan.context.get("user") or "")
+        # The plan has a console action exactly when the user still lacks MFA.
+        if not user or plan.console is None:
+            return None
+        from wizard.mfa import MfaRegistration
+
+        return MfaRegistration(
+            f"Register a virtual MFA device for {user}",
+            user,
+            begin=lambda: begin_user_mfa(account, user),
+            finish=lambda enrollment, code1, code2: complete_user_mfa(
+                account, user, enrollment, code1, code2
+            ),
+            practice=account.is_sandbox,
+        )

@@ -8,28 +8,41 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from botocore.exceptions import ClientError
 
 import assets
 from wizard.account import Account
+from wizard.dispatch import Prepared, Recovered
 from wizard.errors import WizardError, describe_error
-from wizard.model import Check, Outcome, Plan, ProgressFn, Status
+from wizard.model import Change, Check, Outcome, Plan, ProgressFn, Status
 from wizard.options import Option
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from wizard.mfa import MfaRegistration  # pyotp: loaded only by runs that register MFA
 
 OptionValues = Mapping[str, str | bool]
 
 
 class Step(ABC):
-    """One thing the wizard secures, with a read-only check, a plan and an idempotent apply."""
+    """One thing the wizard secures, with a read-only check, a plan and an idempotent apply.
+
+    Everything the engine and the front ends need to know about a step is declared here, as a
+    class attribute or a hook with a neutral default, so that nothing outside
+    ``wizard/steps/`` names a particular step.
+    """
 
     id: ClassVar[str]
     title: ClassVar[str]
     controls: ClassVar[tuple[str, ...]]
     options: ClassVar[tuple[Option, ...]] = ()
-    # boto3 clients the check needs; the runner creates them up front, in one thread.
+    # boto3 clients the check needs (benchmarks create them up front).
     services: ClassVar[tuple[str, ...]] = ("iam",)
+    # The group the dashboard and the guided walk show the step in.
+    group: ClassVar[str] = "Essentials"
+    # True when the check covers every enabled Region rather than the account's home Region.
+    regional: ClassVar[bool] = False
 
     def why(self) -> str:
         """Why this step matters (Markdown from ``assets/why/ID.md``)."""
@@ -43,9 +56,60 @@ class Step(ABC):
     def plan(self, account: Account, options: OptionValues) -> Plan:
         """The exact changes that would make the check pass (empty when it already does)."""
 
-    @abstractmethod
     def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
-        """Make the planned changes, idempotently, reporting each API call."""
+        """Make the planned changes through the engine's one dispatcher, reporting each call."""
+        from wizard.dispatch import apply_plan
+
+        return apply_plan(self, account, plan, progress)
+
+    # -- hooks the dispatcher calls -------------------------------------------------------
+
+    def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
+        """Just before ``change`` is sent: the final parameters, or why it is already done.
+
+        The default sends the planned parameters. A step overrides this to fill a secret it
+        generates now (never planned, never journaled) or to find by reading that an
+        interrupted run already made the resource.
+        """
+        return Prepared(params)
+
+    def recover(
+        self, account: Account, change: Change, error: ClientError, params: Mapping[str, Any]
+    ) -> Recovered | None:
+        """AWS refused ``change`` (sent with ``params``): how it is done anyway, or ``None``.
+
+        Codes in ``change.already_done`` are handled by the dispatcher; this hook is for
+        refusals that need a read or another call to settle.
+        """
+        return None
+
+    # -- hooks the runner and the guided flow call -----------------------------------------
+
+    def applied_last(self, account: Account | None) -> bool:
+        """True when this step must be the last to write (``account`` None: not known yet)."""
+        return False
+
+    def after_check(self, account: Account, check: Check) -> None:
+        """Called with every re-check's result: drop what is no longer needed."""
+        return None
+
+    def confirmation_notes(self, account: Account, plan: Plan) -> tuple[str, ...]:
+        """Notes read live just before the owner confirms ``plan`` in a guided run."""
+        return ()
+
+    def mfa_follow_up(
+        self, account: Account, plan: Plan, check: Check | None
+    ) -> MfaRegistration | None:
+        """A virtual MFA device the guided flow may offer to register after apply."""
+        return None
+
+    def console_mfa(self, account: Account) -> MfaRegistration | None:
+        """In the sandbox, the simulated console's MFA registration for this console action."""
+        return None
+
+    def console_simulation(self, account: Account) -> Callable[[], str] | None:
+        """In the sandbox, the simulated console doing this step's console action."""
+        return None
 
 
 def unknown(exc: BaseException, what: str) -> Check:
@@ -61,11 +125,3 @@ def require_known(check: Check) -> None:
     """Refuse to plan on a state that could not be read."""
     if check.status is Status.UNKNOWN:
         raise WizardError(f"Cannot plan this step: {check.summary}")
-
-
-def call(progress: ProgressFn, label: str, operation: Callable[..., T], **kwargs: Any) -> T:
-    """Make one API call, reporting it before and after so a front end can show it live."""
-    progress(f"{label} ...")
-    result = operation(**kwargs)
-    progress(f"{label}: done")
-    return result

@@ -7,14 +7,24 @@ signed with last. With temporary root credentials (console session, CloudShell) 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from wizard.account import Account
+from wizard.dispatch import Recovered
 from wizard.errors import INVALID_KEY, error_code
-from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
-from wizard.steps.base import OptionValues, Step, call, require_known, unknown
+from wizard.model import (
+    ApiCall,
+    Change,
+    Check,
+    ConsoleAction,
+    Plan,
+    Status,
+    TypedConfirmation,
+)
+from wizard.steps.base import OptionValues, Step, require_known, unknown
 from wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
 
 
@@ -95,6 +105,10 @@ class RootAccessKeysStep(Step):
                 if key_id == signing
                 else "root access keys should not exist (IAM.4)",
                 destructive=True,
+                call=ApiCall("iam", "DeleteAccessKey", {"AccessKeyId": key_id}),
+                confirm_by_typing=TypedConfirmation(mask_key(key_id), key_id[-4:]),
+                ends_session=key_id == signing,
+                done=f"deleted root access key {mask_key(key_id)}",
             )
             for key_id in keys
         )
@@ -105,7 +119,7 @@ class RootAccessKeysStep(Step):
                 "deleted last, and every later call with it fails. Re-verify afterwards from "
                 "CloudShell as root or with the admin user's profile.",
             )
-        return Plan(self.id, changes=changes, notes=notes, context={"key_ids": keys})
+        return Plan(self.id, changes=changes, notes=notes)
 
     def _console_action(self, account: Account) -> ConsoleAction:
         return ConsoleAction(
@@ -124,28 +138,59 @@ class RootAccessKeysStep(Step):
             else None,
         )
 
-    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
-        """Delete the planned keys in order; the signing key's deletion ends the session."""
-        iam = account.client("iam")
-        signing = account.signing_key_id()
-        done: list[str] = []
-        ended = False
-        for key_id in plan.context.get("key_ids", ()):
-            label = f"iam:DeleteAccessKey root access key {mask_key(key_id)}"
-            try:
-                call(progress, label, iam.delete_access_key, AccessKeyId=key_id)
-            except ClientError as exc:
-                code = error_code(exc)
-                if code == "NoSuchEntity":
-                    progress(f"{label}: already deleted")
-                    continue
-                if code in INVALID_KEY and key_id == signing:
-                    # A retry of a delete that AWS already performed: the key is gone.
-                    ended = True
-                    done.append(f"deleted root access key {mask_key(key_id)}")
-                    continue
-                raise
-            done.append(f"deleted root access key {mask_key(key_id)}")
-            if key_id == signing:
-                ended = True
-        return Outcome(self.id, done=tuple(done), ended_session=ended)
+    def recover(
+        self, account: Account, change: Change, error: ClientError, params: Mapping[str, Any]
+    ) -> Recovered | None:
+        """A key already gone: deleted by an earlier run, or by this call's lost first try."""
+        code = error_code(error)
+        if code == "NoSuchEntity":
+            return Recovered("already deleted", done=False)
+        if code in INVALID_KEY and change.ends_session:
+            # A retry of a delete that AWS already performed: the signing key is gone.
+            return Recovered("deleted (the key no longer signs requests)")
+        return None
+
+    def applied_last(self, account: Account | None) -> bool:
+        """Last whenever this run may delete the key it is signed with (unknown: assume so)."""
+        return account is None or signed_with_root_key(account)
+
+    def confirmation_notes(self, account: Account, plan: Plan) -> tuple[str, ...]:
+        """Before deleting the key this tool runs on, say which other ways in exist."""
+        if not any(change.ends_session for change in plan.changes):
+            return ()
+        from wizard.steps.admin_user import AdminUserStep
+        from wizard.steps.root_mfa import RootMfaStep
+
+        ways = []
+        if _safe_check(RootMfaStep(), account).passed:
+            ways.append("the root user's console password with MFA")
+        admin = _safe_check(AdminUserStep(), account)
+        if admin.evidence.get("admin_users"):
+            names = ", ".join(a["user_name"] for a in admin.evidence["admin_users"])
+            ways.append(f"the administrator {names} ({admin.evidence.get('signin_url')})")
+        if ways:
+            return ("Other ways in after this: " + "; ".join(ways) + ".",)
+        return (
+            "WARNING: no other way in was found (no root MFA, no administrator). Only the root "
+            "password remains; set up the admin user first if you can.",
+        )
+
+    def console_simulation(self, account: Account) -> Callable[[], str] | None:
+        """In the sandbox, the simulated console deletes root's keys."""
+        endpoint = account.effective_endpoint
+        if not account.is_sandbox or not endpoint:
+            return None
+        from wizard.sandbox import console
+
+        def delete_keys() -> str:
+            deleted = console.delete_root_keys(endpoint)
+            return f"The simulated console deleted {len(deleted)} root access key(s)."
+
+        return delete_keys
+
+
+def _safe_check(step: Step, account: Account) -> Check:
+    try:
+        return step.check(account)
+    except Exception as exc:  # noqa: BLE001 - a note must not stop the confirmation
+        return unknown(exc, step.id)

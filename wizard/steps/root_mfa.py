@@ -7,13 +7,16 @@ four hours old).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from wizard.account import Account
-from wizard.model import Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
+from wizard.model import Check, ConsoleAction, Plan, Status
 from wizard.steps.base import OptionValues, Step, require_known, unknown
+
+if TYPE_CHECKING:
+    from wizard.mfa import MfaRegistration
 
 SECURITY_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_credentials"
 
@@ -99,8 +102,20 @@ class RootMfaStep(Step):
             ),
         )
 
-    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
-        """Nothing to call: the owner acts in the console, then the runner re-checks."""
-        if plan.console is not None:
-            progress("Waiting for the owner to assign root MFA in the console")
-        return Outcome(self.id)
+    def console_mfa(self, account: Account) -> MfaRegistration | None:
+        """In the sandbox, the simulated console registers root's virtual MFA device."""
+        endpoint = account.effective_endpoint
+        if not account.is_sandbox or not endpoint:
+            return None
+        from wizard.mfa import MfaRegistration
+        from wizard.sandbox import console
+
+        return MfaRegistration(
+            "Assign a virtual MFA device to the root user (sandbox console)",
+            "root",
+            begin=lambda: console.begin_root_mfa(endpoint),
+            finish=lambda enrollment, code1, code2: console.complete_root_mfa(
+                endpoint, enrollment, code1, code2
+            ),
+            practice=True,
+        )

@@ -8,16 +8,23 @@ after the first.
 
 The package's modules, one job each: ``facts`` (what was read), ``judgements`` (pure
 rules), ``reading`` (the API reads), ``verdicts`` (the check's answer), ``planning`` (options
-and changes) and ``applying`` (one handler per change); this module holds the step itself.
+and changes with their calls) and ``applying`` (the dispatcher's hooks: reuse and adopt after an
+interruption); this module holds the step itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.exceptions import ClientError
+
 from wizard.account import Account
+from wizard.dispatch import Prepared, Recovered
 from wizard.errors import WizardError, describe_error
-from wizard.model import Check, Outcome, Plan, ProgressFn
+from wizard.model import Change, Check, Plan
 from wizard.steps.base import OptionValues, Step, require_known, unknown
-from wizard.steps.cloudtrail.applying import HANDLERS, State
+from wizard.steps.cloudtrail import applying
 from wizard.steps.cloudtrail.facts import Inspection, Trail
 from wizard.steps.cloudtrail.judgements import (
     bucket_policy_ok,
@@ -94,7 +101,7 @@ class CloudTrailStep(Step):
         if inspection.check.passed:
             return Plan(self.id)
         settings = Settings.from_options(options, account)
-        draft = Draft(context={"use_kms": settings.use_kms})
+        draft = Draft()
         try:
             self._draft(draft, account, inspection, settings)
         except ReadError as exc:
@@ -104,7 +111,12 @@ class CloudTrailStep(Step):
                 "Without a KMS key the logs are encrypted with S3-managed keys only: the check "
                 "keeps failing Security Hub CloudTrail.2 and CIS 3.5 until a key is added."
             )
-        return Plan(self.id, tuple(draft.changes), notes=tuple(draft.notes), context=draft.context)
+        return Plan(
+            self.id,
+            tuple(draft.changes),
+            notes=tuple(draft.notes),
+            context={"use_kms": settings.use_kms},
+        )
 
     def _draft(
         self, draft: Draft, account: Account, inspection: Inspection, settings: Settings
@@ -129,8 +141,12 @@ class CloudTrailStep(Step):
             )
         plan_repair(draft, account, facts, settings)
 
-    def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
-        """Make each planned change in order; every one is safe to repeat after a stop."""
-        state: State = dict(plan.context)
-        done = [HANDLERS[change.action](account, state, progress) for change in plan.changes]
-        return Outcome(self.id, done=tuple(done))
+    def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
+        """Before a call: find what an interrupted run already made (see ``applying``)."""
+        return applying.prepare(account, change, params)
+
+    def recover(
+        self, account: Account, change: Change, error: ClientError, params: Mapping[str, Any]
+    ) -> Recovered | None:
+        """After a refusal: adopt what already exists (see ``applying``)."""
+        return applying.recover(account, change, error, params)

@@ -12,11 +12,12 @@ from botocore.exceptions import ClientError
 import assets
 from wizard.account import Account
 from wizard.errors import WizardError, error_code
-from wizard.model import Change
+from wizard.model import ApiCall, Change, Ref
 from wizard.options import Option, bucket_name, kms_alias, trail_name
 from wizard.steps.base import OptionValues
-from wizard.steps.cloudtrail.facts import Bucket, Facts, Trail
+from wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Trail
 from wizard.steps.cloudtrail.judgements import (
+    _region_of,
     as_list,
     fixed_selectors,
     merged_policy,
@@ -96,15 +97,39 @@ class Settings:
 
 @dataclass
 class Draft:
-    """A plan being built: changes in apply order, notes, and the context apply needs."""
+    """A plan being built: changes in apply order, with their calls, and notes.
+
+    ``facts`` carry what later planning needs from earlier planning (the bucket name, the
+    trail's key: a literal ARN, or a :class:`Ref` to the key this plan creates).
+    """
 
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, action: str, resource: str, why: str) -> None:
-        """Append one change."""
-        self.changes.append(Change(action=action, resource=resource, why=why))
+    def add(
+        self,
+        action: str,
+        resource: str,
+        why: str,
+        params: dict[str, Any],
+        *,
+        region: str | None = None,
+        outputs: dict[str, str] | None = None,
+        done: str = "",
+    ) -> None:
+        """Append one change with the exact call the dispatcher will make."""
+        service, operation = action.split(":", 1)
+        self.changes.append(
+            Change(
+                action=action,
+                resource=resource,
+                why=why,
+                call=ApiCall(service, operation, params, region),
+                outputs=outputs or {},
+                done=done,
+            )
+        )
 
 
 def choose_target(trails: tuple[Trail, ...], name: str, region: str) -> Trail | None:
@@ -160,32 +185,45 @@ def plan_bucket(draft: Draft, account: Account, bucket: Bucket, trail: Trail) ->
     """Bucket changes: create, block public access, version, and the CloudTrail policy."""
     arn = f"arn:{trail.partition}:s3:::{bucket.name}"
     region = account.region
-    draft.context["bucket"] = bucket.name
+    name = bucket.name
+    draft.facts["bucket"] = name
     if not bucket.exists:
         where = "" if region == "us-east-1" else f" (LocationConstraint {region})"
-        draft.add("s3:CreateBucket", arn, f"a private bucket to hold the logs, in {region}{where}")
+        params: dict[str, Any] = {"Bucket": name}
+        if region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        draft.add(
+            "s3:CreateBucket",
+            arn,
+            f"a private bucket to hold the logs, in {region}{where}",
+            params,
+            done=f"Created S3 bucket {name} in {region}",
+        )
     if not bucket.public_access_blocked:
         draft.add(
             "s3:PutPublicAccessBlock",
             arn,
             "all four Block Public Access flags on "
             "(Security Hub CloudTrail.6): audit logs must never be public",
+            {"Bucket": name, "PublicAccessBlockConfiguration": {flag: True for flag in PAB_FLAGS}},
+            done=f"Blocked all public access to bucket {name}",
         )
     if bucket.versioning != "Enabled":
         draft.add(
             "s3:PutBucketVersioning",
             arn,
             "versioning on, so an overwritten or deleted log file can be recovered",
+            {"Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}},
+            done=f"Turned on versioning for bucket {name}",
         )
     if not bucket.policy_ok:
         wanted = assets.policy(
             "cloudtrail-bucket",
             partition=trail.partition,
-            bucket=bucket.name,
+            bucket=name,
             trail_arn=trail.arn,
             account_id=trail.account_id,
         )
-        draft.context["bucket_policy"] = json.dumps(merged_policy(bucket.policy, wanted))
         kept = len(as_list((bucket.policy or {}).get("Statement")))
         keeping = f", keeping its {kept} existing statement(s)" if kept else ""
         draft.add(
@@ -193,6 +231,8 @@ def plan_bucket(draft: Draft, account: Account, bucket: Bucket, trail: Trail) ->
             arn,
             "lets only this trail write under "
             f"AWSLogs/{trail.account_id}/ and refuses unencrypted transport{keeping}",
+            {"Bucket": name, "Policy": json.dumps(merged_policy(bucket.policy, wanted))},
+            done=f"Set the policy on bucket {name} so CloudTrail can deliver logs",
         )
 
 
@@ -207,53 +247,76 @@ def find_alias(account: Account, alias: str) -> dict[str, Any] | None:
     return metadata
 
 
+# Tags a key with the alias it was made for, so that a run whose CreateKey answer was lost (the
+# key exists, the alias does not yet) finds that key again instead of paying for a second one.
+KEY_FOR_ALIAS_TAG = "aws-setup-wizard:alias"
+
+
 def plan_new_key(draft: Draft, account: Account, settings: Settings, trail: Trail) -> None:
     """KMS changes when the trail has no key: reuse the alias's key, else create one."""
     metadata = find_alias(account, settings.kms_alias)
     key_arn_hint = f"{settings.kms_alias} (new key in {account.region})"
-    draft.context["kms_alias"] = settings.kms_alias
+    alias = settings.kms_alias
     if metadata is None:
-        draft.context["key_policy"] = json.dumps(
-            assets.policy(
-                "cloudtrail-kms-key",
-                partition=trail.partition,
-                trail_arn=trail.arn,
-                account_id=trail.account_id,
-            )
+        key_policy = assets.policy(
+            "cloudtrail-kms-key",
+            partition=trail.partition,
+            trail_arn=trail.arn,
+            account_id=trail.account_id,
         )
+        draft.facts["kms_key"] = Ref("kms_key_arn")
         draft.add(
             "kms:CreateKey",
             key_arn_hint,
             "a customer managed key that only this trail "
             "may encrypt with (Security Hub CloudTrail.2, CIS 3.5); billed monthly",
+            {
+                "Policy": json.dumps(key_policy),
+                "Description": f"CloudTrail log encryption ({trail.arn}), made by "
+                "aws-setup-wizard",
+                "Tags": [
+                    {"TagKey": "created-by", "TagValue": "aws-setup-wizard"},
+                    {"TagKey": KEY_FOR_ALIAS_TAG, "TagValue": alias},
+                ],
+            },
+            outputs={"kms_key_arn": "KeyMetadata.Arn"},
+            done="Created KMS key {kms_key_arn}",
         )
         draft.add(
             "kms:CreateAlias",
-            settings.kms_alias,
+            alias,
             "a readable name for the key, which also lets a re-run find and reuse it",
+            {"AliasName": alias, "TargetKeyId": Ref("kms_key_arn")},
+            done=f"Created alias {alias} for key " + "{kms_key_arn}",
         )
         draft.add(
             "kms:EnableKeyRotation",
             key_arn_hint,
             "yearly automatic rotation (Security Hub KMS.4, CIS 3.6)",
+            {"KeyId": Ref("kms_key_arn")},
+            done="Turned on automatic rotation for KMS key {kms_key_arn}",
         )
         return
     if metadata.get("KeyState") != "Enabled":
         raise WizardError(
-            f"{settings.kms_alias} points to a KMS key in state {metadata.get('KeyState')}: "
+            f"{alias} points to a KMS key in state {metadata.get('KeyState')}: "
             "pick another alias with --kms-alias."
         )
-    draft.context["kms_key_arn"] = str(metadata["Arn"])
-    draft.notes.append(f"Reusing KMS key {metadata['Arn']}, found by alias {settings.kms_alias}.")
+    draft.facts["kms_key"] = str(metadata["Arn"])
+    draft.notes.append(f"Reusing KMS key {metadata['Arn']}, found by alias {alias}.")
     if not _rotation(account.client("kms"), str(metadata["Arn"])):
-        plan_rotation(draft, str(metadata["Arn"]))
+        plan_rotation(draft, str(metadata["Arn"]), account.region)
 
 
-def plan_rotation(draft: Draft, key_arn: str) -> None:
-    """Turn on rotation for an existing key."""
-    draft.context["kms_key_arn"] = key_arn
+def plan_rotation(draft: Draft, key_arn: str, default_region: str) -> None:
+    """Turn on rotation for an existing key (through a client in the key's Region)."""
     draft.add(
-        "kms:EnableKeyRotation", key_arn, "yearly automatic rotation (Security Hub KMS.4, CIS 3.6)"
+        "kms:EnableKeyRotation",
+        key_arn,
+        "yearly automatic rotation (Security Hub KMS.4, CIS 3.6)",
+        {"KeyId": key_arn},
+        region=_region_of(key_arn, default_region),
+        done=f"Turned on automatic rotation for KMS key {key_arn}",
     )
 
 
@@ -279,57 +342,73 @@ def plan_new_trail(draft: Draft, account: Account, settings: Settings) -> None:
     else:
         bucket = Bucket(settings.bucket, exists=False)
     plan_bucket(draft, account, bucket, trail)
+    settings_wanted: dict[str, Any] = dict(WANTED_TRAIL_SETTINGS)
     if settings.use_kms:
         plan_new_key(draft, account, settings, trail)
-        draft.context["set_kms_key"] = True
-    draft.context.update(trail_exists=False, trail_settings=dict(WANTED_TRAIL_SETTINGS))
+        settings_wanted["KmsKeyId"] = draft.facts["kms_key"]
     draft.add(
         "cloudtrail:CreateTrail",
         trail.arn,
         "multi-Region, global service events, log "
         "file validation" + (", KMS encryption" if settings.use_kms else ""),
+        {"Name": trail.name, "S3BucketName": settings.bucket, **settings_wanted},
+        done=f"Created multi-Region trail {trail.arn}",
     )
     draft.add(
         "cloudtrail:StartLogging",
         trail.arn,
         "a trail made through the API records nothing until logging is started",
+        {"Name": trail.arn},
+        done=f"Started logging on trail {trail.arn}",
     )
-    draft.context["trail_arn"] = trail.arn
 
 
 def plan_repair(draft: Draft, account: Account, facts: Facts, settings: Settings) -> None:
     """Changes that bring an existing trail up to standard, using its own bucket and key."""
     trail = facts.trail
+    home = trail.home_region
     plan_bucket(draft, account, facts.bucket, trail)
     new_key = settings.use_kms and (trail.kms_key_id is None or not facts.key.found)
     if new_key:
         plan_new_key(draft, account, settings, trail)
-        draft.context["set_kms_key"] = True
     elif settings.use_kms and trail.kms_key_id and not facts.key.rotation:
-        plan_rotation(draft, trail.kms_key_id)
+        plan_rotation(draft, trail.kms_key_id, account.region)
     current = {
         "IsMultiRegionTrail": trail.multi_region,
         "IncludeGlobalServiceEvents": trail.global_events,
         "EnableLogFileValidation": trail.validation,
     }
-    differ = {k: v for k, v in WANTED_TRAIL_SETTINGS.items() if current[k] != v}
-    draft.context.update(trail_exists=True, trail_settings=differ, trail_arn=trail.arn)
+    differ: dict[str, Any] = {k: v for k, v in WANTED_TRAIL_SETTINGS.items() if current[k] != v}
     if differ or new_key:
         what = [*differ, *(["KmsKeyId"] if new_key else [])]
-        draft.add("cloudtrail:UpdateTrail", trail.arn, f"sets {', '.join(what)}")
+        if new_key:
+            differ["KmsKeyId"] = draft.facts["kms_key"]
+        draft.add(
+            "cloudtrail:UpdateTrail",
+            trail.arn,
+            f"sets {', '.join(what)}",
+            {"Name": trail.arn, **differ},
+            region=home,
+            done=f"Updated trail {trail.arn}: {', '.join(what)}",
+        )
     if not facts.management_read_write:
-        draft.context["event_selectors"] = fixed_selectors(facts.selectors)
         draft.add(
             "cloudtrail:PutEventSelectors",
             trail.arn,
             "records every read and write "
             "management event (ReadWriteType All), keeping any data-event selectors",
+            {"TrailName": trail.arn, **fixed_selectors(facts.selectors)},
+            region=home,
+            done=f"Trail {trail.arn} now records all read and write management events",
         )
     if not facts.status.get("IsLogging"):
         draft.add(
             "cloudtrail:StartLogging",
             trail.arn,
             "logging is stopped: nothing is recorded until it starts again",
+            {"Name": trail.arn},
+            region=home,
+            done=f"Started logging on trail {trail.arn}",
         )
 
 

@@ -1,0 +1,155 @@
+"""The one dispatcher: every planned change of every step is made here.
+
+A step plans :class:`~wizard.model.Change`s that carry their API call; this module sends them,
+in order, through the account's clients, and is the single place that
+
+- refuses to write outside a run that holds the account's lock and journal (:func:`writing`
+  sets ``account.journal``; the journal records every call from botocore's own events);
+- reports typed progress events (:class:`~wizard.model.ProgressEvent`);
+- fills a call's :class:`~wizard.model.Ref` parameters from earlier changes' outputs;
+- treats "already in place" error codes as done (a re-run after an interruption);
+- lets the step take part only through declared hooks (:meth:`Step.prepare` before a call,
+  :meth:`Step.recover` after a refusal), never by applying the plan its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+from wizard.errors import WizardError, error_code
+from wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn, Ref
+
+if TYPE_CHECKING:
+    from wizard.account import Account
+    from wizard.steps.base import Step
+
+
+class WriteOutsideRun(WizardError):
+    """A write was attempted outside a confirmed, locked and journaled run."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A change made ready to send, or found already done by reading.
+
+    ``skip`` says why no call is needed (e.g. "alias/x already names key ...") and then
+    ``outputs`` carry what later changes need; ``reveal`` holds values to show the owner once
+    (the admin's initial password), never stored.
+    """
+
+    params: Mapping[str, Any] = field(default_factory=dict)
+    skip: str | None = None
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    reveal: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A refused call that still leaves the change done (say how), with its outputs."""
+
+    said: str
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    done: bool = True  # False: nothing was done (e.g. already deleted): not listed as done
+
+
+def resolve(params: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with every :class:`Ref` replaced by the output it names."""
+
+    def value(item: Any) -> Any:
+        if isinstance(item, Ref):
+            if item.name not in outputs:
+                raise WizardError(f"internal: no earlier change produced {item.name!r}")
+            return outputs[item.name]
+        if isinstance(item, Mapping):
+            return {key: value(inner) for key, inner in item.items()}
+        if isinstance(item, list | tuple):
+            return [value(inner) for inner in item]
+        return item
+
+    return {key: value(item) for key, item in params.items()}
+
+
+def dig(response: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` of an API response (``KeyMetadata.Arn``)."""
+    current: Any = response
+    for part in path.split("."):
+        current = current[part]
+    return current
+
+
+def _done_text(change: Change, outputs: Mapping[str, Any]) -> str:
+    if not change.done:
+        return change.label
+    try:
+        return change.done.format_map(outputs)
+    except (KeyError, IndexError):
+        return change.label
+
+
+def send(account: Account, change: Change, params: Mapping[str, Any]) -> Any:
+    """Make one change's API call through the account's client for its service and Region."""
+    if change.call is None:
+        raise WizardError(f"internal: change {change.label} has no API call")
+    client = account.client(change.call.service, change.call.region)
+    return getattr(client, xform_name(change.call.operation))(**params)
+
+
+def require_write_context(account: Account) -> None:
+    """Raise unless this account's writes are locked and journaled (see ``writes.writing``)."""
+    if getattr(account, "journal", None) is None:
+        raise WriteOutsideRun(
+            "internal: a change was about to be made outside a confirmed run (no account "
+            "lock, no journal); nothing was changed."
+        )
+
+
+def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
+    """Make every change of ``plan`` in order; the step's outcome, reveals and session end."""
+    require_write_context(account)
+    outputs: dict[str, Any] = {}
+    done: list[str] = []
+    reveal: dict[str, str] = {}
+    ended = False
+    for change in plan.changes:
+        params = resolve(change.call.params if change.call else {}, outputs)
+        prepared = step.prepare(account, change, params)
+        outputs.update(prepared.outputs)
+        if prepared.skip is not None:
+            progress(ProgressEvent(Phase.ALREADY, change.label, prepared.skip))
+            done.append(f"{change.label}: {prepared.skip}")
+            continue
+        progress(ProgressEvent(Phase.STARTED, change.label))
+        try:
+            response = send(account, change, prepared.params)
+        except ClientError as exc:
+            recovered = step.recover(account, change, exc, prepared.params) or _already(
+                change, exc
+            )
+            if recovered is None:
+                raise
+            outputs.update(recovered.outputs)
+            progress(ProgressEvent(Phase.ALREADY, change.label, recovered.said))
+            if recovered.done:
+                done.append(f"{change.label}: {recovered.said}")
+            ended = ended or change.ends_session
+            continue
+        for name, path in change.outputs.items():
+            outputs[name] = dig(response, path)
+        progress(ProgressEvent(Phase.DONE, change.label))
+        reveal.update(prepared.reveal)
+        done.append(_done_text(change, outputs))
+        ended = ended or change.ends_session
+    return Outcome(plan.step_id, done=tuple(done), reveal=reveal, ended_session=ended)
+
+
+def _already(change: Change, exc: ClientError) -> Recovered | None:
+    """AWS says the change is already in place: done by an earlier, interrupted run."""
+    code = error_code(exc)
+    if code in change.already_done:
+        return Recovered(f"already in place ({code})", done=False)
+    return None
