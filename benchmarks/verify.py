@@ -36,10 +36,8 @@ def count_calls(account: Account) -> tuple[list[str], list[int]]:
         with lock:
             in_flight[0] -= 1
 
-    for service in ("iam", "sts", "cloudtrail", "s3", "kms"):
-        events = account.client(service).meta.events
-        events.register("before-call", before)
-        events.register("after-call", after)
+    account.on_every_client("before-call", before)
+    account.on_every_client("after-call", after)
     return calls, in_flight
 
 

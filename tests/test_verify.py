@@ -15,8 +15,7 @@ def guard_read_only(acct, calls):
         calls.append(operation)
         assert operation.startswith(READ_PREFIXES), f"verify made a write call: {operation}"
 
-    for service in ("iam", "sts", "cloudtrail", "s3", "kms"):
-        acct.client(service).meta.events.register("before-call", guard)
+    acct.on_every_client("before-call", guard)
 
 
 # The root access key exists in every scenario but done, where it has been deleted.

@@ -160,26 +160,3 @@ def read(path: Path | None = None) -> list[dict[str, Any]]:
     if not target.exists():
         return []
     return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines() if line]
-
-
-def password_never_shown(account_id: str, user: str, path: Path | None = None) -> bool:
-    """True when this machine's journal shows a run setting ``user``'s initial password that
-    ended before the password was shown (Ctrl-C, a crash): nobody knows that password.
-    """
-    arn_suffix = f":{account_id}:user/{user}"
-    pending = False
-    for entry in read(path):
-        if (
-            entry.get("kind") == "write"
-            and entry.get("action") in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}
-            and str(entry.get("resource", "")).endswith(arn_suffix)
-            and entry.get("outcome") in {"ok", "started"}
-        ):
-            pending = True
-        elif (
-            entry.get("kind") == "revealed"
-            and entry.get("account_id") == account_id
-            and entry.get("user") == user
-        ):
-            pending = False
-    return pending

@@ -12,15 +12,16 @@ import secrets
 import string
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from wizard import journal
 from wizard.account import Account
 from wizard.dispatch import Prepared
 from wizard.errors import error_code
-from wizard.journal import password_never_shown
 from wizard.mfa import MfaEnrollment
 from wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
 from wizard.options import Option, iam_group_name, iam_user_name
@@ -142,6 +143,29 @@ def complete_user_mfa(
         AuthenticationCode1=code1,
         AuthenticationCode2=code2,
     )
+
+
+def password_never_shown(account_id: str, user: str, path: Path | None = None) -> bool:
+    """True when this machine's journal shows a run setting ``user``'s initial password that
+    ended before the password was shown (Ctrl-C, a crash): nobody knows that password.
+    """
+    arn_suffix = f":{account_id}:user/{user}"
+    pending = False
+    for entry in journal.read(path):
+        if (
+            entry.get("kind") == "write"
+            and entry.get("action") in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}
+            and str(entry.get("resource", "")).endswith(arn_suffix)
+            and entry.get("outcome") in {"ok", "started"}
+        ):
+            pending = True
+        elif (
+            entry.get("kind") == "revealed"
+            and entry.get("account_id") == account_id
+            and entry.get("user") == user
+        ):
+            pending = False
+    return pending
 
 
 class AdminUserStep(Step):
