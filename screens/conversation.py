@@ -28,12 +28,13 @@ from screens.running import RunningScreen
 from screens.start import EnteredKey, StartScreen
 from screens.step import StepScreen
 from screens.summary import SummaryScreen
+from wizard.dialogue import Answer
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen, Screen
 
     from screens.app import WizardApp
-    from wizard.flow import Answer, ConfirmRequest, Identity, MfaExchange, Summary
+    from wizard.dialogue import ConfirmRequest, Identity, MfaExchange, Summary
     from wizard.model import Check, ConsoleAction, Plan, ProgressEvent
     from wizard.runner import Applied, Verification
     from wizard.steps import Step
@@ -42,10 +43,6 @@ S = TypeVar("S", bound="Screen[Any]")
 T = TypeVar("T")
 
 
-def _answer(value: str) -> Answer:
-    from wizard.flow import Answer
-
-    return Answer(value)
 
 
 class TuiConversation:
@@ -198,13 +195,13 @@ class TuiConversation:
         self._on_ui(lambda: self.app.set_identity(identity))
         start = self.start
         choice: Any = self.bridge.ask(lambda reply: start.show_identity(identity, reply))
-        return _answer("continue" if choice == "continue" else "cancel")
+        return Answer.CONTINUE if choice == Answer.CONTINUE else Answer.CANCEL
 
     def show_primer(self, markdown: str, *, reading: bool = False) -> Answer:
         """The shared responsibility primer (CONTINUE starts the steps; CANCEL goes back)."""
         _, choice = self._main_ask(lambda: PrimerScreen(markdown, reading=reading))
         self._dashboard = None
-        return _answer("continue" if choice == "continue" else "cancel")
+        return Answer.CONTINUE if choice == Answer.CONTINUE else Answer.CANCEL
 
     def show_step(self, step: Step, check: Check) -> Answer:
         """Why the step matters and its current state; CONTINUE to act, BACK to move on."""
@@ -215,7 +212,7 @@ class TuiConversation:
         position = self.position
         screen, choice = self._main_ask(lambda: StepScreen(step, check, position))
         self._step_screen = screen
-        return _answer("continue" if choice == "continue" else "back")
+        return Answer.CONTINUE if choice == Answer.CONTINUE else Answer.BACK
 
     def _step_for(self, step: Step) -> StepScreen:
         current = self._step_screen
@@ -313,7 +310,7 @@ class TuiConversation:
                 self._leave_running()
         else:
             choice = self._modal(lambda: FailureScreen(step.title, message, done))
-        return _answer("retry" if choice == "retry" else "back")
+        return Answer.RETRY if choice == Answer.RETRY else Answer.BACK
 
     def console_action(
         self,
@@ -335,12 +332,12 @@ class TuiConversation:
         while True:
             if choice == "check":
                 self._on_ui(screen.checking)
-                return _answer("continue")
+                return Answer.CONTINUE
             if choice != "sandbox":
-                return _answer("back")
+                return Answer.BACK
             if mfa is not None:
                 if self.register_mfa(mfa):
-                    return _answer("continue")
+                    return Answer.CONTINUE
                 screen, choice = self._main_ask(
                     lambda: ConsoleScreen(step, action, check, helper, again=again)
                 )
@@ -355,8 +352,8 @@ class TuiConversation:
                     continue
                 self._notify(done)
                 self._on_ui(screen.checking)
-                return _answer("continue")
-            return _answer("back")
+                return Answer.CONTINUE
+            return Answer.BACK
 
     def show_rechecked(self, step: Step, check: Check) -> None:
         """The flow checked the step again (after "check again" or an MFA registration).

@@ -52,7 +52,8 @@ class Navigator:
         if identity is None:
             return self.app.exit_code
         opened, who = identity
-        from wizard.flow import Answer, GuidedRun
+        from wizard.dialogue import Answer
+        from wizard.flow import GuidedRun
 
         if self.talk.show_identity(who) is not Answer.CONTINUE:
             return self.app.exit_code
@@ -216,7 +217,7 @@ class Navigator:
 
     def _act(self, run: GuidedRun, choice: str) -> GuidedRun:
         """Do what the owner chose on the dashboard; returns the run to continue with."""
-        from wizard.flow import Answer
+        from wizard.dialogue import Answer
         from wizard.steps import PRIMER, step_by_id
 
         self.talk.after_summary = None

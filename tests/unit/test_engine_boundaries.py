@@ -46,3 +46,52 @@ def test_the_guided_mode_starts_without_boto3():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_types_front_ends_exchange_with_the_flow_load_no_botocore():
+    """Screens answer with ``Answer`` and show ``Identity`` etc. before boto3 is loaded."""
+    code = (
+        "import sys; import wizard.dialogue, wizard.model, wizard.caller; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _registered_step_names() -> set[str]:
+    """Every step id and step class name, read from the step modules themselves."""
+    names: set[str] = set()
+    for path in (ROOT / "wizard" / "steps").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Step") and node.name != "Step":
+                names.add(node.name)
+                for item in node.body:
+                    if (
+                        isinstance(item, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == "id" for t in item.targets)
+                        and isinstance(item.value, ast.Constant)
+                    ):
+                        names.add(f'"{item.value.value}"')
+    return names
+
+
+def test_nothing_outside_the_steps_names_a_particular_step():
+    """The engine and the front ends know steps only through the contract and the registry."""
+    import botocore.session
+
+    names = _registered_step_names()
+    assert '"root-mfa"' in names and "AdminUserStep" in names  # the reader works
+    # A step id that is also an AWS service's name ("cloudtrail") is AWS vocabulary where the
+    # journal or the sandbox names the service, not knowledge of our step.
+    services = {f'"{name}"' for name in botocore.session.get_session().get_available_services()}
+    names -= services
+    offenders = []
+    for folder in ("wizard", "screens"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            # The sandbox is the simulated AWS (its console has a "root-mfa" action of its own).
+            if relative.startswith(("wizard/steps/", "wizard/sandbox/")):
+                continue
+            text = path.read_text()
+            offenders += [f"{relative}: {name}" for name in sorted(names) if name in text]
+    assert offenders == []
