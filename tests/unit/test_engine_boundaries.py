@@ -63,7 +63,8 @@ def _registered_step_names() -> set[str]:
     names: set[str] = set()
     for path in (ROOT / "wizard" / "steps").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and node.name.endswith("Step") and node.name != "Step":
+            is_step = isinstance(node, ast.ClassDef) and node.name.endswith("Step")
+            if is_step and node.name != "Step":
                 names.add(node.name)
                 for item in node.body:
                     if (
