@@ -14,13 +14,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from wizard.account import Account
 from wizard.errors import INVALID_KEY, error_code
 from wizard.model import Change, Check, ConsoleAction, Outcome, Plan, ProgressFn, Status
+from wizard.present import mask_key as mask_key  # re-exported: wizard.flow imports it here
 from wizard.steps.base import OptionValues, Step, call, require_known, unknown
 from wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
-
-
-def mask_key(key_id: str) -> str:
-    """Show only the start and the last four characters of an access key ID."""
-    return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
 
 
 def list_root_keys(account: Account) -> list[dict[str, Any]]:
