@@ -363,7 +363,7 @@ class TuiConversation:
         that outlives the screen (the flow moves on when it passed, asks again when not).
         """
         from wizard.model import Status
-        from wizard.wording import status_word
+        from wizard.present import status_word
 
         text = f"{step.title}: {status_word(check.status)}. {check.summary}"
         console = self._console

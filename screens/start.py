@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from screens.base import WizardScreen
 from screens.bridge import Reply
 from screens.widgets import Busy, WizardInput, numbered, plain
+from wizard.present import account_kind, identity_facts
 from wizard.sandbox import SCENARIOS
 from wizard.wording import (
     ACCESS_KEY_ID,
@@ -38,8 +39,6 @@ from wizard.wording import (
 if TYPE_CHECKING:
     from wizard.flow import Identity
 
-SANDBOX_NOTE = "A practice account on this machine: nothing real is touched."
-REAL_NOTE = "A real AWS account: every change is shown first and asked for."
 USE_KEY = "Use this key"
 KEPT_KEY = "kept-key"  # the answer "continue with the kept key"
 
@@ -127,21 +126,11 @@ class StartScreen(WizardScreen):
         """Account, caller, credential source, region; Continue or Quit."""
         self.refresh_bar()
         self.query_one("#start-busy").add_class("hidden")
-        self.query_one("#badge", Static).update(
-            f"SANDBOX  {SANDBOX_NOTE}" if identity.sandbox else REAL_NOTE
-        )
+        self.query_one("#badge", Static).update(account_kind(identity.sandbox))
         self.query_one("#badge").set_class(identity.sandbox, "-sandbox")
         facts = self.query_one("#facts", Grid)
         facts.remove_children()
-        endpoint = "this machine (the built-in sandbox)" if identity.sandbox else identity.endpoint
-        rows = [
-            ("Account ID", identity.account_id),
-            ("Caller", f"{identity.caller.describe()}\n{identity.caller.arn}"),
-            ("Credentials from", identity.credential_source),
-            ("Region", identity.region),
-            ("Endpoint", endpoint or "AWS"),
-        ]
-        for label, value in rows:
+        for label, value in identity_facts(identity):
             facts.mount(Static(label, classes="fact-label"))
             facts.mount(Static(value, markup=False, classes="fact-value"))
         notices = self.query_one("#notices", Static)

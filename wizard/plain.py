@@ -49,11 +49,9 @@ from wizard.launch import Launch, Opened, open_account
 from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Plan, Status
 from wizard.options import Option, OptionError
+from wizard.present import ExitCode, console_lines, identity_lines, status_line
 from wizard.secrets import SecretStore
 from wizard.steps import Step
-
-EXIT_UNKNOWN = 2
-EXIT_INTERRUPTED = 130
 
 
 class PlainConversation:
@@ -201,7 +199,7 @@ class PlainConversation:
     def show_identity(self, identity: Identity) -> Answer:
         """Who and where (SANDBOX first when it is), then continue or quit."""
         self.heading("Who and where")
-        self.say(*render.identity_lines(identity))
+        self.say(*identity_lines(identity))
         return self._continue_or_quit()
 
     def show_primer(self, markdown: str) -> Answer:
@@ -336,7 +334,7 @@ class PlainConversation:
         if self._console_step == step.id:
             self.say("", wording.NOT_YET.format(summary=check.summary))
         else:
-            self.say("", *render.console_lines(action))
+            self.say("", *console_lines(action))
             self.say(render.CONSOLE_WAIT)
         self._console_step = step.id
         choices = [wording.CHECK_AGAIN]
@@ -363,7 +361,7 @@ class PlainConversation:
 
     def show_rechecked(self, step: Step, check: Check) -> None:
         """The verdict after a console action or MFA registration, as a word and a sentence."""
-        self.say(f"Re-verified: {render.status_line(check)}")
+        self.say(f"Re-verified: {status_line(check)}")
 
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         """Register the admin's MFA now? Default No (the admin can do it at first sign-in)."""
@@ -477,13 +475,13 @@ def run_guided(
                 if isinstance(choice, Opened):
                     return _guide(choice, talk)
                 if choice is None:
-                    return EXIT_UNKNOWN
+                    return ExitCode.UNKNOWN
             with opener(Launch(sandbox_scenario="fresh")) as practice:
                 return _guide(practice, talk)
         except KeyboardInterrupt:
             # Outside a run (the sandbox question, starting the sandbox): nothing was written.
             talk.say("", wording.NOTHING_CHANGED)
-            return EXIT_INTERRUPTED
+            return ExitCode.INTERRUPTED
 
 
 def _without_credentials(talk: PlainConversation, launch: Launch) -> Opened | str | None:
@@ -526,11 +524,11 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
         summary = run.run()
     except KeyboardInterrupt:
         talk.say("", talk.stopped(run.changes))
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except EOFError:
         # The answers were piped in and ran out: stop as safely as after Ctrl-C.
         talk.say("", render.INPUT_ENDED, talk.stopped(run.changes))
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
         if run.identity is None:
             talk.say(render.CANNOT_READ_CALLER.format(message=describe_error(exc)), "")
@@ -539,13 +537,13 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
             talk.say(
                 "", render.PROBLEM.format(message=describe_error(exc)), talk.stopped(run.changes)
             )
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     finally:
         run.close()
     if not talk.summary_shown:
         talk.say("", wording.NOTHING_CHANGED)
     if summary.verification is None:
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     return summary.verification.exit_code
 
 

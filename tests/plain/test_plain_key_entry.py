@@ -12,7 +12,8 @@ from tests.plain.conftest import DOWN, ENTER, Typist
 from wizard import wording
 from wizard.account import Account
 from wizard.launch import Launch, Opened
-from wizard.plain import EXIT_UNKNOWN, run_guided
+from wizard.plain import run_guided
+from wizard.present import ExitCode
 
 NEXT = "What would you like to do?"
 READY = "Ready to continue?"
@@ -46,7 +47,7 @@ def test_typed_root_key_is_masked_used_and_announced(sandbox, tmp_path):
             before_prompt=typist,
         )
     assert typist.finished
-    assert code == EXIT_UNKNOWN  # quit at the start: nothing verified, nothing changed
+    assert code == ExitCode.UNKNOWN  # quit at the start: nothing verified, nothing changed
     shown = " ".join(out.getvalue().split())  # lines are wrapped to the terminal's width
     assert "deletes that key as its very last step" in shown
     assert "credentials entered in the wizard" in shown
