@@ -29,12 +29,7 @@ from prompt_toolkit.output import Output
 
 from wizard import plain_render as render
 from wizard import runner, wording
-from wizard.credentials import (
-    access_key_id_problem,
-    account_from_entered_key,
-    kept_root_key_account,
-    secret_key_problem,
-)
+from wizard.credentials import access_key_id_problem, secret_key_problem
 from wizard.errors import describe_error
 from wizard.flow import (
     Answer,
@@ -48,6 +43,7 @@ from wizard.flow import (
 from wizard.launch import Launch, Opened, open_account
 from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Plan, Status
+from wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
 from wizard.options import Option, OptionError
 from wizard.present import ExitCode, console_lines, identity_lines, status_line
 from wizard.secrets import SecretStore
@@ -471,12 +467,13 @@ def run_guided(
             with opener(launch) as opened:
                 if opened.has_credentials:
                     return _guide(opened, talk)
-                choice = _without_credentials(talk, launch)
-                if isinstance(choice, Opened):
-                    return _guide(choice, talk)
-                if choice is None:
+                decision = _without_credentials(talk, launch)
+                if decision.account is not None:
+                    return _guide(Opened(decision.account, None, True), talk)
+                if decision.choice is not Choice.SANDBOX:
                     return ExitCode.UNKNOWN
-            with opener(Launch(sandbox_scenario="fresh")) as practice:
+            # The plain mode offers one practice account: the new account (``fresh``).
+            with opener(Launch(sandbox_scenario=decision.scenario)) as practice:
                 return _guide(practice, talk)
         except KeyboardInterrupt:
             # Outside a run (the sandbox question, starting the sandbox): nothing was written.
@@ -484,37 +481,34 @@ def run_guided(
             return ExitCode.INTERRUPTED
 
 
-def _without_credentials(talk: PlainConversation, launch: Launch) -> Opened | str | None:
-    """No credentials: the safer path first, then practice, a typed root key, or quit.
+def _without_credentials(talk: PlainConversation, launch: Launch) -> Decision:
+    """No credentials: the safer path first, then the choices :func:`decide` offers.
 
-    Returns an opened account (a typed or kept root key), ``"sandbox"``, or ``None`` to quit.
+    This only prints the offer and asks; what each choice leads to is decided in
+    :mod:`wizard.no_credentials`.
     """
-    store = SecretStore()
     talk.say(wording.NO_CREDENTIALS, "")
     talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
-    kept = store.root_key()
-    resume = wording.RESUME_WITH_KEPT_KEY.format(account_id=kept[0]) if kept else None
-    choices = [wording.PRACTICE_IN_SANDBOX, wording.ENTER_ROOT_KEY, render.QUIT]
-    if resume:
-        choices.insert(0, resume)
-    choice = talk.select(render.WHAT_NEXT, choices)
-    if choice == render.QUIT:
-        return None
-    if choice == wording.PRACTICE_IN_SANDBOX:
-        return "sandbox"
-    if choice == resume:
-        account = kept_root_key_account(
-            store, region=launch.region, endpoint_url=launch.endpoint_url
-        )
-        assert account is not None
-        return Opened(account, None, True)
-    talk.say("", store.describe())
-    key_id = talk.text(wording.ACCESS_KEY_ID, validate=access_key_id_problem)
-    secret = talk.secret_text(wording.SECRET_ACCESS_KEY, validate=secret_key_problem)
-    account = account_from_entered_key(
-        key_id, secret, region=launch.region, endpoint_url=launch.endpoint_url, store=store
+
+    def ask(offer: Offer) -> Picked:
+        if offer.key_problem:
+            talk.say("", wording.KEY_DID_NOT_WORK.format(problem=offer.key_problem))
+        labels = [offer.label(choice) for choice in offer.choices]
+        choice = offer.choice_for(talk.select(render.WHAT_NEXT, labels))
+        if choice is not Choice.ENTER_KEY:
+            return Picked(choice)
+        talk.say("", offer.secrets_note)
+        key_id = talk.text(wording.ACCESS_KEY_ID, validate=access_key_id_problem)
+        secret = talk.secret_text(wording.SECRET_ACCESS_KEY, validate=secret_key_problem)
+        return Picked(choice, EnteredKey(key_id, secret))
+
+    return decide(
+        ask,
+        SecretStore(),
+        region=launch.region,
+        endpoint_url=launch.endpoint_url,
+        checking=talk.say,
     )
-    return Opened(account, None, True)
 
 
 def _guide(opened: Opened, talk: PlainConversation) -> int:
