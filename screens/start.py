@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 USE_KEY = "Use this key"
 KEPT_KEY = Choice.KEPT_KEY.value  # the kept key's button id
 
+
 def _problem(text: str | None) -> str | None:
     return text[0].upper() + text[1:] if text else None
 
