@@ -3,7 +3,7 @@
 The first screen is drawn before anything heavy is imported: boto3, the sandbox (moto) and the
 guided flow load in the flow's thread worker once the first frame is up (``on_ready``), so the
 owner sees the wizard as fast as Textual itself starts. Only cheap engine modules (model,
-wording) are imported at module level here and in the screens.
+wording, present, no_credentials) are imported at module level here and in the screens.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from textual.screen import Screen
 
 from screens.bridge import Bridge, RunOnUi
 from screens.start import StartScreen
-from screens.widgets import identity_line
+from wizard.present import ExitCode, identity_line
 
 if TYPE_CHECKING:
     from wizard.flow import Identity
@@ -103,8 +103,8 @@ class WizardApp(App[int]):
         self.done_in_write: list[str] = []
         self.changes: list[str] = []
         self.farewell: list[str] = []
-        # 2 until something was verified, as in the plain mode ("nothing was verified").
-        self.exit_code = 2
+        # UNKNOWN until something was verified, as in the plain mode ("nothing was verified").
+        self.exit_code: int = ExitCode.UNKNOWN
         if os.environ.get(REDUCED_MOTION_ENV):
             self.animation_level = "none"
 

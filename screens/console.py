@@ -17,7 +17,8 @@ from textual.widgets import Button, Static
 
 from screens.base import WizardScreen
 from screens.widgets import Busy, CheckView, numbered, plain
-from wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET, status_word
+from wizard.present import status_word
+from wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET
 
 if TYPE_CHECKING:
     from wizard.model import Check, ConsoleAction

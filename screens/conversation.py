@@ -25,7 +25,7 @@ from screens.mfa import MfaScreen
 from screens.primer import PrimerScreen
 from screens.reveal import RevealScreen
 from screens.running import RunningScreen
-from screens.start import EnteredKey, StartScreen
+from screens.start import StartScreen
 from screens.step import StepScreen
 from screens.summary import SummaryScreen
 from wizard.dialogue import Answer
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from screens.app import WizardApp
     from wizard.dialogue import ConfirmRequest, Identity, MfaExchange, Summary
     from wizard.model import Check, ConsoleAction, Plan, ProgressEvent
+    from wizard.no_credentials import Offer, Picked
     from wizard.runner import Applied, Verification
     from wizard.steps import Step
 
@@ -130,28 +131,19 @@ class TuiConversation:
         """Show what the start screen is waiting for."""
         self._on_ui(lambda: self.start.reading(text))
 
-    def no_credentials(
-        self,
-        problem: str | None,
-        *,
-        retry: bool = False,
-        secrets_note: str = "",
-        kept_account: str | None = None,
-        key_problem: str | None = None,
-    ) -> str | EnteredKey:
-        """No (working) credentials: ``sandbox:SCENARIO``, a typed key, ``kept-key``,
-        ``retry`` or ``quit``; ``key_problem`` says why the last key did not work."""
+    def no_credentials(self, offer: Offer) -> Picked:
+        """No (working) credentials: the start screen shows ``offer``; the owner's pick.
+
+        :func:`wizard.no_credentials.decide` asks this and decides what the pick leads to.
+        """
+        from wizard.no_credentials import Choice, Picked
+
         start = self.start
-        return self.bridge.ask(
-            lambda reply: start.no_credentials(
-                problem,
-                retry,
-                reply,
-                secrets_note=secrets_note,
-                kept_account=kept_account,
-                key_problem=key_problem,
-            )
-        )
+        answer: Any = self.bridge.ask(lambda reply: start.no_credentials(offer, reply))
+        if isinstance(answer, Picked):
+            return answer
+        # The screen's plain buttons (Try again, Quit) answer with their ids.
+        return Picked(Choice.RETRY if answer == "retry" else Choice.QUIT)
 
     def key_accepted(self) -> None:
         """The typed key opened the account: clear the form."""
@@ -362,7 +354,7 @@ class TuiConversation:
         that outlives the screen (the flow moves on when it passed, asks again when not).
         """
         from wizard.model import Status
-        from wizard.wording import status_word
+        from wizard.present import status_word
 
         text = f"{step.title}: {status_word(check.status)}. {check.summary}"
         console = self._console

@@ -17,14 +17,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import WizardModal
 from screens.widgets import WizardInput, plain
-from wizard.wording import (
-    BACK,
-    CONFIRM_ACCOUNT,
-    OFFER_MFA,
-    RETRY,
-    SANDBOX_BADGE,
-    TYPE_KEY_SUFFIX,
-)
+from wizard.present import account_kind, change_lines
+from wizard.wording import BACK, CONFIRM_ACCOUNT, OFFER_MFA, RETRY, TYPE_KEY_SUFFIX
 
 if TYPE_CHECKING:
     from wizard.flow import ConfirmRequest, Identity
@@ -89,9 +83,7 @@ class AccountConfirmScreen(YesNoScreen):
         yield plain(f"Caller ARN: {identity.caller.arn}").add_class("muted")
         yield plain(f"Region: {identity.region}").add_class("muted")
         if identity.sandbox:
-            yield plain(f"{SANDBOX_BADGE}: the practice account on this machine.").add_class(
-                "badge-line"
-            )
+            yield plain(account_kind(sandbox=True)).add_class("badge-line")
 
 
 class PlanConfirmScreen(YesNoScreen):
@@ -110,9 +102,8 @@ class PlanConfirmScreen(YesNoScreen):
         yield Static(f"Confirm: {self.step.title}", classes="dialog-title", markup=False)
         yield plain(self.request.question).add_class("question")
         with VerticalScroll(classes="dialog-list"):
-            for number, change in enumerate(self.plan.changes, 1):
-                marker = "  [DELETES]" if change.destructive else ""
-                yield plain(f"{number}. {change.describe()}{marker}")
+            for line in change_lines(self.plan):
+                yield plain(line)
         for index, label in enumerate(self.request.labels):
             yield Label(TYPE_KEY_SUFFIX.format(masked=label or f"#{index + 1}"))
             yield WizardInput(

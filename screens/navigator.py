@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from screens.bridge import FlowStopped
 from screens.conversation import TuiConversation
-from screens.start import KEPT_KEY, EnteredKey
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
@@ -91,58 +90,37 @@ class Navigator:
     def _without_credentials(
         self, stack: ExitStack, problem: str | None, *, retry: bool = False, practise: bool = True
     ) -> Opened | str | None:
-        """The no-credentials screen until the owner chooses.
+        """The no-credentials screen until the owner's choice leads somewhere.
 
         Returns the opened account (a typed or kept root key, or a sandbox), ``"retry"``, or
-        ``None`` to quit. A key that does not open the account is explained beside the form
-        and changes nothing; one that does is kept like the plain mode keeps it.
+        ``None`` to quit. What is offered and what each choice leads to (a key that does not
+        work is explained and nothing is kept) is :func:`wizard.no_credentials.decide`'s.
         """
-        from wizard.credentials import account_from_entered_key, kept_root_key_account
-        from wizard.errors import describe_error
         from wizard.launch import Opened
+        from wizard.no_credentials import Choice, decide
         from wizard.secrets import SecretStore
 
         store = self.secrets = self.secrets or SecretStore()
         launch = self.app.launch
-        where = {
-            "region": launch.region if launch else None,
-            "endpoint_url": launch.endpoint_url if launch else None,
-        }
-        key_problem: str | None = None
-        while True:
-            kept = store.root_key()
-            choice = self.talk.no_credentials(
-                problem,
-                retry=retry,
-                secrets_note=store.describe(),
-                kept_account=kept[0] if kept else None,
-                key_problem=key_problem,
-            )
-            if isinstance(choice, EnteredKey) or choice == KEPT_KEY:
-                self.talk.start_loading("Checking the key (sts:GetCallerIdentity, read-only)…")
-                try:
-                    if isinstance(choice, EnteredKey):
-                        account = account_from_entered_key(
-                            choice.key_id, choice.secret, store=store, **where
-                        )
-                    else:
-                        found = kept_root_key_account(store, **where)
-                        if found is None:
-                            key_problem = "no key is kept any more; enter one."
-                            continue
-                        account = found
-                except Exception as exc:  # noqa: BLE001 - explained beside the form
-                    key_problem = describe_error(exc)
-                    continue
-                self.talk.key_accepted()
-                return Opened(account, None, True)
-            if choice == "retry":
-                return "retry"
-            if not choice.startswith("sandbox:") or not practise:
-                return None
-            scenario = choice.split(":", 1)[1]
-            self.talk.start_loading(f"Starting the sandbox account ({scenario})…")
-            return stack.enter_context(self.app.practice(scenario))
+        decision = decide(
+            self.talk.no_credentials,
+            store,
+            region=launch.region if launch else None,
+            endpoint_url=launch.endpoint_url if launch else None,
+            problem=problem,
+            retry=retry,
+            practise=practise,
+            checking=self.talk.start_loading,
+        )
+        if decision.account is not None:
+            self.talk.key_accepted()
+            return Opened(decision.account, None, True)
+        if decision.choice is Choice.RETRY:
+            return "retry"
+        if decision.choice is not Choice.SANDBOX:
+            return None
+        self.talk.start_loading(f"Starting the sandbox account ({decision.scenario})…")
+        return stack.enter_context(self.app.practice(decision.scenario))
 
     def _identify(self, stack: ExitStack, opened: Opened) -> tuple[Opened, Identity] | None:
         """Who the credentials belong to; on failure the owner retries or practises instead."""

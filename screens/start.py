@@ -12,7 +12,6 @@ which opens the account with it: it is never drawn, logged, exported or put in a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -24,32 +23,25 @@ from textual.widgets import Button, Input, Label, Select, Static
 from screens.base import WizardScreen
 from screens.bridge import Reply
 from screens.widgets import Busy, WizardInput, numbered, plain
+from wizard.no_credentials import Choice, EnteredKey, Offer, Picked
+from wizard.present import account_kind, identity_facts
 from wizard.sandbox import SCENARIOS
 from wizard.wording import (
     ACCESS_KEY_ID,
     ENTER_ROOT_KEY,
     GET_CREDENTIALS,
+    KEY_DID_NOT_WORK,
     NO_CREDENTIALS,
     PRACTICE_IN_SANDBOX,
-    RESUME_WITH_KEPT_KEY,
     SECRET_ACCESS_KEY,
+    TRY_AGAIN,
 )
 
 if TYPE_CHECKING:
     from wizard.flow import Identity
 
-SANDBOX_NOTE = "A practice account on this machine: nothing real is touched."
-REAL_NOTE = "A real AWS account: every change is shown first and asked for."
 USE_KEY = "Use this key"
-KEPT_KEY = "kept-key"  # the answer "continue with the kept key"
-
-
-@dataclass(frozen=True)
-class EnteredKey:
-    """A temporary root access key typed on the start screen (the secret never in a repr)."""
-
-    key_id: str
-    secret: str = field(repr=False)
+KEPT_KEY = Choice.KEPT_KEY.value  # the kept key's button id
 
 
 def _problem(text: str | None) -> str | None:
@@ -96,19 +88,20 @@ class StartScreen(WizardScreen):
             with Horizontal(id="key-buttons"):
                 yield Button(USE_KEY, id="use-key", compact=True, disabled=True)
                 yield Button("", id=KEPT_KEY, compact=True, classes="hidden")
-            yield Static("Practice account to start with", classes="subtitle")
-            yield Select[str](
-                [(name, name) for name in SCENARIOS],
-                value="fresh",
-                id="scenario",
-                allow_blank=False,
-            )
+            with Vertical(id="practice"):
+                yield Static("Practice account to start with", classes="subtitle")
+                yield Select[str](
+                    [(name, name) for name in SCENARIOS],
+                    value="fresh",
+                    id="scenario",
+                    allow_blank=False,
+                )
 
     def actions(self) -> ComposeResult:
         """Continue / practise / retry / quit; each shown when it applies."""
         yield Button("Continue", id="continue", variant="primary", classes="hidden")
         yield Button(PRACTICE_IN_SANDBOX, id="sandbox", variant="primary", classes="hidden")
-        yield Button("Try again", id="retry", classes="hidden")
+        yield Button(TRY_AGAIN, id="retry", classes="hidden")
         yield Button("Quit", id="quit")
 
     # -- states (event loop) --------------------------------------------------------------------
@@ -127,21 +120,11 @@ class StartScreen(WizardScreen):
         """Account, caller, credential source, region; Continue or Quit."""
         self.refresh_bar()
         self.query_one("#start-busy").add_class("hidden")
-        self.query_one("#badge", Static).update(
-            f"SANDBOX  {SANDBOX_NOTE}" if identity.sandbox else REAL_NOTE
-        )
+        self.query_one("#badge", Static).update(account_kind(identity.sandbox))
         self.query_one("#badge").set_class(identity.sandbox, "-sandbox")
         facts = self.query_one("#facts", Grid)
         facts.remove_children()
-        endpoint = "this machine (the built-in sandbox)" if identity.sandbox else identity.endpoint
-        rows = [
-            ("Account ID", identity.account_id),
-            ("Caller", f"{identity.caller.describe()}\n{identity.caller.arn}"),
-            ("Credentials from", identity.credential_source),
-            ("Region", identity.region),
-            ("Endpoint", endpoint or "AWS"),
-        ]
-        for label, value in rows:
+        for label, value in identity_facts(identity):
             facts.mount(Static(label, classes="fact-label"))
             facts.mount(Static(value, markup=False, classes="fact-value"))
         notices = self.query_one("#notices", Static)
@@ -153,36 +136,30 @@ class StartScreen(WizardScreen):
         button.focus()
         self.expect(reply)
 
-    def no_credentials(
-        self,
-        problem: str | None,
-        retry: bool,
-        reply: Reply[Any],
-        *,
-        secrets_note: str = "",
-        kept_account: str | None = None,
-        key_problem: str | None = None,
-    ) -> None:
+    def no_credentials(self, offer: Offer, reply: Reply[Any]) -> None:
         """No credentials (or they failed): learn how, enter a key, practise, retry, quit.
 
-        ``key_problem`` is why the key just tried did not open the account: shown beside the
-        form, which keeps what was typed.
+        Only the choices ``offer`` holds are shown; ``offer.key_problem`` (why the key just
+        tried did not open the account) is shown beside the form, which keeps what was typed.
         """
         self.query_one("#start-busy").add_class("hidden")
         self.query_one("#identity").add_class("hidden")
-        self.query_one("#problem", Static).update(problem or "")
-        self.query_one("#key-store", Static).update(secrets_note)
+        self.query_one("#problem", Static).update(offer.problem or "")
+        self.query_one("#key-store", Static).update(offer.secrets_note)
         kept = self.query_one(f"#{KEPT_KEY}", Button)
-        if kept_account:
-            kept.label = RESUME_WITH_KEPT_KEY.format(account_id=kept_account)
-        kept.set_class(not kept_account, "hidden")
+        if Choice.KEPT_KEY in offer.choices:
+            kept.label = offer.label(Choice.KEPT_KEY)
+        kept.set_class(Choice.KEPT_KEY not in offer.choices, "hidden")
         note = self.query_one("#key-problem", Static)
-        note.update(f"That key did not work: {key_problem}" if key_problem else "")
+        key_problem = offer.key_problem
+        note.update(KEY_DID_NOT_WORK.format(problem=key_problem) if key_problem else "")
         note.set_class(not key_problem, "hidden")
         self.query_one("#no-credentials").remove_class("hidden")
-        self.query_one("#sandbox").remove_class("hidden")
-        self.query_one("#retry").set_class(not retry, "hidden")
-        if key_problem:
+        practise = Choice.SANDBOX in offer.choices
+        self.query_one("#sandbox").set_class(not practise, "hidden")
+        self.query_one("#practice").set_class(not practise, "hidden")
+        self.query_one("#retry").set_class(Choice.RETRY not in offer.choices, "hidden")
+        if key_problem or not practise:
             self.query_one("#key-id", Input).focus()
         else:
             self.query_one("#sandbox", Button).focus()
@@ -230,12 +207,12 @@ class StartScreen(WizardScreen):
             return
         key_id = self.query_one("#key-id", Input).value.strip()
         secret = self.query_one("#key-secret", Input).value.strip()
-        self.answer(EnteredKey(key_id, secret))
+        self.answer(Picked(Choice.ENTER_KEY, EnteredKey(key_id, secret)))
 
     @on(Button.Pressed, f"#{KEPT_KEY}")
     def _kept_key(self, event: Button.Pressed) -> None:
         event.stop()
-        self.answer(KEPT_KEY)
+        self.answer(Picked(Choice.KEPT_KEY))
 
     def forget_key(self) -> None:
         """The key opened the account: nothing of it stays in the form."""
@@ -247,7 +224,7 @@ class StartScreen(WizardScreen):
     def answer(self, value: Any) -> None:
         """The sandbox choice carries the chosen scenario."""
         if value == "sandbox":
-            value = f"sandbox:{self.query_one('#scenario', Select).value}"
+            value = Picked(Choice.SANDBOX, scenario=str(self.query_one("#scenario", Select).value))
         super().answer(value)
 
     def action_practise(self) -> None:

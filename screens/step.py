@@ -2,7 +2,8 @@
 
 One screen per step, revealed in the flow's order: first why and the state (Fix this step /
 Skip), then the form (when the step has options), then the exact changes, one line each, with
-the confirmation dialog in front of them.
+the confirmation dialog in front of them. The plan's lines are :func:`wizard.present.plan_lines`,
+the same the plain mode and the CLI print.
 """
 
 from __future__ import annotations
@@ -21,20 +22,11 @@ from screens.bridge import Reply
 from screens.form import OptionsForm
 from screens.widgets import CheckView, controls_line
 from wizard.model import Plan, Status
+from wizard.present import plan_lines
 
 if TYPE_CHECKING:
     from wizard.model import Check
     from wizard.steps import Step
-
-
-def plan_lines(plan: Plan) -> list[str]:
-    """The exact changes, one line each (deletions marked), then the notes."""
-    lines = [
-        f"{number}. {change.describe()}" + ("  [DELETES]" if change.destructive else "")
-        for number, change in enumerate(plan.changes, 1)
-    ]
-    lines += [f"Note: {note}" for note in plan.notes]
-    return lines
 
 
 class StepScreen(WizardScreen):

@@ -1,12 +1,14 @@
 """Small widgets every screen shares: the identity bar, status words, evidence, inputs.
 
+The words and lines come from :mod:`wizard.present`; these widgets only lay them out.
+
 Colours come from ``assets/wizard.tcss`` through CSS classes; the words themselves always carry
 the meaning (PASS / FAIL / UNKNOWN), so NO_COLOR and colour-blind owners lose nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -16,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
 from wizard.model import Check, Status
-from wizard.wording import SANDBOX_BADGE, status_word
+from wizard.present import evidence_lines, status_word
 
 STATUS_CLASS = {Status.PASS: "-pass", Status.FAIL: "-fail", Status.UNKNOWN: "-unknown"}
 
@@ -42,20 +44,6 @@ class IdentityBar(Static):
         self.set_class(sandbox, "-sandbox")
 
 
-def identity_line(sandbox: bool, account_id: str | None, caller: str | None, region: str) -> str:
-    """``SANDBOX · account … · caller · region`` (what the bar shows; fits 80 columns)."""
-    parts = [] if account_id else ["aws-setup-wizard"]
-    if sandbox:
-        parts.append(SANDBOX_BADGE)
-    if account_id:
-        parts.append(f"account {account_id}")
-    if caller:
-        parts.append(caller)
-    if region:
-        parts.append(region)
-    return " · ".join(parts)
-
-
 class CheckView(Widget):
     """A check: its status word, its one sentence, and its evidence."""
 
@@ -73,41 +61,6 @@ class CheckView(Widget):
             yield Static(
                 "\n".join(evidence_lines(self.check.evidence)), markup=False, classes="evidence"
             )
-
-
-def evidence_lines(evidence: Mapping[str, Any], indent: str = "") -> list[str]:
-    """The raw facts as readable ``key: value`` lines, nested lists indented."""
-    lines: list[str] = []
-    for key, value in evidence.items():
-        label = key.replace("_", " ")
-        if isinstance(value, Mapping):
-            lines.append(f"{indent}{label}:")
-            lines += evidence_lines(value, indent + "  ")
-        elif isinstance(value, list | tuple):
-            if not value:
-                lines.append(f"{indent}{label}: none")
-            elif all(isinstance(item, Mapping) for item in value):
-                lines.append(f"{indent}{label}:")
-                for item in value:
-                    nested = evidence_lines(item, indent + "    ")
-                    if nested:
-                        nested[0] = f"{indent}  - {nested[0].lstrip()}"
-                    lines += nested
-            else:
-                lines.append(f"{indent}{label}: {', '.join(str(item) for item in value)}")
-        else:
-            lines.append(f"{indent}{label}: {_word(value)}")
-    return lines
-
-
-def _word(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if value is None:
-        return "none"
-    return str(value)
 
 
 def controls_line(controls: Iterable[str]) -> str:

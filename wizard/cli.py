@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from wizard.errors import WizardError, describe_error
 from wizard.options import OptionError
 from wizard.options import account_id as account_id_rule
+from wizard.present import ExitCode, exit_codes_help, identity_line, plan_lines, status_line
 
 if TYPE_CHECKING:
     from wizard.account import Account
@@ -23,29 +24,24 @@ if TYPE_CHECKING:
     from wizard.model import Plan
     from wizard.steps import Step
 
-EXIT_PASS, EXIT_FAIL, EXIT_UNKNOWN, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 3, 64
-
-EXIT_CODES_HELP = """\
-exit codes:
-  0   every step passes (apply: everything done and verified)
-  1   a step fails (apply: something is still to do, e.g. a console action)
-  2   no step fails but one could not be read (access denied, throttled, network)
-  3   a change failed or was refused (no --yes without a terminal, wrong --account-id)
-  64  invalid command line or option value (nothing was called or changed)
-"""
+EXIT_CODES_HELP = exit_codes_help()
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors exit 64, not 2 (2 means "unknown" here)."""
+class UsageParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 64, not 2 (2 means "unknown" here).
+
+    Its sub-parsers are of the same class, so every command of the tool exits alike.
+    """
 
     def error(self, message: str) -> NoReturn:
+        """Print the usage and the problem; exit :attr:`ExitCode.USAGE`."""
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _connection_options() -> _Parser:
+def _connection_options() -> UsageParser:
     """--profile, --region, --endpoint-url: accepted before or after the command."""
-    common = _Parser(add_help=False)
+    common = UsageParser(add_help=False)
     group = common.add_argument_group("connection")
     group.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile to use")
     group.add_argument("--region", default=argparse.SUPPRESS, help="AWS Region (e.g. us-east-1)")
@@ -67,7 +63,7 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     from wizard.sandbox.cli import add_sandbox_parser
 
     common = _connection_options()
-    parser = _Parser(
+    parser = UsageParser(
         prog="aws-setup-wizard",
         description=(
             "Secure a brand-new AWS account and prove it: root MFA, no root access keys, an "
@@ -192,7 +188,7 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         verification = runner.verify(account)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
-        return _fail(describe_error(exc), EXIT_UNKNOWN)
+        return _fail(describe_error(exc), ExitCode.UNKNOWN)
     if args.json:
         print(json.dumps(report.to_json(verification), indent=2, default=str))
     else:
@@ -222,19 +218,8 @@ def _validate_given(args: argparse.Namespace, steps: Sequence[Step]) -> dict[str
 
 def _print_plan(step: Step, plan: Plan) -> None:
     print(f"\n== {step.title} ({step.id})")
-    if plan.empty:
-        print("   Nothing to do.")
-        return
-    for number, change in enumerate(plan.changes, 1):
-        marker = " [deletes]" if change.destructive else ""
-        print(f"   {number}. {change.describe()}{marker}")
-    for note in plan.notes:
-        print(f"   Note: {note}")
-    if plan.console is not None:
-        print("   In the console:")
-        print("   " + plan.console.describe().replace("\n", "\n   "))
-        if plan.console.sandbox_command:
-            print(f"   In the sandbox: {plan.console.sandbox_command}")
+    for line in plan_lines(plan, sandbox_command=True):
+        print(f"   {line}")
 
 
 def _confirmed(args: argparse.Namespace, target: str, count: int) -> bool:
@@ -255,14 +240,14 @@ def run_apply(args: argparse.Namespace) -> int:
     try:
         given = _validate_given(args, steps)
     except OptionError as exc:
-        return _fail(str(exc), EXIT_USAGE)
+        return _fail(str(exc), ExitCode.USAGE)
     account = _account(args)
     # The sandbox is a practice account: there is no wrong account to protect it from.
     if args.yes and not args.account_id and not account.is_sandbox:
         return _fail(
             "--yes needs --account-id (the 12-digit account you mean to change), so that a "
             "stale profile cannot write to the wrong account; nothing was changed.",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     try:
         caller = account.caller()
@@ -270,17 +255,17 @@ def run_apply(args: argparse.Namespace) -> int:
             return _fail(
                 f"these credentials belong to account {caller.account_id}, not "
                 f"{args.account_id}: nothing was changed.",
-                EXIT_ERROR,
+                ExitCode.ERROR,
             )
         steps = runner.in_apply_order(steps, account)
         options = runner.resolve_options(steps, given, caller.account_id, account.region)
-        badge = " [SANDBOX]" if account.is_sandbox else ""
-        print(f"Account {caller.account_id}{badge} · {caller.describe()} · {account.region}")
+        who = caller.describe()
+        print(identity_line(account.is_sandbox, caller.account_id, who, account.region))
         plans = [(step, step.plan(account, options[step.id])) for step in steps]
     except WizardError as exc:
-        return _fail(str(exc), EXIT_ERROR)
+        return _fail(str(exc), ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001
-        return _fail(describe_error(exc), EXIT_UNKNOWN)
+        return _fail(describe_error(exc), ExitCode.UNKNOWN)
     for step, plan in plans:
         _print_plan(step, plan)
     count = sum(len(plan.changes) for _, plan in plans)
@@ -288,7 +273,8 @@ def run_apply(args: argparse.Namespace) -> int:
         return _finish_without_changes(plans)
     if not _confirmed(args, f"account {caller.account_id} as {caller.describe()}", count):
         return _fail(
-            "not confirmed (use --yes to apply without asking): nothing was changed.", EXIT_ERROR
+            "not confirmed (use --yes to apply without asking): nothing was changed.",
+            ExitCode.ERROR,
         )
     from wizard.lock import AccountBusy
     from wizard.secrets import SecretStore
@@ -301,16 +287,16 @@ def run_apply(args: argparse.Namespace) -> int:
         with writing(account, "apply " + " ".join(args.steps), on_wait=print) as journal:
             return _apply_plans(account, plans, journal)
     except AccountBusy as exc:
-        return _fail(str(exc), EXIT_ERROR)
+        return _fail(str(exc), ExitCode.ERROR)
 
 
 def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
     pending = [step.id for step, plan in plans if not plan.empty]
     if not pending:
         print("\nNothing to do: every chosen step already passes.")
-        return EXIT_PASS
+        return ExitCode.PASS
     print(f"\nNo API changes to make; waiting on console actions for: {', '.join(pending)}.")
-    return EXIT_FAIL
+    return ExitCode.FAIL
 
 
 def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Journal) -> int:
@@ -340,7 +326,7 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
         except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
             print(f"   FAILED: {describe_error(exc)}")
             print("   Run the same command again: it finds what was done and finishes the rest.")
-            return EXIT_ERROR
+            return ExitCode.ERROR
         done += list(applied.outcome.done)
         _show_reveal(applied.outcome.reveal, account.account_id, journal)
         if applied.check is None:
@@ -351,7 +337,7 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
             )
             continue
         checks.append(applied.check)
-        print(f"   Re-verified: {applied.check.status.value.upper()} — {applied.check.summary}")
+        print(f"   Re-verified: {status_line(applied.check)}")
         if plan.console is not None and not applied.check.passed:
             print("   Still to do in the console: " + plan.console.title)
     return runner.exit_code(checks)
@@ -412,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except KeyboardInterrupt:
         print("Run the same command again: it finds what was done and finishes the rest.")
-        return 130
+        return ExitCode.INTERRUPTED
     return code
 
 

@@ -33,9 +33,9 @@ from wizard.journal import Journal
 from wizard.lock import AccountBusy
 from wizard.mfa import MfaRegistration
 from wizard.model import Check, ConsoleAction, Outcome, Phase, Plan, ProgressEvent, Status
+from wizard.present import mask_key
 from wizard.secrets import SecretStore
 from wizard.steps import PRIMER, Step
-from wizard.steps.root_keys import mask_key
 from wizard.writes import writing
 
 __all__ = [

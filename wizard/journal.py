@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.account import Account
+from wizard.present import mask_key
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "GenerateCredentialReport")
 
@@ -47,16 +48,12 @@ def is_write(operation: str) -> bool:
     return not operation.startswith(READ_PREFIXES)
 
 
-def _mask(key_id: str) -> str:
-    return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
-
-
 def resource_of(service: str, params: dict[str, Any], account_id: str, region: str) -> str:
     """An ARN (or the clearest identifier) of what a write touches; never a secret."""
     partition = "aws"
     if "AccessKeyId" in params:
         owner = params.get("UserName")
-        return f"access key {_mask(str(params['AccessKeyId']))}" + (
+        return f"access key {mask_key(str(params['AccessKeyId']))}" + (
             f" of user {owner}" if owner else " of the root user"
         )
     if service == "iam" and "UserName" in params:

@@ -29,12 +29,7 @@ from prompt_toolkit.output import Output
 
 from wizard import plain_render as render
 from wizard import runner, wording
-from wizard.credentials import (
-    access_key_id_problem,
-    account_from_entered_key,
-    kept_root_key_account,
-    secret_key_problem,
-)
+from wizard.credentials import access_key_id_problem, secret_key_problem
 from wizard.errors import describe_error
 from wizard.flow import (
     Answer,
@@ -48,12 +43,11 @@ from wizard.flow import (
 from wizard.launch import Launch, Opened, open_account
 from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
+from wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
 from wizard.options import Option, OptionError
+from wizard.present import ExitCode, console_lines, identity_lines, status_line
 from wizard.secrets import SecretStore
 from wizard.steps import Step
-
-EXIT_UNKNOWN = 2
-EXIT_INTERRUPTED = 130
 
 
 class PlainConversation:
@@ -201,7 +195,7 @@ class PlainConversation:
     def show_identity(self, identity: Identity) -> Answer:
         """Who and where (SANDBOX first when it is), then continue or quit."""
         self.heading("Who and where")
-        self.say(*render.identity_lines(identity))
+        self.say(*identity_lines(identity))
         return self._continue_or_quit()
 
     def show_primer(self, markdown: str) -> Answer:
@@ -336,7 +330,7 @@ class PlainConversation:
         if self._console_step == step.id:
             self.say("", wording.NOT_YET.format(summary=check.summary))
         else:
-            self.say("", *render.console_lines(action))
+            self.say("", *console_lines(action))
             self.say(render.CONSOLE_WAIT)
         self._console_step = step.id
         choices = [wording.CHECK_AGAIN]
@@ -363,7 +357,7 @@ class PlainConversation:
 
     def show_rechecked(self, step: Step, check: Check) -> None:
         """The verdict after a console action or MFA registration, as a word and a sentence."""
-        self.say(f"Re-verified: {render.status_line(check)}")
+        self.say(f"Re-verified: {status_line(check)}")
 
     def offer_mfa(self, step: Step, user_name: str) -> bool:
         """Register the admin's MFA now? Default No (the admin can do it at first sign-in)."""
@@ -473,50 +467,48 @@ def run_guided(
             with opener(launch) as opened:
                 if opened.has_credentials:
                     return _guide(opened, talk)
-                choice = _without_credentials(talk, launch)
-                if isinstance(choice, Opened):
-                    return _guide(choice, talk)
-                if choice is None:
-                    return EXIT_UNKNOWN
-            with opener(Launch(sandbox_scenario="fresh")) as practice:
+                decision = _without_credentials(talk, launch)
+                if decision.account is not None:
+                    return _guide(Opened(decision.account, None, True), talk)
+                if decision.choice is not Choice.SANDBOX:
+                    return ExitCode.UNKNOWN
+            # The plain mode offers one practice account: the new account (``fresh``).
+            with opener(Launch(sandbox_scenario=decision.scenario)) as practice:
                 return _guide(practice, talk)
         except KeyboardInterrupt:
             # Outside a run (the sandbox question, starting the sandbox): nothing was written.
             talk.say("", wording.NOTHING_CHANGED)
-            return EXIT_INTERRUPTED
+            return ExitCode.INTERRUPTED
 
 
-def _without_credentials(talk: PlainConversation, launch: Launch) -> Opened | str | None:
-    """No credentials: the safer path first, then practice, a typed root key, or quit.
+def _without_credentials(talk: PlainConversation, launch: Launch) -> Decision:
+    """No credentials: the safer path first, then the choices :func:`decide` offers.
 
-    Returns an opened account (a typed or kept root key), ``"sandbox"``, or ``None`` to quit.
+    This only prints the offer and asks; what each choice leads to is decided in
+    :mod:`wizard.no_credentials`.
     """
-    store = SecretStore()
     talk.say(wording.NO_CREDENTIALS, "")
     talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))
-    kept = store.root_key()
-    resume = wording.RESUME_WITH_KEPT_KEY.format(account_id=kept[0]) if kept else None
-    choices = [wording.PRACTICE_IN_SANDBOX, wording.ENTER_ROOT_KEY, render.QUIT]
-    if resume:
-        choices.insert(0, resume)
-    choice = talk.select(render.WHAT_NEXT, choices)
-    if choice == render.QUIT:
-        return None
-    if choice == wording.PRACTICE_IN_SANDBOX:
-        return "sandbox"
-    if choice == resume:
-        account = kept_root_key_account(
-            store, region=launch.region, endpoint_url=launch.endpoint_url
-        )
-        assert account is not None
-        return Opened(account, None, True)
-    talk.say("", store.describe())
-    key_id = talk.text(wording.ACCESS_KEY_ID, validate=access_key_id_problem)
-    secret = talk.secret_text(wording.SECRET_ACCESS_KEY, validate=secret_key_problem)
-    account = account_from_entered_key(
-        key_id, secret, region=launch.region, endpoint_url=launch.endpoint_url, store=store
+
+    def ask(offer: Offer) -> Picked:
+        if offer.key_problem:
+            talk.say("", wording.KEY_DID_NOT_WORK.format(problem=offer.key_problem))
+        labels = [offer.label(choice) for choice in offer.choices]
+        choice = offer.choice_for(talk.select(render.WHAT_NEXT, labels))
+        if choice is not Choice.ENTER_KEY:
+            return Picked(choice)
+        talk.say("", offer.secrets_note)
+        key_id = talk.text(wording.ACCESS_KEY_ID, validate=access_key_id_problem)
+        secret = talk.secret_text(wording.SECRET_ACCESS_KEY, validate=secret_key_problem)
+        return Picked(choice, EnteredKey(key_id, secret))
+
+    return decide(
+        ask,
+        SecretStore(),
+        region=launch.region,
+        endpoint_url=launch.endpoint_url,
+        checking=talk.say,
     )
-    return Opened(account, None, True)
 
 
 def _guide(opened: Opened, talk: PlainConversation) -> int:
@@ -526,11 +518,11 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
         summary = run.run()
     except KeyboardInterrupt:
         talk.say("", talk.stopped(run.changes))
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except EOFError:
         # The answers were piped in and ran out: stop as safely as after Ctrl-C.
         talk.say("", render.INPUT_ENDED, talk.stopped(run.changes))
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
         if run.identity is None:
             talk.say(render.CANNOT_READ_CALLER.format(message=describe_error(exc)), "")
@@ -539,13 +531,13 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
             talk.say(
                 "", render.PROBLEM.format(message=describe_error(exc)), talk.stopped(run.changes)
             )
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     finally:
         run.close()
     if not talk.summary_shown:
         talk.say("", wording.NOTHING_CHANGED)
     if summary.verification is None:
-        return EXIT_UNKNOWN
+        return ExitCode.UNKNOWN
     return summary.verification.exit_code
 
 

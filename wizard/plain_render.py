@@ -13,30 +13,26 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, TextIO
 
-from wizard import report, runner, wording
-from wizard.flow import Identity, Summary
-from wizard.model import Check, ConsoleAction, Plan
+from wizard import present, report, runner, wording
+from wizard.flow import Summary
+from wizard.model import Check, Plan
+from wizard.present import status_line
 
 WIDTH = 88
 INDENT = "  "
 
-# Labels of the plain renderer's own layout; candidates for wizard.wording if the TUI
-# wants the same words.
-IDENTITY_LABELS = ("Account", "Signed in as", "Region", "Credentials", "Endpoint")
-SANDBOX_LINE = "SANDBOX: a practice account on this computer; nothing real is touched."
+# Headings of the plain renderer's own layout; the lines under them come from wizard.present.
 STATE_HEADING = "Current state"
 PLAN_HEADING = "The plan"
-DELETES = "(deletes)"
-NOTE = "Note"
 NEXT_STEPS_HEADING = "Next steps"
 CHANGES_HEADING = "Changed in this run"
 SUMMARY_HEADING = "Final verification"
 # Phrases and answers of the plain front end.
 CONTINUE = "Continue"
-QUIT = "Quit (nothing is changed)"
+QUIT = wording.QUIT
 READY = "Ready to continue?"
 FIX_NOW = "Fix this now"
 SKIP_STEP = "Skip this step for now"
@@ -215,101 +211,17 @@ def markdown_to_text(markdown: str, width: int = WIDTH) -> list[str]:
 # -- Facts -----------------------------------------------------------------------------------
 
 
-def status_line(check: Check) -> str:
-    """``FAIL: The root user has no MFA ...``: the verdict as a word, then the sentence."""
-    return f"{wording.status_word(check.status)}: {check.summary}"
-
-
-def _label(key: str) -> str:
-    text = key.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _scalar(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if value is None or value == "":
-        return "none"
-    return str(value)
-
-
-def evidence_lines(evidence: Mapping[str, Any], indent: str = INDENT) -> list[str]:
-    """The raw facts as readable ``Label: value`` lines, nested values indented below."""
-    lines: list[str] = []
-    for key, value in evidence.items():
-        label = _label(str(key))
-        if isinstance(value, Mapping):
-            if not value:
-                lines.append(f"{indent}{label}: none")
-                continue
-            lines.append(f"{indent}{label}:")
-            lines += evidence_lines(value, indent + INDENT)
-        elif isinstance(value, list | tuple):
-            if not value:
-                lines.append(f"{indent}{label}: none")
-            elif all(not isinstance(item, Mapping | list | tuple) for item in value):
-                lines.append(f"{indent}{label}: {', '.join(_scalar(item) for item in value)}")
-            else:
-                lines.append(f"{indent}{label}:")
-                for number, item in enumerate(value, 1):
-                    if isinstance(item, Mapping) and item:
-                        # "1. First key: value", the item's other facts aligned below it.
-                        inner = evidence_lines(item, indent + INDENT * 2 + " ")
-                        first = inner[0].lstrip()
-                        lines.append(f"{indent}{INDENT}{number}. {first}")
-                        lines += inner[1:]
-                    else:
-                        lines.append(f"{indent}{INDENT}{number}. {_scalar(item)}")
-        else:
-            lines.append(f"{indent}{label}: {_scalar(value)}")
-    return lines
-
-
 def check_lines(check: Check) -> list[str]:
     """The current state: the verdict, what it waits on, and the evidence."""
     lines = [f"{STATE_HEADING}:", status_line(check)]
     if check.waiting_on:
         lines.append(f"{INDENT}Waiting on: {check.waiting_on}")
-    return lines + evidence_lines(check.evidence)
-
-
-def identity_lines(identity: Identity) -> list[str]:
-    """Who and where, one labelled fact a line (and the SANDBOX line first when it is)."""
-    account, caller, region, source, endpoint = IDENTITY_LABELS
-    lines = [SANDBOX_LINE] if identity.sandbox else []
-    lines += [
-        f"{account}: {identity.account_id}",
-        f"{caller}: {identity.caller.describe()}, {identity.caller.arn}",
-        f"{region}: {identity.region}",
-        f"{source}: {identity.credential_source}",
-    ]
-    if identity.endpoint:
-        lines.append(f"{endpoint}: {identity.endpoint}")
-    lines += ["", *identity.notices] if identity.notices else []
-    return lines
-
-
-def console_lines(action: ConsoleAction) -> list[str]:
-    """The console-only steps, numbered, and the direct link.
-
-    ``sandbox_command`` is left out: it drives a separately served sandbox, while a guided
-    run offers the simulated console as one of its answers.
-    """
-    return action.describe().splitlines()
+    return lines + present.evidence_lines(check.evidence, INDENT)
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    """The exact changes, numbered, deletions marked in words, then notes and console steps."""
-    lines = [f"{PLAN_HEADING}:"]
-    for number, change in enumerate(plan.changes, 1):
-        marker = f" {DELETES}" if change.destructive else ""
-        lines.append(f"{INDENT}{number}. {change.describe()}{marker}")
-    lines += [f"{INDENT}- {NOTE}: {note}" for note in plan.notes]
-    if plan.console is not None:
-        lines += [INDENT + line for line in console_lines(plan.console)]
-    return lines
+    """The plan under its heading, indented: :func:`wizard.present.plan_lines`."""
+    return [f"{PLAN_HEADING}:", *(INDENT + line for line in present.plan_lines(plan))]
 
 
 def applied_lines(applied: runner.Applied, reported: Iterable[str] = ()) -> list[str]:

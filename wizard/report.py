@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from wizard.present import status_word
 from wizard.runner import Verification
-from wizard.wording import status_word
 
 
 def to_json(verification: Verification) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def to_text(verification: Verification) -> str:
     ]
     for result in verification.results:
         lines.append(
-            f"{result.check.status.value.upper():<8} {result.step.title} ({result.step.id})"
+            f"{status_word(result.check.status):<8} {result.step.title} ({result.step.id})"
         )
         lines.append(f"         {result.check.summary}")
         lines.append(f"         Controls: {', '.join(result.step.controls)}")

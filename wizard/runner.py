@@ -15,8 +15,9 @@ from typing import Any
 
 from wizard import steps as steps_module
 from wizard.account import Account
-from wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress, note
+from wizard.model import Check, Outcome, Plan, ProgressFn, no_progress, note
 from wizard.options import resolve
+from wizard.present import exit_code_for
 from wizard.steps import Step
 from wizard.steps.base import unknown
 
@@ -52,12 +53,7 @@ class Verification:
 
 def exit_code(checks: Iterable[Check]) -> int:
     """The CLI's exit code for a set of verdicts (0 pass, 1 fail, 2 unknown)."""
-    statuses = {check.status for check in checks}
-    if Status.FAIL in statuses:
-        return 1
-    if Status.UNKNOWN in statuses:
-        return 2
-    return 0
+    return exit_code_for(check.status for check in checks)
 
 
 def safe_check(step: Step, account: Account) -> Check:

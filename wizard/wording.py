@@ -6,9 +6,8 @@ short labels and questions around them.
 
 from __future__ import annotations
 
-from wizard.model import Status
-
-STATUS_WORDS = {Status.PASS: "PASS", Status.FAIL: "FAIL", Status.UNKNOWN: "UNKNOWN"}
+# Status words (PASS / FAIL / UNKNOWN) and the lines built from the model live in
+# wizard.present; this module holds the sentences and labels.
 
 SANDBOX_BADGE = "SANDBOX"
 
@@ -24,6 +23,11 @@ GET_CREDENTIALS = (
 PRACTICE_IN_SANDBOX = "Practise in the sandbox"
 ENTER_ROOT_KEY = "Enter a temporary root access key (typed, never echoed, never stored in a file)"
 RESUME_WITH_KEPT_KEY = "Continue with the temporary root key kept for account {account_id}"
+QUIT = "Quit (nothing is changed)"
+TRY_AGAIN = "Try again"
+CHECKING_KEY = "Checking the key (sts:GetCallerIdentity, read-only)…"
+KEY_DID_NOT_WORK = "That key did not work: {problem}"
+NO_KEY_KEPT = "no key is kept any more; enter one."
 ACCESS_KEY_ID = "Access key ID (starts with AKIA)"
 SECRET_ACCESS_KEY = "Secret access key (not shown as you type)"
 ROOT_KEY_NOTICE = (
@@ -78,7 +82,3 @@ SESSION_ENDED = (
     "Re-verify from CloudShell as root or with the admin user's profile."
 )
 
-
-def status_word(status: Status) -> str:
-    """PASS / FAIL / UNKNOWN: meaning never carried by colour or symbols alone."""
-    return STATUS_WORDS[status]

@@ -12,7 +12,8 @@ from tests.plain.conftest import DOWN, ENTER, Typist
 from wizard import wording
 from wizard.account import Account
 from wizard.launch import Launch, Opened
-from wizard.plain import EXIT_UNKNOWN, run_guided
+from wizard.plain import run_guided
+from wizard.present import ExitCode
 
 NEXT = "What would you like to do?"
 READY = "Ready to continue?"
@@ -46,9 +47,43 @@ def test_typed_root_key_is_masked_used_and_announced(sandbox, tmp_path):
             before_prompt=typist,
         )
     assert typist.finished
-    assert code == EXIT_UNKNOWN  # quit at the start: nothing verified, nothing changed
+    assert code == ExitCode.UNKNOWN  # quit at the start: nothing verified, nothing changed
     shown = " ".join(out.getvalue().split())  # lines are wrapped to the terminal's width
     assert "deletes that key as its very last step" in shown
     assert "credentials entered in the wizard" in shown
     assert key.secret_access_key not in shown
     assert key.secret_access_key not in transcript.read_text()
+
+
+def test_a_key_that_does_not_work_is_explained_and_asked_again(sandbox, tmp_path):
+    box = sandbox("fresh")
+    key = box.root_access_key
+
+    @contextmanager
+    def nothing_found(launch: Launch):
+        yield Opened(Account.from_settings(region=box.region), None, False)
+
+    wrong = "A" * 40
+    script = [
+        (NEXT, DOWN + ENTER),  # practise / *enter a temporary root key* / quit
+        (wording.ACCESS_KEY_ID, key.access_key_id + ENTER),
+        (wording.SECRET_ACCESS_KEY, wrong + ENTER),
+        (NEXT, DOWN + DOWN + ENTER),  # asked again, with why: practise / enter a key / *quit*
+    ]
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        typist = Typist(pipe, list(script))
+        code = run_guided(
+            Launch(region=box.region, endpoint_url=box.endpoint_url),
+            out=out,
+            input=pipe,
+            output=DummyOutput(),
+            opener=nothing_found,
+            before_prompt=typist,
+        )
+    assert typist.finished
+    assert code == ExitCode.UNKNOWN  # nothing opened, nothing changed
+    shown = " ".join(out.getvalue().split())
+    assert wording.CHECKING_KEY in shown
+    assert "That key did not work:" in shown
+    assert wrong not in shown

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from wizard import plain, plain_render, wording
+from wizard import plain, plain_render, present
 from wizard.cli import wants_plain
 from wizard.model import Check, Status
 from wizard.steps import PRIMER, STEPS
@@ -57,7 +57,7 @@ def test_evidence_is_labelled_facts():
         "requirements": {"is_logging": False},
         "multi_region_trail": None,
     }
-    assert plain_render.evidence_lines(evidence) == [
+    assert present.evidence_lines(evidence, plain_render.INDENT) == [
         "  Account access keys present: yes",
         "  Keys:",
         "    1. Access key id: AKIA…MPLE",
@@ -71,8 +71,8 @@ def test_evidence_is_labelled_facts():
 
 def test_status_is_a_word():
     for status in Status:
-        line = plain_render.status_line(Check(status, "Summary."))
-        assert line == f"{wording.status_word(status)}: Summary."
+        line = present.status_line(Check(status, "Summary."))
+        assert line == f"{present.status_word(status)}: Summary."
 
 
 class Terminal(io.StringIO):

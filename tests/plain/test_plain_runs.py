@@ -20,7 +20,7 @@ from tests.plain.conftest import (
 )
 from wizard import plain_render as render
 from wizard import wording
-from wizard.plain import EXIT_INTERRUPTED, EXIT_UNKNOWN
+from wizard.present import ExitCode
 from wizard.steps import STEPS
 
 ANSI = re.compile(r"\x1b\[")
@@ -173,7 +173,7 @@ def test_invalid_input_is_asked_again_with_its_message(run_plain):
     # The declaration's own message was drawn under the prompt, which then took "ok".
     assert seen == [True]
     assert "? Administrator user name ok" in screen.getvalue()
-    assert run.code == EXIT_INTERRUPTED
+    assert run.code == ExitCode.INTERRUPTED
     assert wording.NOTHING_CHANGED in run.out
 
 
@@ -206,7 +206,7 @@ def test_ctrl_c_at_a_prompt_is_not_a_no(run_plain, sandbox_server):
     script = [(READY, ENTER), (READY, ENTER), (NEXT, ENTER), (NEXT, CTRL_C)]
     run = run_plain(script)
     assert run.typist.finished  # nothing asked after Ctrl-C: the run stopped
-    assert run.code == EXIT_INTERRUPTED
+    assert run.code == ExitCode.INTERRUPTED
     assert run.out.rstrip().endswith(wording.NOTHING_CHANGED)
     assert "Final verification" not in run.out
 
@@ -230,7 +230,7 @@ def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
     ]
     run = run_plain(script, on_account=interrupt_create_user)
     assert run.typist.finished
-    assert run.code == EXIT_INTERRUPTED
+    assert run.code == ExitCode.INTERRUPTED
     assert "iam:CreateUser admin ..." in run.out
     tail = run.out[run.out.index("Stopped during a change") :]
     message = " ".join(tail.split())
@@ -252,7 +252,7 @@ def test_no_credentials_offers_the_sandbox(run_plain):
         assert line[:40] in run.out
     assert [launch.sandbox_scenario for launch in run.openers] == [None, "fresh"]
     assert "SANDBOX" in run.out
-    assert run.code == EXIT_UNKNOWN  # quit at the start: nothing verified
+    assert run.code == ExitCode.UNKNOWN  # quit at the start: nothing verified
     assert run.out.rstrip().endswith(wording.NOTHING_CHANGED)
 
 
@@ -261,5 +261,5 @@ def test_input_that_runs_out_stops_safely(run_plain):
         pipe.close()  # piped answers ended: EOF at the prompt
 
     run = run_plain([(READY, ENTER), (READY, hang_up)])
-    assert run.code == EXIT_UNKNOWN
+    assert run.code == ExitCode.UNKNOWN
     assert run.out.rstrip().endswith(f"{render.INPUT_ENDED}\n{wording.NOTHING_CHANGED}")

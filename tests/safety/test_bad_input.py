@@ -13,6 +13,7 @@ from wizard import cli
 from wizard.flow import MfaExchange
 from wizard.mfa import MfaEnrollment, code_problem
 from wizard.options import OptionError
+from wizard.present import ExitCode
 from wizard.steps import STEPS
 
 BAD_SHAPES = {
@@ -62,7 +63,7 @@ def test_bad_option_refused_before_any_call(flag, shape, calls, capsys):
         value = "alias/" + value
     step = "admin-user" if flag.startswith("--admin") else "cloudtrail"
     code = cli.main(["--endpoint-url", "http://127.0.0.1:9", "apply", step, "--yes", flag, value])
-    assert code == cli.EXIT_USAGE
+    assert code == ExitCode.USAGE
     message = capsys.readouterr().err
     label = next(o.label for st_ in STEPS for o in st_.options if o.flag == flag)
     assert message.startswith(f"aws-setup-wizard: {label}: ")
@@ -82,7 +83,7 @@ def test_bad_account_id_refused_before_any_call(shape, calls, capsys):
             BAD_SHAPES[shape],
         ]
     )
-    assert code == cli.EXIT_USAGE
+    assert code == ExitCode.USAGE
     assert "--account-id must be exactly 12 digits" in capsys.readouterr().err
     assert calls == []
 

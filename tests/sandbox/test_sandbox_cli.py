@@ -113,7 +113,7 @@ def test_console_commands(sandbox_at: Any, client: Any, cli_env: Any) -> None:
 
 def test_console_without_endpoint_is_a_usage_error(cli_env: Any) -> None:
     result = run_cli("console", "root-mfa", env=cli_env())
-    assert result.returncode == 2
+    assert result.returncode == 64  # ExitCode.USAGE: 2 means "unknown" everywhere else
     assert "AWS_ENDPOINT_URL" in result.stderr
 
 

@@ -16,11 +16,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from wizard.present import ExitCode
 from wizard.sandbox import SCENARIOS, Sandbox
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +80,7 @@ def serve_command(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return EXIT_OK
+    return ExitCode.PASS
 
 
 def _endpoint() -> str | None:
@@ -103,7 +100,7 @@ def _run_console(action: str, args: argparse.Namespace) -> int:
 
     endpoint = _endpoint()
     if endpoint is None:
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         if action == "root-mfa":
             serial = console.enable_root_mfa(endpoint)
@@ -119,8 +116,8 @@ def _run_console(action: str, args: argparse.Namespace) -> int:
             print(f"IAM user {args.user_name} registered virtual MFA device {serial}.")
     except console.SandboxConsoleError as error:
         print(str(error), file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+        return ExitCode.FAIL
+    return ExitCode.PASS
 
 
 def root_mfa_command(args: argparse.Namespace) -> int:
@@ -140,7 +137,10 @@ def user_mfa_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the sandbox commands on their own (``python -m wizard.sandbox.cli …``)."""
-    parser = argparse.ArgumentParser(prog="aws-setup-wizard")
+    # The main command line's parser: usage errors exit 64 here too, not argparse's 2.
+    from wizard.cli import UsageParser
+
+    parser: argparse.ArgumentParser = UsageParser(prog="aws-setup-wizard")
     add_sandbox_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     result: int = args.func(args)

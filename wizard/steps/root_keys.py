@@ -24,13 +24,9 @@ from wizard.model import (
     Status,
     TypedConfirmation,
 )
+from wizard.present import mask_key
 from wizard.steps.base import OptionValues, Step, require_known, unknown
 from wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
-
-
-def mask_key(key_id: str) -> str:
-    """Show only the start and the last four characters of an access key ID."""
-    return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
 
 
 def list_root_keys(account: Account) -> list[dict[str, Any]]:
