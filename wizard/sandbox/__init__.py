@@ -180,8 +180,7 @@ class Sandbox:
         return root
 
     def add_account(self, account_id: str | None = None, scenario: str = "fresh") -> RootAccount:
-        """Add another account with its own root user, console session and (when seeded so)
-        root access key; return its root user's state.
+        """Add an account with its own root user and console session; return its root state.
 
         ``scenario`` seeds it like the default account (``fresh``: one root access key and
         nothing else). ``account_id`` defaults to a new random 12-digit ID. The new account's
