@@ -10,13 +10,20 @@ from wizard.journal import Journal
 from wizard.sandbox import Sandbox
 
 
-def account_on(box: Sandbox, credentials: str = "console") -> Account:
-    """An :class:`Account` on the sandbox, signed with the console session or the root key."""
+def account_on(
+    box: Sandbox, credentials: str = "console", account_id: str | None = None
+) -> Account:
+    """An :class:`Account` on the sandbox, signed with the console session or the root key.
+
+    ``account_id`` picks one of the sandbox's accounts (default: its first).
+    """
+    root = box.root if account_id is None else box.account(account_id)
     if credentials == "console":
-        creds = box.console_credentials
+        creds = root.console_session
     elif credentials == "root":
-        assert box.root_access_key is not None, "this scenario has no root access key"
-        creds = box.root_access_key
+        keys = root.access_keys()
+        assert keys, "this scenario has no root access key"
+        creds = keys[0].credentials
     else:
         raise ValueError(credentials)
     account = Account.from_settings(

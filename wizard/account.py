@@ -7,7 +7,7 @@ CloudShell's container credentials), so the wizard works wherever the AWS CLI do
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config
 
 from wizard.caller import Caller, classify_arn
+from wizard.regions import DEFAULT_MAX_WORKERS, RegionalResults, fan_out
 
 if TYPE_CHECKING:
     from wizard.journal import Journal
@@ -41,6 +42,11 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # botocore events a journal follows: the parameters, the send, and either outcome.
 JOURNAL_EVENTS = ("before-parameter-build", "before-call", "after-call", "after-call-error")
+
+#: ``OptInStatus`` values of a Region the account can use (EC2 API Reference,
+#: DescribeRegions / Region): default Regions say ``opt-in-not-required``, opt-in Regions the
+#: owner enabled say ``opted-in``; ``not-opted-in`` ones are disabled.
+ENABLED_OPT_IN_STATUSES = frozenset({"opt-in-not-required", "opted-in"})
 
 
 def client_config() -> Config:
@@ -89,6 +95,9 @@ class Account:
         # (event, handler) pairs registered on every client, existing and future.
         self._client_hooks: list[tuple[str, Callable[..., Any]]] = []
         self._forwarding_to_journal = False
+        # ``enabled_regions()``: read once, by one thread while the others wait.
+        self._enabled_regions: tuple[str, ...] | None = None
+        self._regions_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -282,3 +291,50 @@ class Account:
             return summary
 
         return self.read_once("account-summary", fetch)
+
+    # -- Regions ---------------------------------------------------------------------------
+
+    def enabled_regions(self) -> tuple[str, ...]:
+        """The Regions this account can use, sorted; read once from ``ec2:DescribeRegions``.
+
+        Asked with ``AllRegions=True`` and filtered here on ``OptInStatus``, so the answer
+        does not depend on how an endpoint treats the flag. Cached for the account's life
+        (Regions are enabled in the console and take minutes to hours to settle), and read by
+        one thread while others wait. A failure is raised, not cached: the next call retries.
+        """
+        with self._regions_lock:
+            if self._enabled_regions is None:
+                answer = self.client("ec2").describe_regions(AllRegions=True)
+                self._enabled_regions = enabled_region_names(answer.get("Regions", []))
+            return self._enabled_regions
+
+    def per_region(
+        self,
+        read: Callable[[str], T],
+        regions: Iterable[str] | None = None,
+        *,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+    ) -> RegionalResults[T]:
+        """``read(region)`` in every enabled Region (or ``regions``), a bounded few at a time.
+
+        Returns each Region's answer or exception (see :mod:`wizard.regions`); pass the result
+        to :func:`wizard.regions.judge_regions` for the step's verdict. ``read`` typically uses
+        ``self.client(service, region)``. Not being able to list the enabled Regions raises.
+        """
+        chosen = self.enabled_regions() if regions is None else tuple(regions)
+        return fan_out(read, chosen, max_workers=max_workers)
+
+
+def enabled_region_names(regions: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The sorted names of the enabled Regions in a ``DescribeRegions`` answer.
+
+    A Region listed without ``OptInStatus`` counts as enabled: checking one Region too many can
+    only end in ``unknown`` for it, while skipping one could hide a failure.
+    """
+    return tuple(
+        sorted(
+            str(region["RegionName"])
+            for region in regions
+            if region.get("OptInStatus", "opt-in-not-required") in ENABLED_OPT_IN_STATUSES
+        )
+    )

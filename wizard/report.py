@@ -1,4 +1,9 @@
-"""Verification results as a plain-text table and as JSON (for scripts and exports)."""
+"""Verification results as a plain-text table and as JSON (for scripts and exports).
+
+One account's report (``to_json``, ``to_text``, ``to_markdown``) keeps its shape; a report of
+several accounts (an organisation's) is the same per-account parts in order, inside one
+document (``to_json_many``, ``to_text_many``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wizard.present import status_word
-from wizard.runner import Verification
+from wizard.runner import Verification, exit_code
 
 
 def to_json(verification: Verification) -> dict[str, Any]:
@@ -90,3 +95,34 @@ def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
     lines += ["## Changes made in this run", ""]
     lines += [f"- {change}" for change in changes] or ["- None."]
     return "\n".join(lines) + "\n"
+
+
+def exit_code_many(verifications: Sequence[Verification]) -> int:
+    """The exit code over every account: 1 if any step fails, else 2 if any is unknown."""
+    return exit_code(result.check for v in verifications for result in v.results)
+
+
+def to_json_many(verifications: Sequence[Verification]) -> dict[str, Any]:
+    """Several accounts in one JSON object: each account exactly as :func:`to_json` gives it.
+
+    Scripts that read one account's report read ``accounts[i]`` the same way.
+    """
+    return {
+        "accounts": [to_json(verification) for verification in verifications],
+        "account_ids": [verification.account_id for verification in verifications],
+        "steps_passed": sum(r.check.passed for v in verifications for r in v.results),
+        "steps_total": sum(len(v.results) for v in verifications),
+    }
+
+
+def to_text_many(verifications: Sequence[Verification]) -> str:
+    """Several accounts, one :func:`to_text` block each, then one line over them all."""
+    if not verifications:
+        return "No account was verified."
+    blocks = [to_text(verification) for verification in verifications]
+    passed = sum(r.check.passed for v in verifications for r in v.results)
+    total = sum(len(v.results) for v in verifications)
+    accounts = len(verifications)
+    noun = "account" if accounts == 1 else "accounts"
+    footer = f"{accounts} {noun}: {passed} of {total} steps pass."
+    return "\n\n".join([*blocks, footer])

@@ -4,6 +4,10 @@ moto's server runs in-process behind a root-account layer that gives it what a r
 has and moto lacks (a root user with access keys, MFA and a console session; AWS's refusals
 where moto is lenient). Importing this package is cheap: moto and werkzeug are loaded only
 when a :class:`Sandbox` starts.
+
+A sandbox starts with one account (:data:`SANDBOX_ACCOUNT_ID`) and can hold more
+(:meth:`Sandbox.add_account`), each with its own root user; every set of credentials belongs to
+one account and moto serves its requests there (see :mod:`wizard.sandbox.middleware`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from wizard.sandbox.credentials import SandboxCredentials
-from wizard.sandbox.state import RootAccount
+from wizard.sandbox.state import RootAccount, SandboxAccounts
 
 if TYPE_CHECKING:
     from wizard.sandbox.server import SandboxServer
@@ -56,7 +60,7 @@ class Sandbox:
         self._host = host
         self._port = port
         self._server: SandboxServer | None = None
-        self._root: RootAccount | None = None
+        self._accounts: SandboxAccounts | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -73,8 +77,8 @@ class Sandbox:
         try:
             from wizard.sandbox.server import SandboxServer  # heavy: moto, werkzeug, flask
 
-            self._root = RootAccount(self.account_id)
-            self._server = SandboxServer(self._root, self._host, self._port, self.region)
+            self._accounts = SandboxAccounts(RootAccount(self.account_id))
+            self._server = SandboxServer(self._accounts, self._host, self._port, self.region)
             self._server.start()
             self._seed(self.scenario)
         except BaseException:
@@ -95,13 +99,14 @@ class Sandbox:
         """Wipe the whole account (moto and root layer) and seed ``scenario``, same endpoint.
 
         The console session credentials survive a reset, so clients built from :meth:`env`
-        keep working; root access keys are new.
+        keep working; root access keys are new. Accounts added with :meth:`add_account` are
+        gone afterwards: the sandbox holds its one default account again.
         """
         _check_scenario(scenario)
         server = self._require_server()
-        previous = self._root.console_session if self._root else None
-        self._root = RootAccount(self.account_id, console_session=previous)
-        server.reset(self._root)
+        previous = self._accounts.default.console_session if self._accounts else None
+        self._accounts = SandboxAccounts(RootAccount(self.account_id, console_session=previous))
+        server.reset(self._accounts)
         self.scenario = scenario
         self._seed(scenario)
 
@@ -127,9 +132,7 @@ class Sandbox:
     @property
     def root(self) -> RootAccount:
         """The root user's state (for tests and scenarios: e.g. ``enable_hardware_mfa()``)."""
-        if self._root is None:
-            raise SandboxError("The sandbox has not been started.")
-        return self._root
+        return self._require_accounts().default
 
     @property
     def console_credentials(self) -> SandboxCredentials:
@@ -142,9 +145,13 @@ class Sandbox:
         keys = self.root.access_keys()
         return keys[0].credentials if keys else None
 
-    def env(self) -> dict[str, str]:
-        """Environment variables that point boto3 and the AWS CLI at this sandbox."""
-        session = self.console_credentials
+    def env(self, account_id: str | None = None) -> dict[str, str]:
+        """Environment variables that point boto3 and the AWS CLI at this sandbox.
+
+        Signed as the default account's root console session, or ``account_id``'s.
+        """
+        root = self.root if account_id is None else self.account(account_id)
+        session = root.console_session
         values = {
             "AWS_ENDPOINT_URL": self.endpoint_url,
             "AWS_ACCESS_KEY_ID": session.access_key_id,
@@ -152,11 +159,48 @@ class Sandbox:
             "AWS_SESSION_TOKEN": session.session_token or "",
             "AWS_DEFAULT_REGION": self.region,
         }
-        key = self.root_access_key
-        if key is not None:
-            values["SANDBOX_ROOT_ACCESS_KEY_ID"] = key.access_key_id
-            values["SANDBOX_ROOT_SECRET_ACCESS_KEY"] = key.secret_access_key
+        keys = root.access_keys()
+        if keys:
+            values["SANDBOX_ROOT_ACCESS_KEY_ID"] = keys[0].access_key_id
+            values["SANDBOX_ROOT_SECRET_ACCESS_KEY"] = keys[0].secret_access_key
         return values
+
+    # -- more than one account -------------------------------------------------------------------
+
+    @property
+    def accounts(self) -> tuple[RootAccount, ...]:
+        """Every account the sandbox holds, the default one first."""
+        return self._require_accounts().all()
+
+    def account(self, account_id: str) -> RootAccount:
+        """The root user's state of the account ``account_id``."""
+        root = self._require_accounts().get(account_id)
+        if root is None:
+            raise SandboxError(f"The sandbox holds no account {account_id}.")
+        return root
+
+    def add_account(self, account_id: str | None = None, scenario: str = "fresh") -> RootAccount:
+        """Add an account with its own root user and console session; return its root state.
+
+        ``scenario`` seeds it like the default account (``fresh``: one root access key and
+        nothing else). ``account_id`` defaults to a new random 12-digit ID. The new account's
+        credentials sign requests into it only: what one account creates, the others do not
+        see. It lasts until the next :meth:`reset`.
+        """
+        _check_scenario(scenario)
+        self._require_server()
+        accounts = self._require_accounts()
+        chosen = accounts.new_account_id() if account_id is None else account_id
+        if len(chosen) != 12 or not chosen.isdigit():
+            raise ValueError(f"an AWS account ID is 12 digits, not {chosen!r}")
+        if accounts.get(chosen) is not None:
+            raise SandboxError(f"The sandbox already holds account {chosen}.")
+        root = RootAccount(chosen)
+        accounts.add(root)
+        from wizard.sandbox.scenarios import seed
+
+        seed(scenario, root, self.endpoint_url, self.region)
+        return root
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -164,6 +208,11 @@ class Sandbox:
         if self._server is None:
             raise SandboxError("The sandbox has not been started.")
         return self._server
+
+    def _require_accounts(self) -> SandboxAccounts:
+        if self._accounts is None:
+            raise SandboxError("The sandbox has not been started.")
+        return self._accounts
 
     def _seed(self, scenario: str) -> None:
         from wizard.sandbox.scenarios import seed

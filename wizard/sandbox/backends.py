@@ -14,6 +14,10 @@ from typing import Any
 # moto reads this when an IAM backend is created: AWS managed policies such as
 # AdministratorAccess must exist in the sandbox, as they do in every real account.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+# moto loads its catalogue of public AMIs into every Region's EC2 backend it creates, which
+# makes the first call in each Region several times slower; regional checks touch every
+# enabled Region of every account, and nothing in the wizard reads AMIs. Overridable.
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 from moto.cloudtrail.models import cloudtrail_backends  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402

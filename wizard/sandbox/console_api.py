@@ -4,6 +4,8 @@ Served by the middleware under ``/_sandbox/console/`` on the sandbox port, spoke
 :mod:`wizard.sandbox.console`. JSON in, JSON out; an error is ``{"error": "one sentence"}``
 with a 4xx status. The TOTP seed of a device leaves the server once, in the ``begin`` answer
 (as the console shows the QR code once); the ``complete`` call checks two consecutive codes.
+The console acts in the sandbox's default account, or in the one a request names in its
+``X-Sandbox-Account-Id`` header (the middleware picks the account).
 """
 
 from __future__ import annotations
@@ -126,6 +128,11 @@ ACTIONS: dict[str, Callable[[RootAccount, dict[str, Any]], dict[str, Any]]] = {
     "user-mfa/begin": user_mfa_begin,
     "user-mfa/complete": user_mfa_complete,
 }
+
+
+def no_such_account(account_id: str) -> Response:
+    """The answer to a console request naming an account the sandbox does not hold."""
+    return _json(404, {"error": f"The sandbox holds no account {account_id}."})
 
 
 def handle(root: RootAccount, path: str, method: str, body: bytes) -> Response:

@@ -2,9 +2,20 @@
 
 For every request it (1) reads the body once and hands moto a fresh copy, (2) works out who
 signed it (root key, root console session, a key moto issued, or nobody) and checks the
-signature the way AWS would, (3) pins the request to the sandbox account, and (4) lets a
-per-action handler answer for root, adjust moto's state first, or rewrite moto's answer.
-Requests under ``/_sandbox/console/`` are the simulated console and never reach moto.
+signature the way AWS would, (3) pins the request to the account that owns those credentials,
+and (4) lets a per-action handler answer for root, adjust moto's state first, or rewrite
+moto's answer. Requests under ``/_sandbox/console/`` are the simulated console and never
+reach moto.
+
+Which account a request lands in: the sandbox may hold several accounts
+(:class:`~wizard.sandbox.state.SandboxAccounts`). A root access key or console session belongs
+to the account whose root holds it; a key moto issued (an IAM user's key, assumed-role
+credentials) belongs to the account whose moto IAM backend holds it (moto keeps an assumed
+role's key in the role's own account, so a cross-account role lands in the target account).
+The layer tells moto through the ``x-moto-account-id`` header, which moto reads before its own
+key lookup (``moto/core/responses.py``, ``get_current_account``); unsigned requests, moto's
+documentation STS key and the console go to the default account unless the console request
+names another in ``X-Sandbox-Account-Id``.
 """
 
 from __future__ import annotations
@@ -18,9 +29,10 @@ from typing import Any
 from wizard.sandbox import backends, console_api
 from wizard.sandbox.auth import Signature, parse_signature, signature_matches
 from wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
+from wizard.sandbox.ec2_layer import EC2_HANDLERS
 from wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from wizard.sandbox.protocol import Response, error_response, parse_request, protocol_of
-from wizard.sandbox.state import RootAccount
+from wizard.sandbox.state import RootAccount, SandboxAccounts
 from wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
 log = logging.getLogger(__name__)
@@ -31,6 +43,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "iam": IAM_HANDLERS,
     "sts": STS_HANDLERS,
     "cloudtrail": CLOUDTRAIL_HANDLERS,
+    "ec2": EC2_HANDLERS,
 }
 
 #: moto's GetSessionToken/GetFederationToken always hand out this documentation key pair;
@@ -38,6 +51,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 _MOTO_STS_EXAMPLE_KEY = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY")
 
 _INVALID_TOKEN = "The security token included in the request is invalid."
+_EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
 _BAD_SIGNATURE = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
@@ -74,6 +88,13 @@ def invalid_credentials(service: str) -> Response:
     protocol = protocol_of(service)
     if protocol == "json":
         return error_response(service, "UnrecognizedClientException", _INVALID_TOKEN, 400)
+    if protocol == "ec2":
+        return error_response(
+            service,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+            401,
+        )
     if protocol == "query":
         return error_response(service, "InvalidClientTokenId", _INVALID_TOKEN, 403)
     return error_response(
@@ -100,10 +121,10 @@ def bad_signature(service: str) -> Response:
 class RootAccountMiddleware:
     """WSGI middleware giving moto a root user; see the module docstring for the flow."""
 
-    def __init__(self, app: WsgiApp, root: RootAccount, region: str) -> None:
+    def __init__(self, app: WsgiApp, accounts: SandboxAccounts, region: str) -> None:
         self.app = app
         #: Replaced wholesale by :meth:`Sandbox.reset`.
-        self.root = root
+        self.accounts = accounts
         self.region = region
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -113,51 +134,58 @@ class RootAccountMiddleware:
         if path.startswith("/moto-api"):
             return self.app(environ, start_response)
         body = read_body(environ)
-        root = self.root
+        accounts = self.accounts  # one request, one set of accounts, even across a reset
         if path.startswith("/_sandbox/"):
             method = str(environ.get("REQUEST_METHOD", "GET"))
-            return _send(console_api.handle(root, path, method, body), start_response)
-        # Every request lands in the sandbox account, whatever key signed it.
-        environ["HTTP_X_MOTO_ACCOUNT_ID"] = root.account_id
+            return _send(self._console(accounts, environ, path, method, body), start_response)
+        # Unsigned requests land in the default account; signed ones in their owner's (below).
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = accounts.default.account_id
         signature = parse_signature(environ)
         if signature is None:
             return self.app(environ, start_response)
-        caller = self._authenticate(root, signature, environ, body)
-        if isinstance(caller, Response):
-            return _send(caller, start_response)
+        signed = self._authenticate(accounts, signature, environ, body)
+        if isinstance(signed, Response):
+            return _send(signed, start_response)
+        root, caller = signed
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = root.account_id
         outcome = self._handle(root, signature, caller, environ, body)
         if isinstance(outcome, Response):
             return _send(outcome, start_response)
         transform = outcome.transform if isinstance(outcome, Forward) else None
         return self._forward(environ, start_response, transform)
 
+    @staticmethod
+    def _console(
+        accounts: SandboxAccounts, environ: dict[str, Any], path: str, method: str, body: bytes
+    ) -> Response:
+        wanted = str(environ.get("HTTP_X_SANDBOX_ACCOUNT_ID", "")).strip()
+        root = accounts.get(wanted) if wanted else accounts.default
+        if root is None:
+            return console_api.no_such_account(wanted)
+        return console_api.handle(root, path, method, body)
+
     def _authenticate(
-        self, root: RootAccount, sig: Signature, environ: dict[str, Any], body: bytes
-    ) -> Caller | Response:
+        self, accounts: SandboxAccounts, sig: Signature, environ: dict[str, Any], body: bytes
+    ) -> tuple[RootAccount, Caller] | Response:
+        """The account and caller the credentials belong to, or AWS's refusal."""
+        for root in accounts.all():
+            found = _as_root(root, sig, environ, body)
+            if found is not None:
+                return found
         key_id = sig.access_key_id
-        root_key = root.find_key(key_id)
-        if root_key is not None:
-            if root_key.status != "Active":
-                return invalid_credentials(sig.service)
-            if not signature_matches(sig, environ, body, root_key.secret_access_key):
-                return bad_signature(sig.service)
-            root.mark_used(root_key, sig.region, sig.service)
-            return Caller("root-key", key_id, root_key)
-        session = root.console_session
-        if key_id == session.access_key_id:
-            if sig.security_token != session.session_token:
-                return invalid_credentials(sig.service)
-            if not signature_matches(sig, environ, body, session.secret_access_key):
-                return bad_signature(sig.service)
-            return Caller("root-session", key_id)
-        known = backends.known_secret(root.account_id, key_id)
+        owner, known = accounts.default, None
+        for root in accounts.all():
+            known = backends.known_secret(root.account_id, key_id)
+            if known is not None:
+                owner = root
+                break
         if known is None and key_id == _MOTO_STS_EXAMPLE_KEY[0]:
             known = (_MOTO_STS_EXAMPLE_KEY[1], "Active")
         if known is None or known[1] != "Active":
             return invalid_credentials(sig.service)
         if not signature_matches(sig, environ, body, known[0]):
             return bad_signature(sig.service)
-        return Caller("moto", key_id)
+        return owner, Caller("moto", key_id)
 
     def _handle(
         self,
@@ -206,6 +234,29 @@ class RootAccountMiddleware:
         headers.append(("Content-Length", str(len(new_body))))
         start_response(status, headers)
         return [new_body]
+
+
+def _as_root(
+    root: RootAccount, sig: Signature, environ: dict[str, Any], body: bytes
+) -> tuple[RootAccount, Caller] | Response | None:
+    """Root's key or console session checked, or ``None`` when they are not root's."""
+    key_id = sig.access_key_id
+    root_key = root.find_key(key_id)
+    if root_key is not None:
+        if root_key.status != "Active":
+            return invalid_credentials(sig.service)
+        if not signature_matches(sig, environ, body, root_key.secret_access_key):
+            return bad_signature(sig.service)
+        root.mark_used(root_key, sig.region, sig.service)
+        return root, Caller("root-key", key_id, root_key)
+    session = root.console_session
+    if key_id == session.access_key_id:
+        if sig.security_token != session.session_token:
+            return invalid_credentials(sig.service)
+        if not signature_matches(sig, environ, body, session.secret_access_key):
+            return bad_signature(sig.service)
+        return root, Caller("root-session", key_id)
+    return None
 
 
 def _send(response: Response, start_response: Callable[..., Any]) -> list[bytes]:

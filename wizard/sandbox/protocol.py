@@ -2,8 +2,10 @@
 
 IAM and STS speak the *query* protocol (form-encoded ``Action=…`` in, XML out), CloudTrail and
 KMS speak *JSON 1.1* (``X-Amz-Target`` header, ``__type`` errors), S3 speaks *REST-XML* with its
-own error document. Where the root-account layer must answer a request itself (moto has no
-root user to answer with), it builds the response here, byte-compatible with what AWS sends.
+own error document, and EC2 speaks its own *ec2* variant of query (lower-case element names,
+``<item>`` lists, errors under ``<Response><Errors>``). Where the root-account layer must
+answer a request itself (moto has no root user to answer with), it builds the response here,
+byte-compatible with what AWS sends.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ QUERY_NAMESPACES = {
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 JSON_SERVICES = frozenset({"cloudtrail", "kms", "logs", "dynamodb", "events", "ssm"})
+#: The EC2 API's XML namespace (API version 2016-11-15, the one botocore speaks).
+EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/"
 REST_SERVICES = frozenset({"s3"})
 
 
@@ -37,7 +41,7 @@ class ParsedRequest:
 
     @property
     def protocol(self) -> str:
-        """``query``, ``json`` or ``rest`` (S3 and other REST services)."""
+        """``query``, ``ec2``, ``json`` or ``rest`` (S3 and other REST services)."""
         return protocol_of(self.service)
 
 
@@ -66,6 +70,8 @@ def protocol_of(service: str) -> str:
     """Return the wire protocol a service speaks."""
     if service in QUERY_NAMESPACES:
         return "query"
+    if service == "ec2":
+        return "ec2"
     if service in JSON_SERVICES:
         return "json"
     return "rest"
@@ -136,6 +142,15 @@ def error_response(service: str, code: str, message: str, status: int) -> Respon
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
         return Response(status, body, "application/x-amz-json-1.1", {"x-amzn-ErrorType": code})
+    if protocol == "ec2":
+        # EC2 nests the error in <Errors> and spells the request ID "RequestID".
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Response><Errors><Error><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error></Errors>"
+            f"<RequestID>{uuid.uuid4()}</RequestID></Response>"
+        )
+        return Response(status, text.encode(), "text/xml")
     if protocol == "query":
         namespace = QUERY_NAMESPACES.get(service, f"https://{service}.amazonaws.com/doc/")
         kind = "Sender" if status < 500 else "Receiver"
@@ -151,6 +166,16 @@ def error_response(service: str, code: str, message: str, status: int) -> Respon
         f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
     )
     return Response(status, text.encode(), "application/xml")
+
+
+def ec2_response(action: str, body_xml: str) -> Response:
+    """A successful EC2 response whose elements (already rendered) follow the request ID."""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<{action}Response xmlns="{EC2_NAMESPACE}"><requestId>{uuid.uuid4()}</requestId>'
+        f"{body_xml}</{action}Response>"
+    )
+    return Response(200, text.encode(), "text/xml")
 
 
 def json_response(payload: Mapping[str, Any]) -> Response:

@@ -20,7 +20,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from wizard.sandbox import backends
 from wizard.sandbox.middleware import RootAccountMiddleware
-from wizard.sandbox.state import RootAccount
+from wizard.sandbox.state import SandboxAccounts
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -42,10 +42,10 @@ class QuietRequestHandler(MotoRequestHandler):
 class SandboxServer:
     """moto + root-account layer served on a background thread."""
 
-    def __init__(self, root: RootAccount, host: str, port: int, region: str) -> None:
+    def __init__(self, accounts: SandboxAccounts, host: str, port: int, region: str) -> None:
         backends.reset_all()
         self.middleware = RootAccountMiddleware(
-            DomainDispatcherApplication(create_backend_app), root, region
+            DomainDispatcherApplication(create_backend_app), accounts, region
         )
         self._server: BaseWSGIServer = make_server(
             host, port, self.middleware, threaded=True, request_handler=QuietRequestHandler
@@ -69,7 +69,7 @@ class SandboxServer:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def reset(self, root: RootAccount) -> None:
-        """Wipe moto's state and put a new root user in place."""
+    def reset(self, accounts: SandboxAccounts) -> None:
+        """Wipe moto's state (every account) and put the new set of accounts in place."""
         backends.reset_all()
-        self.middleware.root = root
+        self.middleware.accounts = accounts

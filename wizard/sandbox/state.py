@@ -1,9 +1,12 @@
-"""The root user of the sandbox account: what moto has no notion of.
+"""The root user of each sandbox account, and the set of accounts: what moto has no notion of.
 
 moto models IAM users, but an AWS account also has a root user with its own access keys
 (at most two), its own MFA and the console session it signs in with. This module keeps that
 state in memory, behind a lock because the server answers requests on several threads. It
 imports neither moto nor werkzeug.
+
+A sandbox holds one account or several (:class:`SandboxAccounts`); every set of credentials
+belongs to exactly one of them, as in AWS, where an access key identifies its account.
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ class RootAccount:
             new_key_id("ASIA"), new_secret(), new_secret(356)
         )
         self.credential_report_time: datetime | None = None
+        # Opt-in Regions (launched after March 2019) the owner has enabled; none in a new account.
+        self._opted_in_regions: set[str] = set()
 
     @property
     def arn(self) -> str:
@@ -205,8 +210,60 @@ class RootAccount:
         with self._lock:
             self.mfa = None
 
+    # -- Regions -----------------------------------------------------------------------------
+
+    def opted_in_regions(self) -> frozenset[str]:
+        """The opt-in Regions this account has enabled (a new account has none)."""
+        with self._lock:
+            return frozenset(self._opted_in_regions)
+
+    def enable_region(self, region: str) -> None:
+        """Opt in to a Region, as the owner does under Account → AWS Regions."""
+        with self._lock:
+            self._opted_in_regions.add(region)
+
 
 def _no_such_key(access_key_id: str) -> RootAccountError:
     return RootAccountError(
         "NoSuchEntity", f"The Access Key with id {access_key_id} cannot be found", 404
     )
+
+
+class SandboxAccounts:
+    """The accounts one sandbox holds: the first (default) one, then any added.
+
+    Read on every request by the server's threads while a test may add an account, so the
+    list is replaced, never changed in place, and reads take a snapshot.
+    """
+
+    def __init__(self, default: RootAccount) -> None:
+        self._lock = threading.Lock()
+        self._accounts: tuple[RootAccount, ...] = (default,)
+
+    @property
+    def default(self) -> RootAccount:
+        """The sandbox's first account (unsigned requests and the console land here)."""
+        return self._accounts[0]
+
+    def all(self) -> tuple[RootAccount, ...]:
+        """Every account, the default first."""
+        return self._accounts
+
+    def get(self, account_id: str) -> RootAccount | None:
+        """The account with that ID, or ``None``."""
+        return next((a for a in self._accounts if a.account_id == account_id), None)
+
+    def add(self, root: RootAccount) -> None:
+        """Hold one more account; its ID must be new."""
+        with self._lock:
+            if any(a.account_id == root.account_id for a in self._accounts):
+                raise ValueError(f"the sandbox already holds account {root.account_id}")
+            self._accounts = (*self._accounts, root)
+
+    def new_account_id(self) -> str:
+        """A random 12-digit account ID not yet used (nor moto's default 123456789012)."""
+        taken = {a.account_id for a in self._accounts} | {"123456789012"}
+        while True:
+            candidate = "".join(secrets.choice(string.digits) for _ in range(12))
+            if candidate not in taken:
+                return candidate
