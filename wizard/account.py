@@ -16,6 +16,8 @@ import boto3
 from botocore.config import Config
 
 from wizard.caller import Caller, classify_arn
+from wizard.errors import WizardError
+from wizard.operations import is_write
 from wizard.regions import DEFAULT_MAX_WORKERS, RegionalResults, fan_out
 
 if TYPE_CHECKING:
@@ -39,6 +41,10 @@ CREDENTIAL_SOURCES = {
 }
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class WriteOutsideRun(WizardError):
+    """A write was attempted outside a confirmed, locked and journaled run."""
 
 # botocore events a journal follows: the parameters, the send, and either outcome.
 JOURNAL_EVENTS = ("before-parameter-build", "before-call", "after-call", "after-call-error")
@@ -98,6 +104,8 @@ class Account:
         # ``enabled_regions()``: read once, by one thread while the others wait.
         self._enabled_regions: tuple[str, ...] | None = None
         self._regions_lock = threading.Lock()
+        # No write leaves this account unless a confirmed run holds its lock and journal.
+        self.on_every_client("before-call", self._refuse_unjournaled_write)
 
     @classmethod
     def from_settings(
@@ -164,6 +172,18 @@ class Account:
             self._client_hooks.append((event, handler))
             for client in self._clients.values():
                 client.meta.events.register(event, handler)
+
+    def _refuse_unjournaled_write(self, model: Any, **_: Any) -> None:
+        """botocore ``before-call``: stop a write made outside a confirmed, journaled run.
+
+        The one guard behind every front end: a write that reaches here without the run's
+        journal (so without the account confirmation and lock) is a bug, and nothing is sent.
+        """
+        if self.journal is None and is_write(model.name):
+            raise WriteOutsideRun(
+                f"internal: {model.service_model.endpoint_prefix}:{model.name} was about to be "
+                "sent outside a confirmed run (no account lock, no journal); nothing was changed."
+            )
 
     def attach_journal(self, journal: Journal | None) -> None:
         """Make ``journal`` see every call of every client of this account (None: detach).

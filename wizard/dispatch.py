@@ -21,16 +21,13 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from wizard.account import WriteOutsideRun
 from wizard.errors import WizardError, error_code
 from wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn, Ref
 
 if TYPE_CHECKING:
     from wizard.account import Account
     from wizard.steps.base import Step
-
-
-class WriteOutsideRun(WizardError):
-    """A write was attempted outside a confirmed, locked and journaled run."""
 
 
 @dataclass(frozen=True)

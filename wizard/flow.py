@@ -341,7 +341,13 @@ class GuidedRun:
     def _follow_up(self, step: Step, plan: Plan, check: Check | None) -> Check | None:
         """Console actions and MFA registration, until the step passes or the owner goes back."""
         registration = step.mfa_follow_up(self.account, plan, check)
-        if registration is not None and self.talk.offer_mfa(step, registration.user):
+        if (
+            registration is not None
+            and self.talk.offer_mfa(step, registration.user)
+            # Creating the device is a write: only after the account confirmation, in the
+            # run's lock and journal, like every other write.
+            and self._account_confirmed(step)
+        ):
             exchange = self._exchange(step, registration, report=True)
             if exchange is not None and self.talk.register_mfa(exchange):
                 check = runner.recheck(step, self.account)

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from wizard.account import Account
+from wizard.operations import READ_PREFIXES, is_write
 from wizard.present import mask_key
 
-READ_PREFIXES = ("Get", "List", "Describe", "Head", "GenerateCredentialReport")
+__all__ = ["READ_PREFIXES", "Journal", "is_write", "read", "resource_of", "state_dir"]
+
 
 # Parameters that name a resource (safe to record), by priority.
 _RESOURCE_PARAMS = (
@@ -41,11 +43,6 @@ def state_dir() -> Path:
     """The wizard's state directory (XDG Base Directory spec)."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "aws-setup-wizard"
-
-
-def is_write(operation: str) -> bool:
-    """True for API actions that change something."""
-    return not operation.startswith(READ_PREFIXES)
 
 
 def resource_of(service: str, params: dict[str, Any], account_id: str, region: str) -> str:
