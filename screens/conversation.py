@@ -289,6 +289,10 @@ class TuiConversation:
             # The password lives only in that screen; it is gone once the screen is replaced.
             reveal.clear()
 
+    def shows_secrets(self) -> bool:
+        """The full-screen interface runs only on a terminal: the reveal screen shows it."""
+        return True
+
     def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
         """A failed call or an unreadable state: RETRY or BACK."""
         self.app.writing = False

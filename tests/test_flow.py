@@ -52,6 +52,9 @@ class Scripted:
             self.log.append(f"refused {step.id}")
         return self.confirm
 
+    def shows_secrets(self) -> bool:
+        return True
+
     def progress(self, event: object) -> None:
         self.log.append(f"progress {event}")
 

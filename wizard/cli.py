@@ -328,7 +328,7 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
             print("   Run the same command again: it finds what was done and finishes the rest.")
             return ExitCode.ERROR
         done += list(applied.outcome.done)
-        _show_reveal(applied.outcome.reveal, account.account_id, journal)
+        _show_reveal(account, applied.outcome.reveal, journal)
         if applied.check is None:
             print(
                 "   The key this tool was signed with is deleted: this session ends here, as "
@@ -343,16 +343,21 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
     return runner.exit_code(checks)
 
 
-def _show_reveal(reveal: Any, account_id: str, journal: Journal) -> None:
-    """Show the admin's initial password once, on the terminal only; never in a file."""
+def _show_reveal(account: Account, reveal: Any, journal: Journal) -> None:
+    """Show the admin's initial password once, on a terminal only; never to a file or pipe."""
     if not reveal:
         return
     from wizard import wording
+    from wizard.present import withheld_password
 
+    if not sys.stdout.isatty():
+        kept = account.secrets is not None and account.secrets.uses_keyring
+        print("\n" + withheld_password(reveal["user"], kept, account.account_id) + "\n")
+        return
     print("\n" + wording.PASSWORD_ONCE.format(**reveal) + "\n", flush=True)
     # Only the fact that it was shown is journaled, so a run stopped before this point can
     # tell that nobody knows the password and offer a new one.
-    journal.record("revealed", account_id=account_id, user=reveal["user"])
+    journal.record("revealed", account_id=account.account_id, user=reveal["user"])
 
 
 def wants_plain(args: argparse.Namespace) -> bool:

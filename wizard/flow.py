@@ -103,6 +103,9 @@ class Conversation(Protocol):
     def show_applied(self, step: Step, applied: runner.Applied) -> None:
         """The re-verification, what changed, and ``outcome.reveal`` shown once."""
 
+    def shows_secrets(self) -> bool:
+        """True when ``show_applied`` shows ``outcome.reveal`` (only ever on a terminal)."""
+
     def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
         """A failed call: what happened and what to do; RETRY or BACK."""
 
@@ -259,7 +262,7 @@ class GuidedRun:
             if applied is None:
                 return runner.safe_check(step, self.account)
             self.talk.show_applied(step, applied)
-            if applied.outcome.reveal and self.journal is not None:
+            if applied.outcome.reveal and self.journal is not None and self.talk.shows_secrets():
                 # The fact, never the value: lets a later run know the password was seen.
                 self.journal.record(
                     "revealed",

@@ -45,7 +45,7 @@ from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
 from wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
 from wizard.options import Option, OptionError
-from wizard.present import ExitCode, console_lines, identity_lines, status_line
+from wizard.present import ExitCode, console_lines, identity_lines, status_line, withheld_password
 from wizard.secrets import SecretStore
 from wizard.steps import Step
 
@@ -89,6 +89,9 @@ class PlainConversation:
         self.writing = False
         self._console_step: str | None = None
         self._last_step: str | None = None
+        # For the sentence said instead of a password when the output is not a terminal.
+        self.account_id = ""
+        self.keeps_in_keyring = False
 
     # -- output ----------------------------------------------------------------------------
 
@@ -195,6 +198,7 @@ class PlainConversation:
     def show_identity(self, identity: Identity) -> Answer:
         """Who and where (SANDBOX first when it is), then continue or quit."""
         self.heading("Who and where")
+        self.account_id = identity.account_id
         self.say(*identity_lines(identity))
         return self._continue_or_quit()
 
@@ -298,7 +302,10 @@ class PlainConversation:
         self.writing = False
         self.say(*render.applied_lines(applied, reported=self.calls_done))
         reveal = applied.outcome.reveal
-        if reveal:
+        if reveal and not self.shows_secrets():
+            user = reveal.get("user", "")
+            self.say("", withheld_password(user, self.keeps_in_keyring, self.account_id))
+        elif reveal:
             password = reveal.get("password", "")
             self.say("")
             self.say_secret(
@@ -309,6 +316,11 @@ class PlainConversation:
                 ),
                 [password],
             )
+
+    def shows_secrets(self) -> bool:
+        """A secret is shown only on a terminal: never into a file or a pipe."""
+        isatty = getattr(self.out, "isatty", None)
+        return bool(isatty and isatty())
 
     def show_failure(self, step: Step, message: str, done: tuple[str, ...]) -> Answer:
         """What went wrong and what was done; retry or go back."""
@@ -514,6 +526,7 @@ def _without_credentials(talk: PlainConversation, launch: Launch) -> Decision:
 def _guide(opened: Opened, talk: PlainConversation) -> int:
     run = GuidedRun(opened.account, talk, verifier=opened.verifier)
     talk.step_order = run.steps_in_order
+    talk.keeps_in_keyring = run.secrets.uses_keyring
     try:
         summary = run.run()
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+from wizard import wording
 from wizard.model import Change, Check, ConsoleAction, Plan, Status
 from wizard.wording import SANDBOX_BADGE
 
@@ -251,3 +252,17 @@ def identity_line(sandbox: bool, account_id: str | None, caller: str | None, reg
     if region:
         parts.append(region)
     return " · ".join(parts)
+
+
+def withheld_password(user: str, kept_in_keyring: bool, account_id: str) -> str:
+    """What to say instead of an initial password when the output is not a terminal."""
+    from wizard.secrets import SERVICE, admin_password_entry
+
+    kept = (
+        wording.PASSWORD_KEPT.format(
+            user=user, service=SERVICE, entry=admin_password_entry(account_id, user)
+        )
+        if kept_in_keyring
+        else ""
+    )
+    return wording.PASSWORD_WITHHELD.format(user=user, kept=kept)

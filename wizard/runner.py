@@ -6,6 +6,7 @@ front end's job: the runner only ever applies a plan it is handed.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +75,8 @@ def verify(account: Account, steps: Iterable[Step] | None = None) -> Verificatio
         identity = pool.submit(account.caller)
         checks = list(pool.map(lambda step: safe_check(step, account), chosen))
     caller = identity.result()
+    for step, check in zip(chosen, checks, strict=True):
+        settle(step, account, check)
     return Verification(
         account_id=caller.account_id,
         caller=caller.arn,
@@ -100,8 +103,15 @@ def recheck(
             break
         sleep(delay)
         check = safe_check(step, account)
-    step.after_check(account, check)
+    settle(step, account, check)
     return check
+
+
+def settle(step: Step, account: Account, check: Check) -> None:
+    """Let the step drop what the verdict shows is no longer needed; never fails a check."""
+    # Tidying up (e.g. a keyring that refuses) must not turn a verdict into an error.
+    with contextlib.suppress(Exception):
+        step.after_check(account, check)
 
 
 def in_apply_order(steps: Iterable[Step], account: Account | None = None) -> list[Step]:

@@ -69,6 +69,15 @@ PASSWORD_ONCE = (
     "Sign-in URL: {signin_url}\n"
     "It must be changed at first sign-in, and MFA registered then."
 )
+PASSWORD_WITHHELD = (
+    "The initial console password for {user} was not printed: this output is not a terminal, "
+    "and the password must never reach a file or a pipe. {kept}To set a new one and see it "
+    "once, run 'aws-setup-wizard apply admin-user' in a terminal."
+)
+PASSWORD_KEPT = (
+    "It is kept in your OS keyring until {user} signs in with MFA: "
+    "'keyring get {service} {entry}' shows it. "
+)
 IDENTITY_CENTER_NOTE = (
     "AWS recommends IAM Identity Center for people (temporary credentials, one place to manage "
     "access). An IAM administrator with MFA is a sound first step until you set it up."

@@ -72,6 +72,13 @@ class PlainRun:
 RunPlain = Callable[..., PlainRun]
 
 
+class TerminalOut(io.StringIO):
+    """Captured output that says it is a terminal (so secrets are shown, as to an owner)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def opener_for(
     box: Sandbox,
     credentials: str,
@@ -110,8 +117,10 @@ def opener_for(
 @pytest.fixture
 def run_plain(sandbox, monkeypatch) -> RunPlain:
     """``run_plain(script, scenario="fresh", credentials="root", ...)`` → :class:`PlainRun`."""
-    # The same 88 columns wherever the tests run, so saved transcripts compare.
+    # The same 88 columns wherever the tests run, so saved transcripts compare; no colour
+    # although the captured output says it is a terminal.
     monkeypatch.setenv("COLUMNS", "89")
+    monkeypatch.setenv("NO_COLOR", "1")
 
     def run(
         script: list[tuple[str, Keys]],
@@ -121,6 +130,7 @@ def run_plain(sandbox, monkeypatch) -> RunPlain:
         has_credentials: bool = True,
         transcript: Path | None = None,
         output: Any = None,
+        terminal: bool = True,
         prepare: Callable[[Sandbox], None] | None = None,
         on_account: Callable[[Any], None] | None = None,
     ) -> PlainRun:
@@ -132,7 +142,7 @@ def run_plain(sandbox, monkeypatch) -> RunPlain:
         opener = opener_for(
             box, credentials, has_credentials=has_credentials, on_account=on_account
         )
-        out = io.StringIO()
+        out = TerminalOut() if terminal else io.StringIO()
         with create_pipe_input() as pipe:
             typist = Typist(pipe, list(script))
             code = run_guided(

@@ -296,3 +296,24 @@ def test_ended_without_summary_or_cancel_messages():
     )
     conversation.writing = False
     assert conversation.stopped([]).startswith("Stopped. Done in this run: iam:CreateGroup")
+
+
+def test_the_initial_password_is_never_written_to_output_that_is_not_a_terminal():
+    """Plain mode piped into a file: the password is withheld and the owner told why."""
+    from wizard.model import Outcome
+    from wizard.runner import Applied
+
+    conversation, out, saved = talk()  # a StringIO is not a terminal
+    conversation.account_id = "123456789012"
+    password = "Secret-Password-1234!xyz"
+    reveal = {"user": "alice", "password": password, "signin_url": "https://example"}
+    applied = Applied(
+        Plan("admin-user"),
+        Outcome("admin-user", ("iam:CreateLoginProfile alice",), reveal),
+        Check(Status.FAIL, "no MFA yet"),
+    )
+    assert conversation.shows_secrets() is False
+    conversation.show_applied(AdminUserStep(), applied)
+    assert password not in out.getvalue() and password not in saved.getvalue()
+    assert "was not printed: this output is not a terminal" in out.getvalue()
+    assert "aws-setup-wizard apply admin-user" in out.getvalue()

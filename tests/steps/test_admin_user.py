@@ -118,3 +118,14 @@ def test_generated_passwords_hold_every_character_class():
         assert any(c.islower() for c in password)
         assert any(c.isdigit() for c in password)
         assert any(not c.isalnum() for c in password)
+
+
+def test_the_initial_password_meets_the_account_password_policy(account):
+    """An account policy of 40 characters: the generated password has at least 40."""
+    acct = account("fresh")
+    acct.client("iam").update_account_password_policy(
+        MinimumPasswordLength=40, RequireSymbols=True, RequireNumbers=True
+    )
+    plan = step.plan(acct, {"admin_user": "admin", "admin_group": "Administrators"})
+    outcome = step.apply(acct, plan, no_progress)
+    assert len(outcome.reveal["password"]) >= 40

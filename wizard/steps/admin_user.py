@@ -54,6 +54,27 @@ def generate_password(length: int = 24) -> str:
     return "".join(chars)
 
 
+# IAM's own bounds for a console password (IAM User Guide, "Set an account password policy").
+MAX_PASSWORD_LENGTH = 128
+DEFAULT_PASSWORD_LENGTH = 24
+
+
+def password_length_for(account: Account) -> int:
+    """A length that satisfies the account's password policy (at least 24 characters).
+
+    The generated password holds every character class IAM can require, so the policy's
+    minimum length is the only thing to meet; without a policy, AWS's default rules apply.
+    """
+    try:
+        policy = account.client("iam").get_account_password_policy()["PasswordPolicy"]
+    except ClientError as exc:
+        if error_code(exc) != "NoSuchEntity":
+            raise
+        return DEFAULT_PASSWORD_LENGTH
+    minimum = int(policy.get("MinimumPasswordLength") or 0)
+    return min(MAX_PASSWORD_LENGTH, max(DEFAULT_PASSWORD_LENGTH, minimum))
+
+
 def _authorization_details(account: Account) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Users and groups with their policies, in one paginated call."""
     users: list[dict[str, Any]] = []
@@ -145,27 +166,48 @@ def complete_user_mfa(
     )
 
 
+def _sets_password_of(entry: Mapping[str, Any], account_id: str, user: str) -> bool:
+    return (
+        entry.get("kind") == "write"
+        and entry.get("action") in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}
+        and str(entry.get("resource", "")).endswith(f":{account_id}:user/{user}")
+        and entry.get("outcome") in {"ok", "started"}
+    )
+
+
+def _names(entry: Mapping[str, Any], kind: str, account_id: str, user: str) -> bool:
+    return (
+        entry.get("kind") == kind
+        and entry.get("account_id") == account_id
+        and entry.get("user") == user
+    )
+
+
 def password_never_shown(account_id: str, user: str, path: Path | None = None) -> bool:
     """True when this machine's journal shows a run setting ``user``'s initial password that
-    ended before the password was shown (Ctrl-C, a crash): nobody knows that password.
+    ended before the password was shown (Ctrl-C, a crash, output not a terminal): nobody
+    knows that password.
     """
-    arn_suffix = f":{account_id}:user/{user}"
     pending = False
     for entry in journal.read(path):
-        if (
-            entry.get("kind") == "write"
-            and entry.get("action") in {"iam:CreateLoginProfile", "iam:UpdateLoginProfile"}
-            and str(entry.get("resource", "")).endswith(arn_suffix)
-            and entry.get("outcome") in {"ok", "started"}
-        ):
+        if _sets_password_of(entry, account_id, user):
             pending = True
-        elif (
-            entry.get("kind") == "revealed"
-            and entry.get("account_id") == account_id
-            and entry.get("user") == user
-        ):
+        elif _names(entry, "revealed", account_id, user):
             pending = False
     return pending
+
+
+def password_kept_here(account_id: str, user: str, path: Path | None = None) -> bool:
+    """True when a run on this machine set ``user``'s initial password (and so may have kept
+    it in the keyring) and no later run has forgotten it.
+    """
+    kept = False
+    for entry in journal.read(path):
+        if _sets_password_of(entry, account_id, user):
+            kept = True
+        elif _names(entry, "forgotten", account_id, user):
+            kept = False
+    return kept
 
 
 class AdminUserStep(Step):
@@ -420,7 +462,7 @@ class AdminUserStep(Step):
         if change.secret_param is None:
             return Prepared(params)
         user = str(params["UserName"])
-        password = generate_password()
+        password = generate_password(password_length_for(account))
         # Kept before the call: if the run dies after AWS set it, a re-run can still show it
         # (until the admin's first sign-in).
         if account.secrets is not None:
@@ -431,13 +473,22 @@ class AdminUserStep(Step):
         )
 
     def after_check(self, account: Account, check: Check) -> None:
-        """An admin with MFA has signed in: the initial password kept for them can go."""
-        if account.secrets is None:
-            return
+        """An admin with MFA has signed in: the initial password kept for them can go.
+
+        Called after every check, ``verify`` included. The keyring is opened only when this
+        machine's journal says a password was set here and not yet forgotten, so a verify of
+        an account set up elsewhere never loads it.
+        """
         for admin in check.evidence.get("admin_users", []):
+            user = admin["user_name"]
             # MFA is registered at (or after) the first sign-in, so the password has been used.
-            if admin.get("mfa_devices"):
-                account.secrets.delete(admin_password_entry(account.account_id, admin["user_name"]))
+            if not admin.get("mfa_devices") or not password_kept_here(account.account_id, user):
+                continue
+            from wizard.secrets import SecretStore
+
+            store = account.secrets or SecretStore()
+            store.delete(admin_password_entry(account.account_id, user))
+            journal.Journal().record("forgotten", account_id=account.account_id, user=user)
 
     def mfa_follow_up(
         self, account: Account, plan: Plan, check: Check | None
