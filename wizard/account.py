@@ -14,9 +14,10 @@ from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ConfigParseError, ProfileNotFound
 
 from wizard.caller import Caller, classify_arn
-from wizard.errors import WizardError
+from wizard.errors import ConfigurationError, WizardError
 from wizard.operations import is_write
 from wizard.regions import DEFAULT_MAX_WORKERS, RegionalResults, fan_out
 
@@ -121,17 +122,32 @@ class Account:
 
         ``source`` says in words where explicit credentials came from (shown to the owner).
         """
-        if credentials is not None:
-            key, secret, token = credentials
-            session = boto3.session.Session(
-                aws_access_key_id=key,
-                aws_secret_access_key=secret,
-                aws_session_token=token,
-                region_name=region,
-                profile_name=profile,
-            )
-        else:
-            session = boto3.session.Session(profile_name=profile, region_name=region)
+        try:
+            if credentials is not None:
+                key, secret, token = credentials
+                session = boto3.session.Session(
+                    aws_access_key_id=key,
+                    aws_secret_access_key=secret,
+                    aws_session_token=token,
+                    region_name=region,
+                    profile_name=profile,
+                )
+            else:
+                session = boto3.session.Session(profile_name=profile, region_name=region)
+            # Reading the configuration now, not at the first call, so that a damaged or
+            # unreadable file is one sentence before anything else happens.
+            session._session.get_scoped_config()
+        except ProfileNotFound:
+            raise ConfigurationError(
+                f"There is no AWS profile named {profile!r} in your AWS configuration "
+                "(~/.aws/config or ~/.aws/credentials): check the name with "
+                "'aws configure list-profiles'; nothing was called or changed."
+            ) from None
+        except (ConfigParseError, OSError) as exc:
+            raise ConfigurationError(
+                f"Your AWS configuration could not be read ({exc}): fix or move the file, "
+                "then run the command again; nothing was called or changed."
+            ) from None
         account = cls(session, endpoint_url=endpoint_url, region=region)
         account.source = source
         return account

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from wizard.errors import WizardError, describe_error
+from wizard.errors import ConfigurationError, WizardError, describe_error
 from wizard.options import OptionError
 from wizard.options import account_id as account_id_rule
 from wizard.present import ExitCode, exit_codes_help, identity_line, plan_lines, status_line
@@ -94,7 +94,13 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     guided.add_argument(
         "--transcript",
         metavar="FILE",
-        help="with --plain: also save the run as plain text (secrets are left out)",
+        help="with --plain: also save the run as plain text to a new file (secrets and MFA "
+        "codes are left out)",
+    )
+    guided.add_argument(
+        "--replace-transcript",
+        action="store_true",
+        help="with --transcript: overwrite the file if it exists",
     )
     parser.set_defaults(func=run_guided)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -386,7 +392,13 @@ def run_guided(args: argparse.Namespace) -> int:
         from wizard import plain
 
         transcript = Path(args.transcript) if args.transcript else None
-        return plain.run_guided(launch, transcript=transcript)
+        if transcript is not None:
+            problem = plain.transcript_problem(transcript, replace=args.replace_transcript)
+            if problem:
+                return _fail(problem, ExitCode.USAGE)
+        return plain.run_guided(
+            launch, transcript=transcript, replace_transcript=args.replace_transcript
+        )
     from screens import app
 
     return app.run_guided(launch)
@@ -401,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
+    except ConfigurationError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
     except KeyboardInterrupt:
         print("Run the same command again: it finds what was done and finishes the rest.")
         return ExitCode.INTERRUPTED

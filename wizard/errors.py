@@ -12,6 +12,10 @@ class WizardError(Exception):
     """An error whose message is already a sentence fit to show the owner."""
 
 
+class ConfigurationError(WizardError):
+    """The AWS configuration cannot be used (unknown profile, unreadable or damaged file)."""
+
+
 ACCESS_DENIED = {
     "AccessDenied",
     "AccessDeniedException",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -149,8 +150,27 @@ class Journal:
 
 
 def read(path: Path | None = None) -> list[dict[str, Any]]:
-    """Every record of the journal (for tests, the summary and support)."""
+    """Every record of the journal (for tests, the summary and support).
+
+    A damaged line (a crash mid-write, a disk that filled up) is skipped with a warning that
+    names the file and the line: one bad line must not stop every later run.
+    """
     target = path or state_dir() / "journal.jsonl"
     if not target.exists():
         return []
-    return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines() if line]
+    records = []
+    for number, line in enumerate(target.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict):
+            print(
+                f"aws-setup-wizard: skipped damaged line {number} of {target}",
+                file=sys.stderr,
+            )
+            continue
+        records.append(record)
+    return records

@@ -17,6 +17,7 @@ the steps); this module prints lines and asks questions.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -30,7 +31,7 @@ from prompt_toolkit.output import Output
 from wizard import plain_render as render
 from wizard import runner, wording
 from wizard.credentials import access_key_id_problem, secret_key_problem
-from wizard.errors import describe_error
+from wizard.errors import WizardError, describe_error
 from wizard.flow import (
     Answer,
     ConfirmRequest,
@@ -48,6 +49,8 @@ from wizard.options import Option, OptionError
 from wizard.present import ExitCode, console_lines, identity_lines, status_line, withheld_password
 from wizard.secrets import SecretStore
 from wizard.steps import Step
+
+MFA_CODE_PROMPTS = frozenset({wording.FIRST_CODE, wording.SECOND_CODE})
 
 
 class PlainConversation:
@@ -142,8 +145,10 @@ class PlainConversation:
             self.before_prompt(message)
         answer = question.unsafe_ask()  # Ctrl-C raises: never taken for "no"
         if self.transcript is not None:
-            # No prompt asks for a secret, so every answer may be kept.
-            self.transcript.write(f"? {message} {render.answer_text(answer)}\n")
+            # MFA codes are not kept: with the time they were typed they help an attacker
+            # who also holds the password; secrets use ``secret_text`` and are never kept.
+            kept = render.REDACTED if message in MFA_CODE_PROMPTS else render.answer_text(answer)
+            self.transcript.write(f"? {message} {kept}\n")
         return answer
 
     def select(self, message: str, choices: Sequence[str], default: str | None = None) -> str:
@@ -460,6 +465,7 @@ def run_guided(
     transcript: Path | None = None,
     opener: Opener = open_account,
     before_prompt: Callable[[str], None] | None = None,
+    replace_transcript: bool = False,
 ) -> int:
     """The guided wizard as plain prompts; the exit code of the final verification.
 
@@ -467,7 +473,7 @@ def run_guided(
     (quit at the start, no credentials, the session ended without a way to re-verify), 130
     after Ctrl-C. ``transcript`` saves a redacted, colourless copy of the run to that file.
     """
-    with _transcript_file(transcript) as saved:
+    with _transcript_file(transcript, replace=replace_transcript) as saved:
         talk = PlainConversation(
             out or sys.stdout,
             input=input,
@@ -554,8 +560,37 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
     return summary.verification.exit_code
 
 
-def _transcript_file(path: Path | None) -> AbstractContextManager[TextIO | None]:
+def _transcript_file(
+    path: Path | None, *, replace: bool = False
+) -> AbstractContextManager[TextIO | None]:
+    """A new transcript file: created 0600, never through a symlink, never over a file
+    unless ``replace``; raises :class:`WizardError` with one sentence otherwise."""
     if path is None:
         return nullcontext()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("w", encoding="utf-8")
+    problem = transcript_problem(path, replace=replace)
+    if problem:
+        raise WizardError(problem)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if replace else os.O_EXCL)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise WizardError(f"Cannot write the transcript {path}: {exc.strerror}.") from exc
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def transcript_problem(path: Path, *, replace: bool = False) -> str | None:
+    """Why ``path`` cannot take a new transcript, in one sentence (``None`` when it can)."""
+    if path.is_symlink():
+        return f"The transcript {path} is a symbolic link: give the path of a new file."
+    if path.is_dir():
+        return f"The transcript {path} is a folder: give the path of a new file inside it."
+    if path.exists() and not replace:
+        return (
+            f"The transcript {path} already exists: give a new file name, or add "
+            "--replace-transcript to overwrite it."
+        )
+    if not path.parent.is_dir():
+        return f"The folder of the transcript {path} does not exist."
+    if not os.access(path.parent, os.W_OK):
+        return f"The folder of the transcript {path} is not writable."
+    return None

@@ -127,3 +127,88 @@ def test_any_text_is_either_accepted_by_aws_rules_or_refused_with_a_sentence(tex
 def test_mfa_code_rule_accepts_exactly_six_ascii_digits(text):
     ok = len(text.strip()) == 6 and all(c in string.digits for c in text.strip())
     assert (code_problem(text) is None) == ok
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_an_unknown_profile_is_one_sentence_and_a_usage_exit(calls, capsys):
+    code, said = run_cli(["verify", "--profile", "nosuch"], capsys)
+    assert code == ExitCode.USAGE
+    assert "no AWS profile named 'nosuch'" in said and "Traceback" not in said
+    assert calls == []
+
+
+def test_a_damaged_config_file_is_one_sentence(calls, capsys, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[profile broken\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    code, said = run_cli(["verify"], capsys)
+    assert code == ExitCode.USAGE
+    assert "could not be read" in said and "Traceback" not in said
+    assert calls == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "existing file", "symlink", "missing folder"])
+def test_a_transcript_path_that_cannot_take_a_new_file_is_refused(kind, capsys, tmp_path):
+    target = tmp_path / "run.txt"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "existing file":
+        target.write_text("keep me")
+    elif kind == "symlink":
+        (tmp_path / "elsewhere.txt").write_text("keep me")
+        target.symlink_to(tmp_path / "elsewhere.txt")
+    else:
+        target = tmp_path / "nowhere" / "run.txt"
+    code, said = run_cli(["--plain", "--sandbox", "--transcript", str(target)], capsys)
+    assert code == ExitCode.USAGE
+    assert "transcript" in said and "Traceback" not in said
+    if kind in {"existing file", "symlink"}:
+        kept = tmp_path / ("run.txt" if kind == "existing file" else "elsewhere.txt")
+        assert kept.read_text() == "keep me"
+
+
+def test_a_new_transcript_is_private(tmp_path):
+    from wizard.plain import _transcript_file
+
+    target = tmp_path / "run.txt"
+    with _transcript_file(target) as handle:
+        assert handle is not None
+        handle.write("x")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_mfa_codes_never_reach_the_transcript(monkeypatch):
+    import io
+
+    import questionary
+
+    from wizard import plain, wording
+
+    class Typed:
+        def __init__(self, answer: str) -> None:
+            self.answer = answer
+
+        def unsafe_ask(self) -> str:
+            return self.answer
+
+    monkeypatch.setattr(questionary, "text", lambda message, **_: Typed("123456"))
+    saved = io.StringIO()
+    talk = plain.PlainConversation(io.StringIO(), transcript=saved, width=88)
+    assert talk.text(wording.FIRST_CODE) == "123456"
+    assert talk.text("Administrator user name") == "123456"
+    lines = saved.getvalue().splitlines()
+    assert "123456" not in lines[0] and "123456" in lines[1]
+
+
+def test_a_damaged_journal_line_is_skipped_with_a_warning(tmp_path, capsys):
+    from wizard import journal
+
+    path = tmp_path / "journal.jsonl"
+    path.write_text('{"kind": "run"}\n{"kind": "wri\n{"kind": "end"}\n')
+    assert [r["kind"] for r in journal.read(path)] == ["run", "end"]
+    assert f"skipped damaged line 2 of {path}" in capsys.readouterr().err
