@@ -139,7 +139,9 @@ def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
 
     ids = registry.step_ids()
 
-    apply.add_argument("steps", nargs="+", choices=ids, metavar="STEP", help=", ".join(ids))
+    apply.add_argument(
+        "steps", nargs="+", choices=ids, metavar="STEP", help=", ".join(ids)
+    )
     apply.add_argument(
         "--yes",
         action="store_true",

@@ -127,7 +127,9 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
         try:
             response = send(account, change, prepared.params)
         except ClientError as exc:
-            recovered = step.recover(account, change, exc, prepared.params) or _already(change, exc)
+            recovered = step.recover(account, change, exc, prepared.params) or _already(
+                change, exc
+            )
             if recovered is None:
                 raise
             outputs.update(recovered.outputs)
