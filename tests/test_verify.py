@@ -77,7 +77,8 @@ def test_done_verify_stays_within_fifteen_calls(account):
     calls: list[str] = []
     guard_read_only(acct, calls)
     runner.verify(acct)
-    assert len(calls) <= 15, calls
+    # CloudTrail reads its key's state and policy too (DescribeKey, GetKeyPolicy): 17, not 15.
+    assert len(calls) <= 17, calls
 
 
 def test_unreadable_step_is_unknown_and_exit_code_two(account):

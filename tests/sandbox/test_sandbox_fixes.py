@@ -30,6 +30,7 @@ def make_bucket(client: Any, sandbox: Sandbox, bucket: str, policy: dict[str, An
 def good_policy(sandbox: Sandbox, bucket: str, trail: str) -> dict[str, Any]:
     return assets.policy(
         "cloudtrail-bucket",
+        key_prefix="",
         partition="aws",
         bucket=bucket,
         trail_arn=trail_arn(sandbox, trail),

@@ -60,3 +60,8 @@ def reset_all() -> None:
     from moto.moto_api._internal.models import moto_api_backend
 
     moto_api_backend.reset()
+
+
+def cloudtrail_regions(account_id: str) -> list[Any]:
+    """The account's CloudTrail backends that exist so far (iterating creates none)."""
+    return list(cloudtrail_backends[account_id].values())

@@ -1,14 +1,21 @@
-"""Just enough resource-policy evaluation to answer "may CloudTrail write here?".
+"""The one resource-policy evaluator: "may this principal do this action here?".
 
-Real CloudTrail refuses ``CreateTrail`` when the bucket policy does not let
-``cloudtrail.amazonaws.com`` read the bucket ACL and put objects under ``AWSLogs/ACCOUNT/``, and
-when a KMS key policy does not let it generate data keys. moto checks neither, so a trainee
-could "succeed" with a trail that in AWS would never be created. This evaluator follows IAM's
-rules for the parts that matter here: an explicit Deny wins, otherwise an Allow is needed;
-``Principal``/``Action``/``Resource`` (and their ``Not`` forms) with ``*``/``?`` wildcards; and
-the common condition operators against the request context CloudTrail itself would present.
-A condition on a key we do not model is treated as satisfied for Allow and unsatisfied for
-Deny, i.e. we err towards letting the trainee through rather than inventing a refusal.
+Two callers share it so that they cannot disagree about what AWS decides:
+
+- the sandbox (simulated AWS) refuses ``CreateTrail`` when the bucket or key policy would stop
+  CloudTrail, and fails a simulated log delivery the way AWS would;
+- the CloudTrail step judges a trail's bucket and key policies before trusting them.
+
+It follows IAM's policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
+"Determining whether a request is allowed or denied within an account"): an explicit Deny in
+any matching statement wins; otherwise an Allow is needed. ``Principal``/``Action``/``Resource``
+and their ``Not`` forms match with ``*``/``?`` wildcards ("IAM JSON policy elements: Action",
+"Resource"); condition keys are case-insensitive ("IAM JSON policy elements: Condition
+operators"). Conditions are three-valued: a key absent from the request ``context`` (one we do
+not model), or an operator we do not implement, is *unknown*. The caller chooses what unknown
+means: the sandbox (``strict=False``) errs towards letting a trainee through (unknown Allow
+holds, unknown Deny does not), the step (``strict=True``) errs towards never claiming more than
+it knows (unknown Allow does not hold, unknown Deny applies).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -32,20 +40,38 @@ def _wildcard(pattern: str, value: str, *, case_sensitive: bool = True) -> bool:
     return re.fullmatch(regex, value, flags) is not None
 
 
-def _principal_matches(statement: Mapping[str, Any], service: str) -> bool:
-    if "NotPrincipal" in statement:
-        return not _principal_in(statement["NotPrincipal"], service)
-    return _principal_in(statement.get("Principal"), service)
+@dataclass(frozen=True)
+class Principal:
+    """Who makes the request: an AWS service (``cloudtrail.amazonaws.com``) or an account.
 
+    ``account_id`` stands for principals of that account (its root ARN ``…:root`` or the bare
+    account ID in a policy both name every principal of the account the account allows).
+    """
 
-def _principal_in(principal: Any, service: str) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        if "*" in _as_list(principal.get("AWS")):
+    service: str | None = None
+    account_id: str | None = None
+
+    def named_by(self, principal: Any) -> bool:
+        """True when a policy's ``Principal`` value covers this principal."""
+        if principal == "*":
             return True
-        return service in _as_list(principal.get("Service"))
-    return False
+        if not isinstance(principal, Mapping):
+            return False
+        aws = [str(value) for value in _as_list(principal.get("AWS"))]
+        if "*" in aws:
+            return True
+        if self.service is not None and self.service in _as_list(principal.get("Service")):
+            return True
+        if self.account_id is not None:
+            root = f":iam::{self.account_id}:root"
+            return any(value == self.account_id or value.endswith(root) for value in aws)
+        return False
+
+
+def _principal_matches(statement: Mapping[str, Any], who: Principal) -> bool:
+    if "NotPrincipal" in statement:
+        return not who.named_by(statement["NotPrincipal"])
+    return who.named_by(statement.get("Principal"))
 
 
 def _action_matches(statement: Mapping[str, Any], action: str) -> bool:
@@ -64,26 +90,31 @@ def _resource_matches(statement: Mapping[str, Any], resource: str) -> bool:
     return any(_wildcard(p, resource) for p in _as_list(statement.get("Resource")))
 
 
-def _condition_holds(
-    condition: Mapping[str, Any], context: Mapping[str, str], *, unknown: bool
-) -> bool:
-    """Evaluate a Condition block; ``unknown`` is the answer for keys or operators we lack."""
+def condition_holds(condition: Mapping[str, Any], context: Mapping[str, str]) -> bool | None:
+    """Evaluate a ``Condition`` block: True, False, or ``None`` when it cannot be known.
+
+    All operators and keys must hold (AND); one that is definitely false makes the whole block
+    false whatever else is unknown.
+    """
+    result: bool | None = True
     for operator, tests in condition.items():
         if not isinstance(tests, Mapping):
-            return unknown
-        base = operator.removesuffix("IfExists")
+            result = None
+            continue
+        base = str(operator).removesuffix("IfExists")
         for key, expected in tests.items():
-            actual = _context_value(context, key)
+            actual = _context_value(context, str(key))
             if actual is None:
-                if operator.endswith("IfExists"):
-                    continue
-                return unknown
-            result = _compare(base, actual, [str(v) for v in _as_list(expected)])
-            if result is None:
-                return unknown
-            if not result:
+                if str(operator).endswith("IfExists") and base != "Null":
+                    continue  # IfExists: an absent key satisfies the test
+                result = None
+                continue
+            outcome = _compare(base, actual, [str(v) for v in _as_list(expected)])
+            if outcome is False:
                 return False
-    return True
+            if outcome is None:
+                result = None
+    return result
 
 
 def _context_value(context: Mapping[str, str], key: str) -> str | None:
@@ -102,11 +133,67 @@ def _compare(operator: str, actual: str, expected: list[str]) -> bool | None:
         return any(_wildcard(e, actual) for e in expected)
     if operator in ("StringNotEquals", "ArnNotEquals"):
         return actual not in expected
+    if operator == "StringNotEqualsIgnoreCase":
+        return actual.lower() not in [e.lower() for e in expected]
     if operator in ("StringNotLike", "ArnNotLike"):
         return not any(_wildcard(e, actual) for e in expected)
     if operator == "Bool":
         return actual.lower() in [e.lower() for e in expected]
+    if operator == "Null":  # the key is present (we have its value): "false" holds
+        return "false" in [e.lower() for e in expected]
     return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a policy decides for one request, and which statements (by index) decided it."""
+
+    allowed: bool
+    denied_by: tuple[int, ...] = ()
+    allowed_by: tuple[int, ...] = ()
+
+
+def _document(policy: str | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if policy is None:
+        return None
+    document: Any = json.loads(policy) if isinstance(policy, str) else policy
+    return document if isinstance(document, Mapping) else None
+
+
+def decide(
+    policy: str | Mapping[str, Any] | None,
+    *,
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Mapping[str, str],
+    strict: bool = False,
+) -> Decision:
+    """Evaluate ``policy`` for one request; see the module docstring for ``strict``.
+
+    ``context`` holds the condition keys the request carries (``aws:SourceArn`` …).
+    """
+    document = _document(policy)
+    if document is None:
+        return Decision(False)
+    denied: list[int] = []
+    allowed: list[int] = []
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        if not isinstance(statement, Mapping):
+            continue
+        if not (
+            _principal_matches(statement, principal)
+            and _action_matches(statement, action)
+            and _resource_matches(statement, resource)
+        ):
+            continue
+        holds = condition_holds(statement.get("Condition") or {}, context)
+        effect = statement.get("Effect")
+        if effect == "Deny" and (holds is True or (holds is None and strict)):
+            denied.append(index)
+        if effect == "Allow" and (holds is True or (holds is None and not strict)):
+            allowed.append(index)
+    return Decision(bool(allowed) and not denied, tuple(denied), tuple(allowed))
 
 
 def service_allowed(
@@ -119,30 +206,15 @@ def service_allowed(
 ) -> bool:
     """Whether ``policy`` lets the AWS service principal ``service`` do ``action`` on ``resource``.
 
-    ``context`` holds the condition keys the service would send (``aws:SourceArn`` …).
+    The sandbox's lenient reading (``strict=False``): see the module docstring.
     """
-    if policy is None:
-        return False
-    document: Any = json.loads(policy) if isinstance(policy, str) else policy
-    if not isinstance(document, Mapping):
-        return False
-    allowed = False
-    for statement in _as_list(document.get("Statement")):
-        if not isinstance(statement, Mapping):
-            continue
-        if not (
-            _principal_matches(statement, service)
-            and _action_matches(statement, action)
-            and _resource_matches(statement, resource)
-        ):
-            continue
-        effect = statement.get("Effect")
-        condition = statement.get("Condition") or {}
-        if effect == "Deny" and _condition_holds(condition, context, unknown=False):
-            return False
-        if effect == "Allow" and _condition_holds(condition, context, unknown=True):
-            allowed = True
-    return allowed
+    return decide(
+        policy,
+        principal=Principal(service=service),
+        action=action,
+        resource=resource,
+        context=context,
+    ).allowed
 
 
-__all__ = ["service_allowed"]
+__all__ = ["Decision", "Principal", "condition_holds", "decide", "service_allowed"]

@@ -90,6 +90,7 @@ def _trail(clients: _Clients, account_id: str, region: str) -> None:
         "bucket": bucket,
         "trail_arn": trail_arn,
         "account_id": account_id,
+        "key_prefix": "",  # logs go straight under AWSLogs/ (the trail has no S3KeyPrefix)
     }
     s3 = clients("s3")
     s3.create_bucket(Bucket=bucket)

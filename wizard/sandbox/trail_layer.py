@@ -2,7 +2,9 @@
 
 moto overwrites a trail of the same name, creates trails whose bucket CloudTrail could never
 write to or whose KMS key does not exist, returns no event selectors for a new trail and
-ignores the name filter of ``DescribeTrails``. Each of those would teach a trainee something
+ignores the name filter of ``DescribeTrails``, and reports a fresh delivery on every
+``GetTrailStatus`` whatever the bucket and key allow (delivery is simulated in
+:mod:`wizard.sandbox.delivery`). Each of those would teach a trainee something
 false about AWS, so each is corrected here, before (or, for the filter, after) moto answers.
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
 from typing import Any
 
-from wizard.sandbox import backends
+from wizard.sandbox import backends, delivery
 from wizard.sandbox.call import Call, Forward, Handler, Outcome
 from wizard.sandbox.policy_eval import service_allowed
-from wizard.sandbox.protocol import error_response
+from wizard.sandbox.protocol import error_response, json_response
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 _VALID_NAME = re.compile(r"[0-9a-zA-Z][.\-_0-9a-zA-Z]{1,126}[0-9a-zA-Z]")
@@ -87,6 +90,11 @@ def _kms_refusal(call: Call, key_id: str, trail_arn: str) -> Outcome:
             "KmsKeyNotFoundException",
             f"KMS key {key_id} does not exist, or it is not in the same Region as the trail.",
         )
+    if key.key_state != "Enabled":
+        # CloudTrail validates the key when it is set (API Reference, KmsException: "an issue
+        # with the specified KMS key and the trail can't be updated"); a disabled key or one
+        # pending deletion cannot encrypt (KMS Developer Guide, "Key states of AWS KMS keys").
+        return _refuse("KmsException", f"KMS key {key.arn} is {key.key_state}.")
     context = {
         "aws:SourceArn": trail_arn,
         "aws:SourceAccount": call.account_id,
@@ -173,7 +181,37 @@ def describe_trails(call: Call) -> Outcome:
     return Forward(transform=keep_named)
 
 
+def _find_trail(call: Call, name_or_arn: str) -> Any | None:
+    """The trail named by ``name_or_arn`` in its home Region's backend (any Region)."""
+    for backend in backends.cloudtrail_regions(call.account_id):
+        for trail in backend.trails.values():
+            if name_or_arn in (trail.trail_name, trail.arn):
+                return trail
+    return None
+
+
+def get_trail_status(call: Call) -> Outcome:
+    """Report what delivery really did (see :mod:`wizard.sandbox.delivery`), not moto's fiction.
+
+    moto reports a fresh ``LatestDeliveryTime`` on every call of a logging trail; AWS reports
+    the last actual delivery and its error (CloudTrail API Reference, GetTrailStatus).
+    """
+    trail = _find_trail(call, str(call.field("Name") or ""))
+    if trail is None:
+        return Forward()  # moto's TrailNotFoundException is AWS's answer
+    delivery.catch_up(call.account_id)
+    status = trail.status
+    answer: dict[str, Any] = {"IsLogging": bool(status.is_logging)}
+    if status.started is not None:
+        answer["StartLoggingTime"] = status.started.replace(tzinfo=UTC)
+    if status.stopped is not None:
+        answer["StopLoggingTime"] = status.stopped.replace(tzinfo=UTC)
+    answer.update(delivery.status_fields(trail))
+    return json_response(answer)
+
+
 CLOUDTRAIL_HANDLERS: dict[str, Handler] = {
+    "GetTrailStatus": get_trail_status,
     "CreateTrail": create_trail,
     "UpdateTrail": update_trail,
     "GetEventSelectors": get_event_selectors,

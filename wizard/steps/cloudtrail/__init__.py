@@ -1,8 +1,10 @@
 """CloudTrail: one multi-Region trail recording every management event, stored safely.
 
-Security Hub CloudTrail.1/.2/.4/.6 and KMS.4, CIS AWS Foundations v3.0 3.1, 3.2, 3.5 and 3.6.
-The check reads one trail (a multi-Region trail, preferably homed in this Region) with at most
-seven API calls, six of them concurrent. The plan repairs an existing multi-Region trail rather
+Security Hub CloudTrail.1/.2/.4/.6 and KMS.4; CIS AWS Foundations v5.0 and v3.0 3.1, 3.2, 3.5
+and 3.6 (the Logging section kept its numbers between the two versions). The check reads one
+trail (a multi-Region trail, preferably homed in this Region) with at most nine API calls,
+eight of them concurrent, and judges by outcome first: what ``GetTrailStatus`` says the latest
+delivery did (see ``verdicts``). The plan repairs an existing multi-Region trail rather
 than creating a second one, because CloudTrail charges for every copy of management events
 after the first.
 
@@ -63,13 +65,17 @@ class CloudTrailStep(Step):
     title = "Record account activity with CloudTrail"
     controls = (
         "Security Hub CloudTrail.1",
+        "CIS AWS Foundations v5.0 3.1",
         "CIS AWS Foundations v3.0 3.1",
         "Security Hub CloudTrail.2",
+        "CIS AWS Foundations v5.0 3.5",
         "CIS AWS Foundations v3.0 3.5",
         "Security Hub CloudTrail.4",
+        "CIS AWS Foundations v5.0 3.2",
         "CIS AWS Foundations v3.0 3.2",
         "Security Hub CloudTrail.6",
         "Security Hub KMS.4",
+        "CIS AWS Foundations v5.0 3.6",
         "CIS AWS Foundations v3.0 3.6",
     )
     options = OPTIONS
@@ -106,6 +112,15 @@ class CloudTrailStep(Step):
             self._draft(draft, account, inspection, settings)
         except ReadError as exc:
             raise WizardError(f"Cannot plan this step: {describe_error(exc)}") from exc
+        if not draft.changes:
+            # Only AWS's delivery outcome fails, and nothing this tool checks explains it.
+            raise WizardError(
+                f"Nothing to change here, yet the check fails: {inspection.check.summary} The "
+                "configuration this tool checks is right now; the next delivery (within about "
+                "15 minutes) shows whether the cause is gone. If the error stays, look for what "
+                "this tool cannot see: an organization SCP, or a bucket or key another account "
+                "controls."
+            )
         if not settings.use_kms:
             draft.notes.append(
                 "Without a KMS key the logs are encrypted with S3-managed keys only: the check "

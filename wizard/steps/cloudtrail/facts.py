@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.model import Check
-from wizard.steps.cloudtrail.judgements import records_all_management_events
+from wizard.steps.cloudtrail.judgements import PolicyJudgement, records_all_management_events
 
 PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
@@ -24,6 +24,7 @@ class Trail:
     global_events: bool
     validation: bool
     kms_key_id: str | None
+    s3_key_prefix: str | None = None
 
     @classmethod
     def from_api(cls, raw: Mapping[str, Any]) -> Trail:
@@ -38,6 +39,7 @@ class Trail:
             global_events=bool(raw.get("IncludeGlobalServiceEvents")),
             validation=bool(raw.get("LogFileValidationEnabled")),
             kms_key_id=str(raw["KmsKeyId"]) if raw.get("KmsKeyId") else None,
+            s3_key_prefix=str(raw["S3KeyPrefix"]) if raw.get("S3KeyPrefix") else None,
         )
 
     @property
@@ -60,8 +62,13 @@ class Bucket:
     pab: Mapping[str, bool] = field(default_factory=dict)
     versioning: str = "Off"
     policy: Mapping[str, Any] | None = None
-    policy_ok: bool = False
+    judgement: PolicyJudgement = PolicyJudgement(ok=False)
     unreadable: str | None = None
+
+    @property
+    def policy_ok(self) -> bool:
+        """True when the policy lets CloudTrail deliver and no Deny stops it."""
+        return self.judgement.ok
 
     @property
     def public_access_blocked(self) -> bool:
@@ -71,20 +78,41 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Key:
-    """The trail's KMS key: whether it exists and rotates; ``unreadable`` when unknown."""
+    """The trail's KMS key: exists, its state, its policy, rotation; ``unreadable`` when unknown.
+
+    ``rotation`` is ``None`` when KMS would not say (a key pending deletion): it is planned
+    again once the key is enabled.
+    """
 
     arn: str | None
     found: bool = False
-    rotation: bool = False
+    rotation: bool | None = False
+    state: str | None = None
+    deletion_date: str | None = None
+    policy: Mapping[str, Any] | None = None
+    judgement: PolicyJudgement = PolicyJudgement(ok=False)
     unreadable: str | None = None
 
+    @property
+    def enabled(self) -> bool:
+        """True when KMS can use the key (``KeyState`` is ``Enabled``)."""
+        return self.state == "Enabled"
+
     def requirements(self) -> dict[str, bool | None]:
-        """Encrypted (a key is set and exists) and rotating; ``None`` where unreadable."""
-        if self.arn is None:
+        """Encrypted, usable (enabled, a policy CloudTrail can use) and rotating."""
+        names = ("kms_encrypted", "kms_key_enabled", "kms_key_policy_ok", "kms_key_rotation")
+        if self.arn is None:  # no key: its state and policy do not apply
             return {"kms_encrypted": False, "kms_key_rotation": False}
         if self.unreadable is not None:
-            return {"kms_encrypted": None, "kms_key_rotation": None}
-        return {"kms_encrypted": self.found, "kms_key_rotation": self.found and self.rotation}
+            return dict.fromkeys(names, None)
+        if not self.found:
+            return dict.fromkeys(names, False)
+        return {
+            "kms_encrypted": True,
+            "kms_key_enabled": self.enabled,
+            "kms_key_policy_ok": self.judgement.ok,
+            "kms_key_rotation": self.rotation is True,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,18 @@ class Facts:
         """True when the selectors record every read and write management event."""
         return records_all_management_events(self.selectors)
 
+    @property
+    def delivery_error(self) -> str | None:
+        """AWS's error for the latest log delivery, if it failed."""
+        return str(self.status.get("LatestDeliveryError") or "") or None
+
+    @property
+    def digest_error(self) -> str | None:
+        """AWS's error for the latest digest delivery, if it failed (validation on only)."""
+        if not self.trail.validation:
+            return None
+        return str(self.status.get("LatestDigestDeliveryError") or "") or None
+
     def requirements(self) -> dict[str, bool | None]:
         """Each requirement as a bool; ``None`` where it could not be read."""
         trail, bucket = self.trail, self.bucket
@@ -116,6 +156,8 @@ class Facts:
             "bucket_public_access_blocked": bucket.public_access_blocked if bucket_known else None,
             "bucket_versioning": bucket.versioning == "Enabled" if bucket_known else None,
             "bucket_policy_ok": bucket.policy_ok if bucket_known else None,
+            "latest_delivery_succeeded": self.delivery_error is None,
+            "latest_digest_delivery_succeeded": self.digest_error is None,
         }
 
 

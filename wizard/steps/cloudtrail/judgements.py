@@ -1,4 +1,4 @@
-"""Pure judgements: whether selectors and bucket policies meet the controls, and fixes.
+"""Pure judgements: whether selectors, bucket and key policies meet the controls, and fixes.
 
 No API calls and no state: each function answers from the values it is given.
 """
@@ -6,9 +6,13 @@ No API calls and no state: each function answers from the values it is given.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
+
+# One evaluator for the simulated AWS and this check, so they cannot disagree; it is pure
+# (no moto), importing it loads nothing heavy.
+from wizard.sandbox.policy_eval import Principal, decide
 
 if TYPE_CHECKING:
     from wizard.steps.cloudtrail.facts import Trail
@@ -54,66 +58,178 @@ def _is_full_management(selector: Mapping[str, Any]) -> bool:
     )
 
 
-def _principal_is_cloudtrail(statement: Mapping[str, Any]) -> bool:
-    principal = statement.get("Principal")
-    if not isinstance(principal, Mapping):
-        return False
-    return SERVICE_PRINCIPAL in as_list(principal.get("Service"))
+def key_path(trail: Trail) -> str:
+    """The trail's ``S3KeyPrefix`` as it starts object keys: ``"PREFIX/"``, or ``""``."""
+    prefix = (trail.s3_key_prefix or "").strip("/")
+    return f"{prefix}/" if prefix else ""
 
 
-def _matches(patterns: Iterable[Any], value: str, *, ignore_case: bool = False) -> bool:
-    if ignore_case:
-        return any(fnmatchcase(value.lower(), str(p).lower()) for p in patterns)
-    return any(fnmatchcase(value, str(p)) for p in patterns)
-
-
-def _conditions_allow(conditions: Mapping[str, Any], trail_arn: str, account_id: str) -> bool:
-    """False when a SourceArn/SourceAccount condition names another trail or account."""
-    expected = {"aws:sourcearn": trail_arn, "aws:sourceaccount": account_id}
-    for operator, block in conditions.items():
-        like = "Like" in operator
-        for key, values in (block or {}).items():
-            wanted = expected.get(str(key).lower())
-            if wanted is None:
-                continue  # e.g. s3:x-amz-acl, which CloudTrail always sends
-            patterns = as_list(values)
-            if not (_matches(patterns, wanted) if like else wanted in patterns):
-                return False
-    return True
-
-
-def _allows(statement: Mapping[str, Any], action: str, resource: str, trail: Trail) -> bool:
+def _sample_keys(trail: Trail, prefix: str) -> tuple[str, str]:
+    """A log and a digest object key CloudTrail writes (CloudTrail UG, "Finding your log
+    files"): a bucket policy must let CloudTrail write both."""
+    account, region = trail.account_id, trail.home_region
+    base = f"{prefix}AWSLogs/{account}"
     return (
-        statement.get("Effect") == "Allow"
-        and _principal_is_cloudtrail(statement)
-        and _matches(as_list(statement.get("Action")), action, ignore_case=True)
-        and _matches(as_list(statement.get("Resource")), resource)
-        and _conditions_allow(statement.get("Condition") or {}, trail.arn, trail.account_id)
+        f"{base}/CloudTrail/{region}/2024/01/01/"
+        f"{account}_CloudTrail_{region}_20240101T0000Z_check.json.gz",
+        f"{base}/CloudTrail-Digest/{region}/2024/01/01/"
+        f"{account}_CloudTrail-Digest_{region}_{trail.name}_{region}_20240101T000000Z.json.gz",
+    )
+
+
+def _delivery_context(trail: Trail) -> dict[str, str]:
+    """The condition keys CloudTrail's own delivery requests carry, as far as they are known."""
+    return {
+        "aws:SourceArn": trail.arn,
+        "aws:SourceAccount": trail.account_id,
+        "aws:SecureTransport": "true",
+    }
+
+
+@dataclass(frozen=True)
+class PolicyJudgement:
+    """Whether a resource policy lets CloudTrail do its part, and what stands in the way.
+
+    ``denied_by`` are the indexes of Deny statements that apply to CloudTrail's requests
+    (conditions we cannot evaluate count as applying); ``uncovered_prefix`` says the policy
+    allows writes under ``AWSLogs/`` but not under the trail's own ``S3KeyPrefix``.
+    """
+
+    ok: bool
+    allowed: bool = False
+    denied_by: tuple[int, ...] = ()
+    uncovered_prefix: bool = False
+    decrypt_ok: bool = True
+
+    def denied_names(self, policy: Mapping[str, Any] | None) -> list[str]:
+        """The denying statements by Sid (or position), for a summary."""
+        statements = as_list((policy or {}).get("Statement"))
+        return [
+            str(statements[i].get("Sid") or f"statement {i + 1}")
+            for i in self.denied_by
+            if i < len(statements)
+        ]
+
+
+def _decide(policy: Mapping[str, Any] | None, action: str, resource: str, context: Any) -> Any:
+    return decide(
+        policy,
+        principal=Principal(service=SERVICE_PRINCIPAL),
+        action=action,
+        resource=resource,
+        context=context,
+        strict=True,
+    )
+
+
+def judge_bucket_policy(
+    policy: Mapping[str, Any] | None, bucket: str, trail: Trail
+) -> PolicyJudgement:
+    """Judge a bucket policy as strictly as S3 would for CloudTrail's ACL check and writes."""
+    if not policy:
+        return PolicyJudgement(ok=False)
+    base = f"arn:{trail.partition}:s3:::{bucket}"
+    context = _delivery_context(trail)
+    put_context = {**context, "s3:x-amz-acl": "bucket-owner-full-control"}
+
+    def writes(prefix: str) -> list[Any]:
+        return [
+            _decide(policy, "s3:PutObject", f"{base}/{key}", put_context)
+            for key in _sample_keys(trail, prefix)
+        ]
+
+    decisions = [_decide(policy, "s3:GetBucketAcl", base, context), *writes(key_path(trail))]
+    denied = tuple(sorted({i for d in decisions for i in d.denied_by}))
+    allowed = all(d.allowed_by for d in decisions)
+    uncovered = bool(key_path(trail)) and not allowed and all(d.allowed_by for d in writes(""))
+    return PolicyJudgement(
+        ok=allowed and not denied, allowed=allowed, denied_by=denied, uncovered_prefix=uncovered
     )
 
 
 def bucket_policy_ok(policy: Mapping[str, Any] | None, bucket: str, trail: Trail) -> bool:
-    """True when the policy lets CloudTrail check the ACL and write under AWSLogs/ACCOUNT/."""
+    """True when the policy lets CloudTrail check the ACL and write its logs and digests."""
+    return judge_bucket_policy(policy, bucket, trail).ok
+
+
+def judge_key_policy(
+    policy: Mapping[str, Any] | None, key_arn: str, trail: Trail
+) -> PolicyJudgement:
+    """Judge a key policy: CloudTrail may encrypt for this trail, the account may decrypt.
+
+    CloudTrail UG, "Configure AWS KMS key policies for CloudTrail": ``kms:GenerateDataKey*``
+    for the service principal with this trail's ``aws:SourceArn`` and encryption context
+    ``aws:cloudtrail:arn``; ``kms:Decrypt`` for the account's principals.
+    """
     if not policy:
+        return PolicyJudgement(ok=False, decrypt_ok=False)
+    encryption = {
+        **_delivery_context(trail),
+        "kms:EncryptionContext:aws:cloudtrail:arn": trail.arn,
+    }
+    encrypt = _decide(policy, "kms:GenerateDataKey", key_arn, encryption)
+    decrypt = decide(
+        policy,
+        principal=Principal(account_id=trail.account_id),
+        action="kms:Decrypt",
+        resource=key_arn,
+        context={
+            "kms:CallerAccount": trail.account_id,
+            "kms:EncryptionContext:aws:cloudtrail:arn": trail.arn,
+        },
+        strict=True,
+    )
+    return PolicyJudgement(
+        ok=encrypt.allowed and decrypt.allowed,
+        allowed=bool(encrypt.allowed_by),
+        denied_by=encrypt.denied_by,
+        decrypt_ok=decrypt.allowed,
+    )
+
+
+def _names_only_cloudtrail(statement: Mapping[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    if not isinstance(principal, Mapping) or set(principal) != {"Service"}:
         return False
-    base = f"arn:{trail.partition}:s3:::{bucket}"
-    needed = (
-        ("s3:GetBucketAcl", base),
-        ("s3:PutObject", f"{base}/AWSLogs/{trail.account_id}/*"),
-    )
-    statements = as_list(policy.get("Statement"))
-    return all(
-        any(_allows(statement, action, resource, trail) for statement in statements)
-        for action, resource in needed
-    )
+    return as_list(principal.get("Service")) == [SERVICE_PRINCIPAL]
+
+
+def without_denials(
+    policy: Mapping[str, Any] | None, denied_by: tuple[int, ...], trail_arn: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The policy with each Deny that stops CloudTrail removed or narrowed, and what was done.
+
+    A Deny aimed at CloudTrail alone is removed. A broader one is narrowed: it gains
+    ``ArnNotEquals aws:SourceArn = this trail``, so it keeps applying to everyone else.
+    """
+    statements = [dict(s) for s in as_list((policy or {}).get("Statement"))]
+    kept: list[dict[str, Any]] = []
+    said: list[str] = []
+    for index, statement in enumerate(statements):
+        name = str(statement.get("Sid") or f"statement {index + 1}")
+        if index not in denied_by:
+            kept.append(statement)
+        elif _names_only_cloudtrail(statement):
+            said.append(f"removes Deny {name}, which refuses CloudTrail's delivery")
+        else:
+            condition = {k: dict(v) for k, v in (statement.get("Condition") or {}).items()}
+            block = condition.setdefault("ArnNotEquals", {})
+            block["aws:SourceArn"] = [*as_list(block.get("aws:SourceArn")), trail_arn]
+            kept.append({**statement, "Condition": condition})
+            said.append(f"narrows Deny {name} so it no longer applies to this trail's delivery")
+    document = {k: v for k, v in (policy or {}).items() if k != "Statement"}
+    return {"Version": "2012-10-17", **document, "Statement": kept}, said
 
 
 def merged_policy(existing: Mapping[str, Any] | None, wanted: Mapping[str, Any]) -> dict[str, Any]:
-    """Our statements added to the bucket's own, replacing any with the same Sid."""
+    """Our statements added to the policy's own, replacing any with the same Sid."""
     ours = as_list(wanted["Statement"])
     sids = {statement.get("Sid") for statement in ours}
     kept = [s for s in as_list((existing or {}).get("Statement")) if s.get("Sid") not in sids]
-    return {"Version": "2012-10-17", "Statement": [*kept, *ours]}
+    merged: dict[str, Any] = {"Version": "2012-10-17", "Statement": [*kept, *ours]}
+    if existing and existing.get("Id"):
+        merged = {"Version": "2012-10-17", "Id": existing["Id"], "Statement": merged["Statement"]}
+    return merged
 
 
 def fixed_selectors(current: Mapping[str, Any]) -> dict[str, Any]:

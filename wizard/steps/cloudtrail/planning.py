@@ -17,15 +17,20 @@ from wizard.options import Option, bucket_name, kms_alias, trail_name
 from wizard.steps.base import OptionValues
 from wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Trail
 from wizard.steps.cloudtrail.judgements import (
+    PolicyJudgement,
     _region_of,
     as_list,
     fixed_selectors,
+    judge_key_policy,
+    key_path,
     merged_policy,
     pick_candidate,
+    without_denials,
 )
 from wizard.steps.cloudtrail.reading import (
     _FORBIDDEN,
     _NOT_FOUND,
+    _key_policy,
     _rotation,
     bucket_from,
     submit_bucket_reads,
@@ -175,7 +180,8 @@ def head_bucket(account: Account, bucket: str) -> bool:
 def read_bucket(account: Account, bucket: str, trail: Trail) -> Bucket:
     """Read an existing bucket's state for planning (three calls at once)."""
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="cloudtrail-plan") as pool:
-        found = bucket_from(submit_bucket_reads(pool, account.client("s3"), bucket), bucket, trail)
+        reads = submit_bucket_reads(pool, account.client("s3"), bucket, trail.account_id)
+        found = bucket_from(reads, bucket, trail)
     if found.unreadable:
         raise WizardError(f"Cannot plan this step: {found.unreadable}.")
     return found
@@ -217,23 +223,51 @@ def plan_bucket(draft: Draft, account: Account, bucket: Bucket, trail: Trail) ->
             done=f"Turned on versioning for bucket {name}",
         )
     if not bucket.policy_ok:
-        wanted = assets.policy(
-            "cloudtrail-bucket",
-            partition=trail.partition,
-            bucket=name,
-            trail_arn=trail.arn,
-            account_id=trail.account_id,
-        )
-        kept = len(as_list((bucket.policy or {}).get("Statement")))
-        keeping = f", keeping its {kept} existing statement(s)" if kept else ""
-        draft.add(
-            "s3:PutBucketPolicy",
-            arn,
-            "lets only this trail write under "
-            f"AWSLogs/{trail.account_id}/ and refuses unencrypted transport{keeping}",
-            {"Bucket": name, "Policy": json.dumps(merged_policy(bucket.policy, wanted))},
-            done=f"Set the policy on bucket {name} so CloudTrail can deliver logs",
-        )
+        plan_bucket_policy(draft, bucket, trail)
+
+
+def _before_after(what: str, before: Any, after: Any) -> str:
+    """A plan note showing a policy before and after the change, so the owner sees both."""
+    shown = json.dumps(before, indent=1) if before else "(none)"
+    return f"{what} before:\n{shown}\n{what} after:\n{json.dumps(after, indent=1)}"
+
+
+def plan_bucket_policy(draft: Draft, bucket: Bucket, trail: Trail) -> None:
+    """One PutBucketPolicy: denials removed or narrowed, CloudTrail's statements merged in.
+
+    The write statement covers the trail's own ``S3KeyPrefix`` (``BUCKET/PREFIX/AWSLogs/…``).
+    """
+    arn = f"arn:{trail.partition}:s3:::{bucket.name}"
+    wanted = assets.policy(
+        "cloudtrail-bucket",
+        key_prefix=key_path(trail),
+        partition=trail.partition,
+        bucket=bucket.name,
+        trail_arn=trail.arn,
+        account_id=trail.account_id,
+    )
+    cleaned, said = without_denials(bucket.policy, bucket.judgement.denied_by, trail.arn)
+    policy = merged_policy(cleaned, wanted)
+    kept = len(as_list(cleaned.get("Statement"))) if bucket.policy else 0
+    keeping = f", keeping its {kept} other statement(s)" if kept else ""
+    if bucket.judgement.uncovered_prefix:
+        said.append(f"covers the trail's key prefix {key_path(trail)}")
+    draft.add(
+        "s3:PutBucketPolicy",
+        arn,
+        "; ".join(
+            [
+                *said,
+                "lets only this trail write under "
+                f"{key_path(trail)}AWSLogs/{trail.account_id}/ and refuses unencrypted "
+                f"transport{keeping}",
+            ]
+        ),
+        {"Bucket": bucket.name, "Policy": json.dumps(policy)},
+        done=f"Set the policy on bucket {bucket.name} so CloudTrail can deliver logs",
+    )
+    if bucket.policy:
+        draft.notes.append(_before_after(f"Bucket policy of {bucket.name}", bucket.policy, policy))
 
 
 def find_alias(account: Account, alias: str) -> dict[str, Any] | None:
@@ -272,8 +306,7 @@ def plan_new_key(draft: Draft, account: Account, settings: Settings, trail: Trai
             "may encrypt with (Security Hub CloudTrail.2, CIS 3.5); billed monthly",
             {
                 "Policy": json.dumps(key_policy),
-                "Description": f"CloudTrail log encryption ({trail.arn}), made by "
-                "aws-setup-wizard",
+                "Description": f"CloudTrail log encryption ({trail.arn}), made by aws-setup-wizard",
                 "Tags": [
                     {"TagKey": "created-by", "TagValue": "aws-setup-wizard"},
                     {"TagKey": KEY_FOR_ALIAS_TAG, "TagValue": alias},
@@ -297,15 +330,105 @@ def plan_new_key(draft: Draft, account: Account, settings: Settings, trail: Trai
             done="Turned on automatic rotation for KMS key {kms_key_arn}",
         )
         return
-    if metadata.get("KeyState") != "Enabled":
-        raise WizardError(
-            f"{alias} points to a KMS key in state {metadata.get('KeyState')}: "
-            "pick another alias with --kms-alias."
+    arn = str(metadata["Arn"])
+    kms = account.client("kms", _region_of(arn, account.region))
+    policy = _key_policy(kms, arn)
+    judgement = judge_key_policy(policy, arn, trail)
+    draft.facts["kms_key"] = arn
+    fit = (
+        ""
+        if judgement.ok
+        else (
+            ": its key policy does not let CloudTrail use it for this trail, so the plan adds "
+            "CloudTrail's statements to it (kms:PutKeyPolicy)"
         )
-    draft.facts["kms_key"] = str(metadata["Arn"])
-    draft.notes.append(f"Reusing KMS key {metadata['Arn']}, found by alias {alias}.")
-    if not _rotation(account.client("kms"), str(metadata["Arn"])):
-        plan_rotation(draft, str(metadata["Arn"]), account.region)
+    )
+    draft.notes.append(f"Reusing KMS key {arn}, found by alias {alias}{fit}.")
+    plan_key_repair(
+        draft,
+        KeyRepair(arn, str(metadata.get("KeyState")), policy, judgement, _rotation(kms, arn)),
+        trail,
+        account.region,
+    )
+
+
+@dataclass(frozen=True)
+class KeyRepair:
+    """What planning needs to know about an existing key to make it usable for the trail."""
+
+    arn: str
+    state: str
+    policy: dict[str, Any] | None
+    judgement: PolicyJudgement
+    rotation: bool | None
+
+
+def plan_key_repair(draft: Draft, key: KeyRepair, trail: Trail, default_region: str) -> None:
+    """Make an existing key usable, in the only order KMS accepts.
+
+    A key pending deletion is first un-scheduled (KMS then leaves it *Disabled*), a disabled
+    key is enabled, and only then is rotation turned on: KMS refuses ``EnableKeyRotation`` on
+    a key that is not enabled (KMS Developer Guide, "Key states of AWS KMS keys").
+    """
+    region = _region_of(key.arn, default_region)
+    if key.state == "PendingDeletion":
+        draft.add(
+            "kms:CancelKeyDeletion",
+            key.arn,
+            "cancels the scheduled deletion: once deleted, every log it encrypted is "
+            "unreadable forever (KMS leaves the key disabled, so it is enabled next)",
+            {"KeyId": key.arn},
+            region=region,
+            done=f"Cancelled the deletion of KMS key {key.arn}",
+        )
+    if key.state in ("PendingDeletion", "Disabled"):
+        draft.add(
+            "kms:EnableKey",
+            key.arn,
+            "re-enables the trail's key: while it is disabled CloudTrail cannot encrypt, so "
+            "no log is delivered",
+            {"KeyId": key.arn},
+            region=region,
+            done=f"Enabled KMS key {key.arn}",
+        )
+    elif key.state != "Enabled":
+        raise WizardError(
+            f"KMS key {key.arn} is in state {key.state}, which this tool cannot repair: "
+            "give the trail another key (--kms-alias with a new alias)."
+        )
+    if not key.judgement.ok:
+        plan_key_policy(draft, key, trail, region)
+    if key.rotation is not True:
+        plan_rotation(draft, key.arn, default_region)
+
+
+def plan_key_policy(draft: Draft, key: KeyRepair, trail: Trail, region: str) -> None:
+    """One PutKeyPolicy: denials of CloudTrail removed or narrowed, our statements merged."""
+    wanted = assets.policy(
+        "cloudtrail-kms-key",
+        partition=trail.partition,
+        trail_arn=trail.arn,
+        account_id=trail.account_id,
+    )
+    cleaned, said = without_denials(key.policy, key.judgement.denied_by, trail.arn)
+    policy = merged_policy(cleaned, wanted)
+    kept = len(as_list(cleaned.get("Statement"))) if key.policy else 0
+    ours = ", ".join(str(s["Sid"]) for s in as_list(wanted["Statement"]))
+    draft.add(
+        "kms:PutKeyPolicy",
+        key.arn,
+        "; ".join(
+            [
+                *said,
+                f"adds {ours} so CloudTrail may encrypt this trail's logs and the account may "
+                f"decrypt them, keeping its {kept} other statement(s)",
+            ]
+        ),
+        {"KeyId": key.arn, "PolicyName": "default", "Policy": json.dumps(policy)},
+        region=region,
+        done=f"Set the key policy of {key.arn} so CloudTrail can encrypt its logs",
+    )
+    draft.notes.append(_before_after(f"Key policy of {key.arn}", key.policy, policy))
 
 
 def plan_rotation(draft: Draft, key_arn: str, default_region: str) -> None:
@@ -368,11 +491,18 @@ def plan_repair(draft: Draft, account: Account, facts: Facts, settings: Settings
     trail = facts.trail
     home = trail.home_region
     plan_bucket(draft, account, facts.bucket, trail)
-    new_key = settings.use_kms and (trail.kms_key_id is None or not facts.key.found)
+    key = facts.key
+    new_key = settings.use_kms and (trail.kms_key_id is None or not key.found)
     if new_key:
         plan_new_key(draft, account, settings, trail)
-    elif settings.use_kms and trail.kms_key_id and not facts.key.rotation:
-        plan_rotation(draft, trail.kms_key_id, account.region)
+    elif key.arn is not None and key.found:
+        # The trail's own key, repaired in place whatever the options say: while it is
+        # unusable, no log is delivered at all.
+        state = key.state or "Enabled"
+        repair = KeyRepair(
+            key.arn, state, dict(key.policy or {}) or None, key.judgement, key.rotation
+        )
+        plan_key_repair(draft, repair, trail, account.region)
     current = {
         "IsMultiRegionTrail": trail.multi_region,
         "IncludeGlobalServiceEvents": trail.global_events,

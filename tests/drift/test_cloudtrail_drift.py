@@ -1,0 +1,69 @@
+"""Every CloudTrail drift in the catalogue, over real HTTP: verify fails naming the cause, the
+plan holds exactly the repair, apply makes it pass, and a second plan changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.drift.cloudtrail import CATALOGUE, Drift, World
+from tests.sandbox_accounts import account_on
+from wizard import runner
+from wizard.model import Status, no_progress
+from wizard.options import resolve
+from wizard.sandbox import Sandbox, delivery
+from wizard.steps.cloudtrail import CloudTrailStep
+
+STEP = CloudTrailStep()
+
+
+def world_of(box: Sandbox) -> World:
+    """Clients signed with root's console session, as an owner in CloudShell would have."""
+    creds = box.console_credentials
+    session = boto3.session.Session(
+        aws_access_key_id=creds.access_key_id,
+        aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token,
+        region_name=box.region,
+    )
+    return World(
+        lambda service: session.client(service, endpoint_url=box.endpoint_url),
+        box.account_id,
+        box.region,
+    )
+
+
+def verify(box: Sandbox) -> Any:
+    """The step's verdict as ``verify`` computes it."""
+    return runner.verify(account_on(box), [STEP]).results[0].check
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[entry.name for entry in CATALOGUE])
+def test_drift_is_named_repaired_exactly_and_stays_repaired(entry: Drift, sandbox: Any) -> None:
+    box = sandbox("done")
+    delivery.deliver_now(box.account_id)
+    assert verify(box).status is Status.PASS, verify(box).summary
+
+    entry.drift(world_of(box))
+    if entry.deliver:
+        delivery.deliver_now(box.account_id)
+    check = verify(box)
+    assert check.status == Status(entry.status), check.summary
+    assert entry.reason in check.summary, check.summary
+
+    acct = account_on(box)
+    options = resolve(STEP.options, dict(entry.options), acct.account_id, acct.region)
+    plan = STEP.plan(acct, options)
+    assert tuple(change.action for change in plan.changes) == entry.repair, plan.changes
+    STEP.apply(acct, plan, no_progress)
+
+    delivery.deliver_now(box.account_id)  # the next delivery proves the repair
+    after = verify(box)
+    assert after.status is Status.PASS, after.summary
+    assert after.evidence["latest_delivery_error"] is None
+    assert after.evidence["latest_delivery_time"]
+    assert STEP.plan(account_on(box), options).empty
+    trails = world_of(box).clients("cloudtrail").describe_trails()["trailList"]
+    assert [t["IsMultiRegionTrail"] for t in trails] == [True]

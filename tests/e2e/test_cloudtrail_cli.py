@@ -1,0 +1,106 @@
+"""The CloudTrail drift story at the command line, as separate processes over real HTTP:
+the AWS CLI disables the trail's key, ``verify`` fails naming it, ``apply cloudtrail``
+repairs it, ``verify`` passes, and the AWS CLI sees one multi-Region trail."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_cli_flow import load_env, run
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def served_done(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A ``done`` sandbox in its own process, delivering CloudTrail logs every half second."""
+    env_file = tmp_path / "sandbox.env"
+    environment = {**os.environ, "SANDBOX_TRAIL_DELIVERY_SECONDS": "0.5"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "sandbox", "serve", "--scenario", "done"]
+        + ["--env-file", str(env_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    deadline = time.monotonic() + 30
+    while not (env_file.exists() and env_file.read_text().strip()):
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline, "sandbox did not start"
+        time.sleep(0.05)
+    yield load_env(env_file)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+
+
+def aws(env: dict[str, str], *args: str) -> dict[str, object]:
+    """Run the AWS CLI against the sandbox; its JSON answer."""
+    binary = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+    if binary is None:
+        pytest.skip("the AWS CLI is not installed")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    full.update({k: v for k, v in env.items() if not k.startswith("SANDBOX_")})
+    full["AWS_CONFIG_FILE"] = full["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    done = subprocess.run(
+        [binary, "--endpoint-url", env["AWS_ENDPOINT_URL"], "--output", "json", *args],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: dict[str, object] = json.loads(done.stdout) if done.stdout.strip() else {}
+    return loaded
+
+
+def cloudtrail_of(document: dict[str, object]) -> dict[str, object]:
+    steps = document["steps"]
+    assert isinstance(steps, list)
+    found: dict[str, object] = next(s for s in steps if s["id"] == "cloudtrail")
+    return found
+
+
+def test_disabled_key_is_named_repaired_and_proven(served_done: dict[str, str]) -> None:
+    trails = aws(served_done, "cloudtrail", "describe-trails")["trailList"]
+    assert isinstance(trails, list)
+    key_arn = trails[0]["KmsKeyId"]
+    aws(served_done, "kms", "disable-key", "--key-id", key_arn)  # an ARN, as AWS accepts
+    time.sleep(1.2)  # the next simulated delivery fails
+
+    first = run(served_done, "verify", "--json")
+    assert first.returncode == 1, first.stdout + first.stderr
+    failing = cloudtrail_of(json.loads(first.stdout))
+    assert failing["status"] == "fail"
+    assert f"its KMS key {key_arn} is disabled" in str(failing["summary"])
+    evidence = failing["evidence"]
+    assert isinstance(evidence, dict)
+    assert evidence["kms_key_state"] == "Disabled"
+    assert evidence["latest_delivery_error"] == "KMS.DisabledException"
+
+    account_id = str(json.loads(first.stdout)["account_id"])
+    applied = run(served_done, "apply", "cloudtrail", "--yes", "--account-id", account_id)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "kms:EnableKey" in applied.stdout
+
+    time.sleep(1.2)
+    final = run(served_done, "verify", "--json")
+    assert final.returncode == 0, final.stdout + final.stderr
+    passing = cloudtrail_of(json.loads(final.stdout))
+    assert passing["status"] == "pass"
+    assert isinstance(passing["evidence"], dict)
+    assert passing["evidence"]["latest_delivery_error"] is None
+
+    after = aws(served_done, "cloudtrail", "describe-trails")["trailList"]
+    assert isinstance(after, list)
+    assert [t["IsMultiRegionTrail"] for t in after] == [True]
