@@ -11,12 +11,19 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from wizard.errors import ConfigurationError, WizardError, describe_error
 from wizard.options import OptionError
 from wizard.options import account_id as account_id_rule
-from wizard.present import ExitCode, exit_codes_help, identity_line, plan_lines, status_line
+from wizard.present import (
+    ExitCode,
+    SafeStream,
+    exit_codes_help,
+    identity_line,
+    plan_lines,
+    status_line,
+)
 
 if TYPE_CHECKING:
     from wizard.account import Account
@@ -411,6 +418,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     needs_steps = "apply" in arguments or "-h" in arguments or "--help" in arguments
     parser = build_parser(with_steps=needs_steps)
     args = parser.parse_args(arguments)
+    # Line-by-line commands print text from the account: escape control and bidi characters
+    # on the way out. The full-screen and plain guided modes draw their own output.
+    saved = sys.stdout, sys.stderr
+    if args.func is not run_guided:
+        sys.stdout = cast("TextIO", SafeStream(sys.stdout))
+        sys.stderr = cast("TextIO", SafeStream(sys.stderr))
     try:
         code: int = args.func(args)
     except ConfigurationError as exc:
@@ -418,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Run the same command again: it finds what was done and finishes the rest.")
         return ExitCode.INTERRUPTED
+    finally:
+        sys.stdout, sys.stderr = saved
     return code
 
 

@@ -46,7 +46,14 @@ from wizard.mfa import code_problem
 from wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
 from wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
 from wizard.options import Option, OptionError
-from wizard.present import ExitCode, console_lines, identity_lines, status_line, withheld_password
+from wizard.present import (
+    ExitCode,
+    console_lines,
+    identity_lines,
+    status_line,
+    terminal_safe,
+    withheld_password,
+)
 from wizard.secrets import SecretStore
 from wizard.steps import Step
 
@@ -104,14 +111,16 @@ class PlainConversation:
         Wrapping here (not the terminal's) keeps words and links whole for readers and for
         the saved transcript; ``wrap=False`` keeps drawings such as the QR code intact.
         """
-        shown = [part for line in lines for part in self._wrap(line, wrap)]
+        # Text from the account is escaped before the colours are added: nothing it holds can
+        # move the cursor or reorder what the reader sees.
+        shown = [terminal_safe(part) for line in lines for part in self._wrap(line, wrap)]
         for line in shown:
             self.out.write(self._paint(line) + "\n")
         self.out.flush()
         if self.transcript is not None:
             saved = shown if transcript is None else transcript
             for line in saved:
-                self.transcript.write(line + "\n")
+                self.transcript.write(terminal_safe(line) + "\n")
             self.transcript.flush()
 
     def _wrap(self, line: str, wrap: bool) -> list[str]:

@@ -16,9 +16,10 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard import wording
 from wizard.model import Change, Check, ConsoleAction, Plan, Status
@@ -266,3 +267,34 @@ def withheld_password(user: str, kept_in_keyring: bool, account_id: str) -> str:
         else ""
     )
     return wording.PASSWORD_WITHHELD.format(user=user, kept=kept)
+
+
+# C0 controls but tab and newline, DEL and C1, and the Unicode bidirectional controls: text
+# from the account (a user name, a policy's Sid, an error message) must not move the cursor,
+# change colours or reorder what the owner reads (Trojan Source, CVE-2021-42574).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control or bidi character shown as an escape (``\\x1b``, ``\\u202e``)."""
+    return _UNSAFE.sub(lambda match: _escape(match.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+class SafeStream:
+    """A text stream that writes everything through :func:`terminal_safe` (tab and newline
+    pass); every other attribute (``isatty``, ``flush``, ``encoding``) is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with control and bidi characters escaped."""
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

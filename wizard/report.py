@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.present import status_word
+from wizard.present import status_word, terminal_safe
 from wizard.runner import Verification, exit_code
 
 
@@ -53,12 +53,12 @@ def to_text(verification: Verification) -> str:
         lines.append(f"         Controls: {', '.join(result.step.controls)}")
     passed = sum(1 for r in verification.results if r.check.passed)
     lines += ["", f"{passed} of {len(verification.results)} steps pass."]
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 def _cell(text: Any) -> str:
-    """A value made safe for a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A value made safe for a Markdown table cell (and for any terminal that shows it)."""
+    return terminal_safe(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
