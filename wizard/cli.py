@@ -333,10 +333,12 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
         try:
             applied = runner.apply_step(step, account, plan, progress)
         except KeyboardInterrupt:
-            # Say what was done, then let the interrupt end the journal's run record.
-            print(f"\nInterrupted. Done so far: {'; '.join(done) or 'nothing'}.")
+            # Say what this run's journal holds as done, then let the interrupt end its record.
+            made = journal.writes_done()
+            print(f"\nInterrupted. Done so far: {'; '.join(made) or 'nothing'}.")
             raise
         except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
+            journal.mark_failed(f"{step.id}: {describe_error(exc)}")
             print(f"   FAILED: {describe_error(exc)}")
             print("   Run the same command again: it finds what was done and finishes the rest.")
             return ExitCode.ERROR

@@ -77,6 +77,10 @@ class Journal:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or state_dir() / "journal.jsonl"
         self.run_id = uuid.uuid4().hex[:12]
+        # Set by ``mark_failed``: the run's end record then says it failed, and why.
+        self.failure: str | None = None
+        # Set by ``writes.writing`` when the run had to wait for another wizard's lock.
+        self.waited_for_lock = False
         self._lock = threading.Lock()
 
     def record(self, kind: str, **fields: Any) -> None:
@@ -99,6 +103,24 @@ class Journal:
     def start_run(self, command: str, account_id: str, caller: str) -> None:
         """Record the start of a run that may write."""
         self.record("run", command=command, account_id=account_id, caller=caller)
+
+    def mark_failed(self, reason: str) -> None:
+        """The run ends in failure though nothing was raised (a change failed, exit 3)."""
+        self.failure = reason
+
+    def end(self, outcome: str) -> None:
+        """Record how the run ended: ``finished``, ``failed: …`` or ``interrupted``."""
+        self.record("end", outcome=outcome)
+
+    def writes_done(self) -> list[str]:
+        """The writes this run made that AWS confirmed, in order (``action resource``)."""
+        return [
+            f"{entry['action']} {entry['resource']}"
+            for entry in read(self.path)
+            if entry.get("run") == self.run_id
+            and entry.get("kind") == "write"
+            and entry.get("outcome") == "ok"
+        ]
 
     def watch(self, account: Account) -> None:
         """Record every write made through any of ``account``'s clients, with its outcome.

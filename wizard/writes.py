@@ -28,16 +28,30 @@ def writing(
 ) -> Iterator[Journal]:
     """Hold the account's lock and journal every write made through ``account``."""
     caller = account.caller()
-    with account_lock(caller.account_id, wait_seconds=wait_seconds, on_wait=on_wait):
+    waited = False
+
+    def waiting(message: str) -> None:
+        nonlocal waited
+        waited = True
+        if on_wait is not None:
+            on_wait(message)
+
+    with account_lock(caller.account_id, wait_seconds=wait_seconds, on_wait=waiting):
         log = journal or Journal()
+        # Another wizard may have changed the account while this one waited: the caller
+        # re-plans before writing.
+        log.waited_for_lock = waited
         log.start_run(command, caller.account_id, caller.arn)
         log.watch(account)
         try:
             yield log
+        except KeyboardInterrupt:
+            log.end("interrupted")
+            raise
         except BaseException as exc:
-            log.record("end", outcome=f"stopped: {type(exc).__name__}")
+            log.end(f"failed: {type(exc).__name__}")
             raise
         finally:
-            # Outside the lock no change may be made (the dispatcher checks for a journal).
+            # Outside the lock no change may be made (the guard checks for a journal).
             account.attach_journal(None)
-        log.record("end", outcome="finished")
+        log.end(f"failed: {log.failure}" if log.failure else "finished")

@@ -57,7 +57,7 @@ def test_killed_inside_a_step_then_rerun(sandbox, tmp_path, sig, step_id, action
     assert writes[-1]["action"] == action and writes[-1]["outcome"] == "ok"
     if sig == "SIGINT":
         assert (
-            records[-1]["kind"] == "end" and records[-1]["outcome"] == "stopped: KeyboardInterrupt"
+            records[-1]["kind"] == "end" and records[-1]["outcome"] == "interrupted"
         )
 
     rerun = subprocess.run(
