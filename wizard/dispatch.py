@@ -8,6 +8,9 @@ in order, through the account's clients, and is the single place that
 - reports typed progress events (:class:`~wizard.model.ProgressEvent`);
 - fills a call's :class:`~wizard.model.Ref` parameters from earlier changes' outputs;
 - treats "already in place" error codes as done (a re-run after an interruption);
+- stops with :class:`TargetGone` when a write's target has vanished since the plan was made
+  (``NoSuchEntity`` and kin): that is never "already in place", except for a removal, whose
+  target being gone IS the change done;
 - lets the step take part only through declared hooks (:meth:`Step.prepare` before a call,
   :meth:`Step.recover` after a refusal), never by applying the plan its own way.
 """
@@ -28,6 +31,39 @@ from wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn
 if TYPE_CHECKING:
     from wizard.account import Account
     from wizard.steps.base import Step
+
+
+# Error codes by which AWS says the resource a call names does not exist (IAM, S3, KMS and
+# CloudTrail spellings).
+GONE_CODES = frozenset(
+    {"NoSuchEntity", "NoSuchBucket", "NotFoundException", "TrailNotFoundException"}
+)
+
+# Operations that take something away: their target being gone means the change is done.
+REMOVING_VERBS = ("Delete", "Detach", "Remove", "Deactivate")
+
+
+def removes(change: Change) -> bool:
+    """True when ``change`` takes something away (a delete, detach, removal, deactivation)."""
+    operation = change.call.operation if change.call else change.action.partition(":")[2]
+    return change.destructive or operation.startswith(REMOVING_VERBS)
+
+
+class TargetGone(WizardError):
+    """A write's target vanished between plan and apply: re-check and re-plan, never "done".
+
+    ``outcome`` holds what this apply had already done (and any value to reveal) before it
+    stopped, so the runner can report the whole run after re-planning.
+    """
+
+    def __init__(self, change: Change, code: str, outcome: Outcome) -> None:
+        super().__init__(
+            f"{change.label} failed: its target no longer exists ({code}); something changed "
+            "the account after the plan was made."
+        )
+        self.change = change
+        self.code = code
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -124,9 +160,13 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
         try:
             response = send(account, change, prepared.params)
         except ClientError as exc:
-            recovered = step.recover(account, change, exc, prepared.params) or _already(
-                change, exc
-            )
+            recovered = step.recover(account, change, exc, prepared.params)
+            code = error_code(exc) or ""
+            if recovered is None and code in GONE_CODES and not removes(change):
+                # Never "already in place": the plan was made for a state that is gone.
+                so_far = Outcome(plan.step_id, tuple(done), dict(reveal), ended)
+                raise TargetGone(change, code, so_far) from exc
+            recovered = recovered or _already(change, exc)
             if recovered is None:
                 raise
             outputs.update(recovered.outputs)
@@ -145,8 +185,11 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
 
 
 def _already(change: Change, exc: ClientError) -> Recovered | None:
-    """AWS says the change is already in place: done by an earlier, interrupted run."""
+    """AWS says the change is already in place: done by an earlier, interrupted run (or, for
+    a removal, its target is already gone)."""
     code = error_code(exc)
+    if code in GONE_CODES and removes(change):
+        return Recovered(f"already gone ({code})", done=False)
     if code in change.already_done:
         return Recovered(f"already in place ({code})", done=False)
     return None

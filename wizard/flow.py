@@ -12,6 +12,7 @@ the owner goes back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from typing import Protocol
@@ -255,7 +256,8 @@ class GuidedRun:
         if plan.changes:
             notes = step.confirmation_notes(self.account, plan)
             if notes:
-                plan = Plan(plan.step_id, plan.changes, plan.console, (*plan.notes, *notes))
+                # replace(), not a new Plan: the plan keeps its options for a re-plan.
+                plan = dataclasses.replace(plan, notes=(*plan.notes, *notes))
             if not self._confirmed(step, plan):
                 return runner.safe_check(step, self.account) if self.cancelled else AGAIN
             applied = self._apply(step, plan, values)

@@ -149,6 +149,9 @@ class Plan:
     console: ConsoleAction | None = None
     notes: tuple[str, ...] = ()
     context: Mapping[str, Any] = field(default_factory=dict)
+    # The option values the plan was made with (stamped by ``Step``): when a target vanishes
+    # between plan and apply, the runner re-plans with exactly these.
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -16,6 +16,8 @@ from typing import Any
 
 from wizard import steps as steps_module
 from wizard.account import Account
+from wizard.dispatch import TargetGone
+from wizard.errors import WizardError
 from wizard.model import Check, Outcome, Plan, ProgressFn, no_progress, note
 from wizard.options import resolve
 from wizard.present import exit_code_for
@@ -152,11 +154,23 @@ class Applied:
     check: Check | None  # None when the session ended (the signing key was deleted)
 
 
+class TargetStillGone(WizardError):
+    """A write's target vanished again after the runner re-planned: stop, say so."""
+
+
 def apply_step(
     step: Step, account: Account, plan: Plan, progress: ProgressFn = no_progress
 ) -> Applied:
-    """Apply one confirmed plan, then re-check (unless that ended this session)."""
-    outcome = step.apply(account, plan, progress)
+    """Apply one confirmed plan, then re-check (unless that ended this session).
+
+    A write whose target vanished after the plan was made (``TargetGone``) is never counted
+    as done: the step is re-checked and re-planned once, with the same options, and the new
+    plan applied. If a target vanishes again, :class:`TargetStillGone` stops the run.
+    """
+    try:
+        outcome = step.apply(account, plan, progress)
+    except TargetGone as gone:
+        plan, outcome = _replan_after(step, account, plan, gone, progress)
     if outcome.ended_session:
         # The key this run was signed with is gone: so is any reason to keep it.
         if account.secrets is not None:
@@ -164,3 +178,34 @@ def apply_step(
         return Applied(plan, outcome, None)
     progress(note(f"Re-checking: {step.title}"))
     return Applied(plan, outcome, recheck(step, account))
+
+
+def _replan_after(
+    step: Step, account: Account, plan: Plan, gone: TargetGone, progress: ProgressFn
+) -> tuple[Plan, Outcome]:
+    """Re-check and re-plan once after ``gone``; apply the new plan; the whole outcome."""
+    progress(
+        note(
+            f"{gone.change.label}: its target no longer exists ({gone.code}); re-checking "
+            f"and re-planning {step.title}"
+        )
+    )
+    replanned = step.plan(account, plan.options)
+    progress(note(f"New plan: {len(replanned.changes)} change(s)"))
+    try:
+        second = step.apply(account, replanned, progress)
+    except TargetGone as again:
+        raise TargetStillGone(
+            f"{again.change.label}: its target vanished again after re-planning "
+            f"({again.code}). Something else is changing this account right now; done so "
+            f"far: {'; '.join((*gone.outcome.done, *again.outcome.done)) or 'nothing'}. "
+            "Run the same command again once it has stopped."
+        ) from again
+    first = gone.outcome
+    merged = Outcome(
+        step.id,
+        done=(*first.done, *second.done),
+        reveal={**first.reveal, **second.reveal},
+        ended_session=first.ended_session or second.ended_session,
+    )
+    return replanned, merged

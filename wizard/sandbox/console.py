@@ -81,6 +81,15 @@ def enable_root_mfa(endpoint_url: str) -> str:
     return enrollment.serial_number
 
 
+def remove_root_mfa(endpoint_url: str) -> str:
+    """Security credentials → MFA → Remove: root's MFA device goes; return its serial.
+
+    What an owner (or someone holding the root password) can do in the AWS console; used to
+    make the "root MFA removed" drift.
+    """
+    return str(_post(endpoint_url, "root-mfa/remove", {})["removed"])
+
+
 def delete_root_keys(endpoint_url: str) -> list[str]:
     """Security credentials → Access keys → Delete, for every root key; return their IDs."""
     deleted = _post(endpoint_url, "root-keys/delete", {}).get("deleted", [])

@@ -73,6 +73,24 @@ def root_mfa_complete(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]
     return {"serial_number": serial}
 
 
+def root_mfa_remove(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]:
+    """Security credentials → Multi-factor authentication → Remove: root loses its MFA.
+
+    AWS allows this for the root user in the console (IAM User Guide, "Deactivate an MFA
+    device": "To deactivate the MFA device for your AWS account root user (console)"); through
+    the API, ``DeactivateMFADevice`` for root needs an ``AssumeRoot`` session (IAM API
+    Reference, DeactivateMFADevice, ``UserName``), which a standalone account does not have.
+    An owner (or whoever holds the root password) can therefore undo root MFA here.
+    """
+    current = root.mfa
+    if current is None:
+        raise ConsoleRefusal("The root user has no MFA device to remove.", 404)
+    root.disable_mfa()
+    # A removed virtual device is deleted too, as the console does.
+    sync_root_mfa_device(root)
+    return {"removed": current.serial_number}
+
+
 def delete_root_keys(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]:
     """Security credentials → Access keys → Delete, for every root key."""
     return {"deleted": root.delete_all_keys()}
@@ -124,6 +142,7 @@ def user_mfa_complete(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]
 ACTIONS: dict[str, Callable[[RootAccount, dict[str, Any]], dict[str, Any]]] = {
     "root-mfa/begin": root_mfa_begin,
     "root-mfa/complete": root_mfa_complete,
+    "root-mfa/remove": root_mfa_remove,
     "root-keys/delete": delete_root_keys,
     "user-mfa/begin": user_mfa_begin,
     "user-mfa/complete": user_mfa_complete,

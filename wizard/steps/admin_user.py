@@ -1,9 +1,10 @@
 """An administrator IAM user, so nobody needs the root user for daily work.
 
-Permissions come through a group (Security Hub IAM.2), the user signs in with a console password
-that must be changed at first sign-in, has MFA (IAM.5) and no access keys (CIS 1.11). The check
-finds administrators by what they are (members of a group granting AdministratorAccess), not by a
-remembered name.
+Permissions come through a group (Security Hub IAM.2, CIS v5.0 1.14), the user signs in with a
+console password that must be changed at first sign-in, has MFA (IAM.5, CIS v5.0 1.9) and no
+access keys (CIS v5.0 1.10). The check finds administrators by what they are (members of a group
+granting AdministratorAccess), not by a remembered name, and as strictly as IAM judges them: a
+policy on the user or its groups that denies every action disarms AdministratorAccess.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from wizard.mfa import MfaEnrollment
 from wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
 from wizard.options import Option, iam_group_name, iam_user_name
 from wizard.secrets import admin_password_entry
+from wizard.steps import iam_policies
 from wizard.steps.base import OptionValues, Step, require_known, unknown
 
 if TYPE_CHECKING:
@@ -75,15 +77,34 @@ def password_length_for(account: Account) -> int:
     return min(MAX_PASSWORD_LENGTH, max(DEFAULT_PASSWORD_LENGTH, minimum))
 
 
-def _authorization_details(account: Account) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Users and groups with their policies, in one paginated call."""
+def _authorization_details(
+    account: Account,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], iam_policies.PolicyDocuments]:
+    """Users and groups with their policies, in one paginated call, and a reader of managed
+    policy documents (customer managed ones come with that call; AWS managed ones are read
+    only if attached, since listing them all would fetch over a thousand)."""
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
-    paginator = account.client("iam").get_paginator("get_account_authorization_details")
-    for page in paginator.paginate(Filter=["User", "Group"]):
+    policies: list[dict[str, Any]] = []
+    iam = account.client("iam")
+    paginator = iam.get_paginator("get_account_authorization_details")
+    for page in paginator.paginate(Filter=["User", "Group", "LocalManagedPolicy"]):
         users += page.get("UserDetailList", [])
         groups += page.get("GroupDetailList", [])
-    return users, groups
+        policies += page.get("Policies", [])
+    documents: dict[str, Any] = iam_policies.local_documents(policies)
+    admin = admin_policy_arn(account.partition)
+
+    def document_of(arn: str) -> Any:
+        if arn == admin:
+            return None  # AWS's AdministratorAccess allows everything, denies nothing
+        if arn not in documents:
+            version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+            got = iam.get_policy_version(PolicyArn=arn, VersionId=version)
+            documents[arn] = got["PolicyVersion"].get("Document")
+        return documents[arn]
+
+    return users, groups, document_of
 
 
 def _grants_admin(attached: list[dict[str, Any]], partition: str) -> bool:
@@ -122,12 +143,19 @@ def _user_facts(account: Account, user: dict[str, Any], admin_groups: set[str]) 
 def problems_of(facts: dict[str, Any]) -> list[str]:
     """What keeps one administrator from being sound, in words (empty when sound)."""
     problems = []
+    denied = facts.get("denied_by", [])
+    if denied:
+        # Named first: it is the one that makes the "administrator" powerless.
+        causes = ", ".join(iam_policies.describe(d) for d in denied)
+        problems.append(
+            f"is denied every action by {causes} (an explicit Deny beats AdministratorAccess)"
+        )
     if not facts["console_password"]:
         problems.append("has no console password")
     if not facts["mfa_devices"]:
         problems.append("has no MFA yet (register it at first sign-in; IAM.5)")
     if facts["access_keys"]:
-        problems.append("has access keys (CIS 1.11)")
+        problems.append("has access keys (CIS v5.0 1.10)")
     if facts["user_policies"]:
         problems.append("has policies on the user itself instead of only through groups (IAM.2)")
     return problems
@@ -217,10 +245,19 @@ class AdminUserStep(Step):
     title = "Create an administrator for daily work"
     controls = (
         "Security Hub IAM.2",
+        "CIS AWS Foundations v5.0 1.14",
         "CIS AWS Foundations v3.0 1.15",
         "Security Hub IAM.5",
+        "CIS AWS Foundations v5.0 1.9",
         "CIS AWS Foundations v3.0 1.10",
+        "CIS AWS Foundations v5.0 1.10",
         "CIS AWS Foundations v3.0 1.11",
+    )
+    checks = (
+        "some IAM user gets AdministratorAccess through a group",
+        "no policy on that user or its groups denies it every action (an explicit Deny wins)",
+        "the administrator has a console password and MFA",
+        "no access keys and no policies on the user itself",
     )
     services = ("iam", "sts")
     options = (
@@ -246,15 +283,19 @@ class AdminUserStep(Step):
         """Pass when some admin (through a group) has a console password, MFA and no keys."""
         try:
             partition = account.partition
-            users, groups = _authorization_details(account)
+            users, groups, document_of = _authorization_details(account)
             admin_groups = {
                 g["GroupName"]
                 for g in groups
                 if _grants_admin(g.get("AttachedManagedPolicies", []), partition)
             }
             members = [u for u in users if set(u.get("GroupList", [])) & admin_groups]
+            by_name = {g["GroupName"]: g for g in groups}
+            denied = {u["UserName"]: iam_policies.denials(u, by_name, document_of) for u in members}
             with ThreadPoolExecutor(max_workers=8) as pool:
                 admins = list(pool.map(lambda u: _user_facts(account, u, admin_groups), members))
+            for admin in admins:
+                admin["denied_by"] = denied[admin["user_name"]]
             direct = sorted(
                 u["UserName"]
                 for u in users
@@ -307,7 +348,10 @@ class AdminUserStep(Step):
         state = self._target_state(account, user, group)
         policy = admin_policy_arn(account.partition)
         changes: list[Change] = []
-        present = frozenset({"EntityAlreadyExists", "NoSuchEntity"})
+        # Only "it exists" means already done. A target that is gone (NoSuchEntity) is never
+        # "in place": the dispatcher stops and the runner re-plans (a removal whose target is
+        # gone is done, and the dispatcher says so).
+        present = frozenset({"EntityAlreadyExists"})
 
         def add(action: str, resource: str, why: str, **params: Any) -> None:
             operation = action.split(":", 1)[1]
@@ -363,7 +407,7 @@ class AdminUserStep(Step):
             add(
                 "iam:DeleteAccessKey",
                 f"{user} key {key_id}",
-                "console administrators need no access keys (CIS 1.11)",
+                "console administrators need no access keys (CIS v5.0 1.10)",
                 UserName=user,
                 AccessKeyId=key_id,
             )
@@ -375,6 +419,33 @@ class AdminUserStep(Step):
                 UserName=user,
                 PolicyArn=arn,
             )
+        for name in state["inline_policies"]:
+            add(
+                "iam:DeleteUserPolicy",
+                f"{user} inline policy {name}",
+                "permissions only via groups",
+                UserName=user,
+                PolicyName=name,
+            )
+        deny_why = "it denies every action: an explicit Deny beats AdministratorAccess"
+        for denial in state["group_denials"]:
+            group_name, policy_id = denial["principal"], denial["policy"]
+            if denial["kind"] == "inline":
+                add(
+                    "iam:DeleteGroupPolicy",
+                    f"{group_name} inline policy {policy_id}",
+                    deny_why,
+                    GroupName=group_name,
+                    PolicyName=policy_id,
+                )
+            else:
+                add(
+                    "iam:DetachGroupPolicy",
+                    f"{group_name} ← {policy_id}",
+                    deny_why,
+                    GroupName=group_name,
+                    PolicyArn=policy_id,
+                )
         notes = [
             "IAM Identity Center is AWS's recommendation for people; an IAM administrator with "
             "MFA is a sound first step until you set it up.",
@@ -423,6 +494,8 @@ class AdminUserStep(Step):
             "mfa_devices": 0,
             "access_keys": [],
             "attached_policies": [],
+            "inline_policies": [],
+            "group_denials": [],
         }
         try:
             members = iam.get_group(GroupName=group)["Users"]
@@ -455,6 +528,14 @@ class AdminUserStep(Step):
         state["access_keys"] = facts["access_keys"]
         attached_user = iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]
         state["attached_policies"] = [p["PolicyArn"] for p in attached_user]
+        state["inline_policies"] = iam.list_user_policies(UserName=user)["PolicyNames"]
+        # Denies on the user go with every user policy above; those on its groups are named.
+        users, groups, document_of = _authorization_details(account)
+        details = next((u for u in users if u["UserName"] == user), None)
+        if details is not None:
+            by_name = {g["GroupName"]: g for g in groups}
+            found = iam_policies.denials(details, by_name, document_of)
+            state["group_denials"] = [d for d in found if d["on"] == "group"]
         return state
 
     def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:

@@ -6,6 +6,8 @@ return plain data (:mod:`wizard.model`) and report API calls through a progress 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -43,6 +45,20 @@ class Step(ABC):
     group: ClassVar[str] = "Essentials"
     # True when the check covers every enabled Region rather than the account's home Region.
     regional: ClassVar[bool] = False
+    # What ``verify`` checks, as short phrases: the README's table is generated from them
+    # (``python -m wizard.docs``). Empty: the first line of ``check``'s docstring stands in.
+    checks: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make every subclass's ``plan`` record the option values it was made with.
+
+        Done here, once, so that no step and no front end has to remember it: the runner
+        re-plans with ``plan.options`` when a write finds its target gone.
+        """
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("plan")
+        if own is not None and not getattr(own, "_records_options", False):
+            cls.plan = _recording_options(own)  # type: ignore[method-assign,assignment]
 
     def why(self) -> str:
         """Why this step matters (Markdown from ``assets/why/ID.md``)."""
@@ -110,6 +126,20 @@ class Step(ABC):
     def console_simulation(self, account: Account) -> Callable[[], str] | None:
         """In the sandbox, the simulated console doing this step's console action."""
         return None
+
+
+def _recording_options(
+    plan: Callable[[Any, Account, OptionValues], Plan],
+) -> Callable[[Any, Account, OptionValues], Plan]:
+    """``plan`` whose result carries the options it was given (unless it set its own)."""
+
+    @functools.wraps(plan)
+    def recorded(self: Any, account: Account, options: OptionValues) -> Plan:
+        made = plan(self, account, options)
+        return made if made.options else dataclasses.replace(made, options=dict(options))
+
+    recorded._records_options = True  # type: ignore[attr-defined]
+    return recorded
 
 
 def unknown(exc: BaseException, what: str) -> Check:

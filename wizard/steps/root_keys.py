@@ -1,4 +1,4 @@
-"""Root access keys: the root user should have none (Security Hub IAM.4, CIS 1.4).
+"""Root access keys: the root user should have none (Security Hub IAM.4; CIS v5.0 1.3, v3.0 1.4).
 
 Signed with a root access key, the wizard lists root's keys and deletes them, the key it is
 signed with last. With temporary root credentials (console session, CloudShell) AWS requires a
@@ -59,7 +59,16 @@ class RootAccessKeysStep(Step):
 
     id = "root-access-keys"
     title = "Delete the root user's access keys"
-    controls = ("Security Hub IAM.4", "CIS AWS Foundations v3.0 1.4")
+    controls = (
+        "Security Hub IAM.4",
+        "CIS AWS Foundations v5.0 1.3",
+        "CIS AWS Foundations v3.0 1.4",
+    )
+    checks = (
+        "the root user has no access key, active or not: the real-time "
+        "AccountAccessKeysPresent flag",
+        "signed with a root key: each root key and its last use, as evidence",
+    )
     services = ("iam", "sts")
 
     def check(self, account: Account) -> Check:
@@ -161,8 +170,10 @@ class RootAccessKeysStep(Step):
         if _safe_check(RootMfaStep(), account).passed:
             ways.append("the root user's console password with MFA")
         admin = _safe_check(AdminUserStep(), account)
-        if admin.evidence.get("admin_users"):
-            names = ", ".join(a["user_name"] for a in admin.evidence["admin_users"])
+        # An administrator denied every action can sign in but do nothing: not a way in.
+        usable = [a for a in admin.evidence.get("admin_users", []) if not a.get("denied_by")]
+        if usable:
+            names = ", ".join(a["user_name"] for a in usable)
             ways.append(f"the administrator {names} ({admin.evidence.get('signin_url')})")
         if ways:
             return ("Other ways in after this: " + "; ".join(ways) + ".",)

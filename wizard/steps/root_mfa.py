@@ -1,4 +1,4 @@
-"""Root MFA: the root user must have MFA (Security Hub IAM.9, IAM.6 for hardware).
+"""Root MFA: the root user must have MFA (Security Hub IAM.9, CIS v5.0 1.4; hardware: IAM.6, 1.5).
 
 AWS lets root MFA be enabled only in the console, so the plan is a console action and the
 check reads the real-time ``AccountMFAEnabled`` flag (never the credential report, which can be
@@ -41,9 +41,15 @@ class RootMfaStep(Step):
     title = "Protect the root user with MFA"
     controls = (
         "Security Hub IAM.9",
+        "CIS AWS Foundations v5.0 1.4",
         "CIS AWS Foundations v3.0 1.5",
         "Security Hub IAM.6",
+        "CIS AWS Foundations v5.0 1.5",
         "CIS AWS Foundations v3.0 1.6",
+    )
+    checks = (
+        "the root user has MFA: the real-time AccountMFAEnabled flag, never the credential report",
+        "which kind: an authenticator app, or a hardware key, security key or passkey (IAM.6)",
     )
 
     def check(self, account: Account) -> Check:

@@ -1,0 +1,33 @@
+"""The drift catalogue of root MFA, root keys and the administrator, played over real HTTP.
+
+Each entry (data in ``root_mfa.py``, ``root_keys.py``, ``admin_user.py``): make the drift in the
+sandbox → verify gives the expected verdict and names the cause → apply (or the sandbox console
+action the guided flow would use) makes exactly the expected repair → PASS → a second apply
+sends no write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.drift import admin_user, root_keys, root_mfa
+from tests.drift.runner import Drift, run_drift
+from wizard.sandbox import Sandbox
+from wizard.steps import step_ids
+
+CATALOGUE: tuple[Drift, ...] = (*root_mfa.DRIFTS, *root_keys.DRIFTS, *admin_user.DRIFTS)
+
+
+@pytest.mark.parametrize("drift", CATALOGUE, ids=lambda drift: drift.id)
+def test_drift_is_named_and_repaired(drift: Drift, sandbox_server: Sandbox) -> None:
+    run_drift(drift, sandbox_server)
+
+
+def test_the_catalogue_covers_these_steps_with_at_least_twelve_failures() -> None:
+    failing = Counter(d.step_id for d in CATALOGUE if d.status == "fail")
+    assert set(failing) == {"root-mfa", "root-access-keys", "admin-user"}
+    assert sum(failing.values()) >= 12
+    assert all(d.step_id in step_ids() for d in CATALOGUE)
+    assert len({d.id for d in CATALOGUE}) == len(CATALOGUE), "entry names are unique per step"
