@@ -118,8 +118,8 @@ def peak_memory_of_a_full_run() -> tuple[float, float]:
 def _child_full_run() -> None:
     """In a child: the whole guided flow on a fresh sandbox, through the screens (Pilot)."""
     sys.path.insert(0, str(ROOT))
+    from aws_setup_wizard.launch import Launch, open_account
     from tests.tui.conftest import Driver, QuietApp
-    from wizard.launch import Launch, open_account
 
     async def walk() -> bool:
         with open_account(Launch(sandbox_scenario="fresh")) as opened:
@@ -180,15 +180,21 @@ def main() -> None:
         return
 
     base = [baseline() for _ in range(args.runs)]
-    direct = [first_paint([sys.executable, "-m", "screens", "--sandbox"]) for _ in range(args.runs)]
-    command = [first_paint([sys.executable, "-m", "wizard", "--sandbox"]) for _ in range(args.runs)]
+    direct = [
+        first_paint([sys.executable, "-m", "aws_setup_wizard.screens", "--sandbox"])
+        for _ in range(args.runs)
+    ]
+    command = [
+        first_paint([sys.executable, "-m", "aws_setup_wizard", "--sandbox"])
+        for _ in range(args.runs)
+    ]
     b = statistics.median(base)
     d = statistics.median(t for t, _ in direct)
     c = statistics.median(t for t, _ in command)
     print(f"runs: {args.runs} (medians)")
     print(f"baseline  python -c 'import textual.app'         {b * 1000:7.0f} ms")
     print(
-        f"first paint  python -m screens --sandbox          {d * 1000:7.0f} ms  "
+        f"first paint  python -m aws_setup_wizard.screens --sandbox          {d * 1000:7.0f} ms  "
         f"({d / b:.2f}x baseline; boto3 loaded before it: {any(x for _, x in direct)})"
     )
     print(

@@ -15,9 +15,9 @@ import sys
 import threading
 import time
 
-from wizard import runner
-from wizard.account import Account
-from wizard.sandbox import Sandbox
+from aws_setup_wizard import runner
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.sandbox import Sandbox
 
 
 def count_calls(account: Account) -> tuple[list[str], list[int]]:
@@ -76,7 +76,9 @@ def main() -> None:
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update({k: v for k, v in box.env().items() if not k.startswith("SANDBOX_")})
-        verify_times = timed_process([sys.executable, "-m", "wizard", "verify"], env, runs)
+        verify_times = timed_process(
+            [sys.executable, "-m", "aws_setup_wizard", "verify"], env, runs
+        )
         import_times = timed_process([sys.executable, "-c", "import boto3"], env, runs)
 
     verify_median = statistics.median(verify_times)

@@ -1,1 +1,2 @@
-"""The Textual front end (guided TUI). It calls the engine in ``wizard``; never the reverse."""
+"""The Textual front end (guided TUI). It calls the engine in ``aws_setup_wizard``; never the
+reverse."""

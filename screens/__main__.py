@@ -1,7 +1,8 @@
-"""``python -m screens [--sandbox] [--scenario NAME]``: the TUI without the full command line.
+"""``python -m aws_setup_wizard.screens [--sandbox] [--scenario NAME]``: the TUI without the full
+command line.
 
-``aws-setup-wizard`` (``wizard.cli``) is the real entry point. This one exists to measure what
-the TUI itself costs at start-up (benchmarks/startup.py): it imports nothing of the engine
+``aws-setup-wizard`` (``aws_setup_wizard.cli``) is the real entry point. This one exists to measure
+what the TUI itself costs at start-up (benchmarks/startup.py): it imports nothing of the engine
 before the first frame is drawn.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from screens.app import WizardApp
+from aws_setup_wizard.screens.app import WizardApp
 
 
 def main() -> int:
     """Parse the two guided-mode options and run the app."""
-    parser = argparse.ArgumentParser(prog="python -m screens")
+    parser = argparse.ArgumentParser(prog="python -m aws_setup_wizard.screens")
     parser.add_argument("--sandbox", action="store_true", help="practise on the sandbox")
     parser.add_argument("--scenario", default="fresh", help="the sandbox's starting state")
     args = parser.parse_args()

@@ -1,4 +1,5 @@
-"""The Textual front end: :class:`WizardApp` and :func:`run_guided`, called by ``wizard.cli``.
+"""The Textual front end: :class:`WizardApp` and :func:`run_guided`, called by
+``aws_setup_wizard.cli``.
 
 The first screen is drawn before anything heavy is imported: boto3, the sandbox (moto) and the
 guided flow load in the flow's thread worker once the first frame is up (``on_ready``), so the
@@ -22,15 +23,15 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from screens.bridge import Bridge, RunOnUi
-from screens.start import StartScreen
-from wizard.present import ExitCode, identity_line
+from aws_setup_wizard.present import ExitCode, identity_line
+from aws_setup_wizard.screens.bridge import Bridge, RunOnUi
+from aws_setup_wizard.screens.start import StartScreen
 
 if TYPE_CHECKING:
-    from wizard.flow import Identity
-    from wizard.launch import Launch, Opened
+    from aws_setup_wizard.flow import Identity
+    from aws_setup_wizard.launch import Launch, Opened
 
-import assets
+from aws_setup_wizard import assets
 
 ASSETS = Path(assets.__file__).parent
 
@@ -46,7 +47,7 @@ Clock = Callable[[], datetime]
 
 def _practice(scenario: str) -> AbstractContextManager[Opened]:
     """Start an in-process sandbox account (the "no credentials: practise" choice)."""
-    from wizard.launch import Launch, open_account
+    from aws_setup_wizard.launch import Launch, open_account
 
     return open_account(Launch(sandbox_scenario=scenario))
 
@@ -67,7 +68,7 @@ class WizardApp(App[int]):
     TITLE = "aws-setup-wizard"
     CSS_PATH = [str(ASSETS / "wizard.tcss")]
     ENABLE_COMMAND_PALETTE = False
-    # Read by screens.widgets.WizardInput; Textual's own inputs blink regardless.
+    # Read by aws_setup_wizard.screens.widgets.WizardInput; Textual's own inputs blink regardless.
     CURSOR_BLINK = True
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -149,7 +150,7 @@ class WizardApp(App[int]):
     @work(thread=True, exit_on_error=False, name="guided flow")
     def run_flow(self) -> None:
         """The guided flow, in a thread: it blocks on AWS calls and on the owner's answers."""
-        from screens.navigator import Navigator
+        from aws_setup_wizard.screens.navigator import Navigator
 
         code = Navigator(self).run()
         self.bridge.post(lambda: self.exit(code, return_code=code))
@@ -181,14 +182,14 @@ class WizardApp(App[int]):
     def action_help(self) -> None:
         """``?``: what each key does and where the wizard is."""
         # Imported on demand: Markdown is costly and the first frame must not wait for it.
-        from screens.help import HelpScreen
+        from aws_setup_wizard.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_request_quit(self) -> None:
         """``q`` / Ctrl-C: quit at once between steps; inside a step, ask first (default No)."""
-        from screens.dialogs import QuitScreen
+        from aws_setup_wizard.screens.dialogs import QuitScreen
 
         if isinstance(self.screen, QuitScreen):
             return
@@ -216,7 +217,7 @@ class WizardApp(App[int]):
 
     def _farewell(self) -> list[str]:
         """What to print on the terminal after the screen is gone (never a secret)."""
-        from wizard.wording import CANCELLED_DURING_WRITE, NOTHING_CHANGED
+        from aws_setup_wizard.wording import CANCELLED_DURING_WRITE, NOTHING_CHANGED
 
         if self.writing:
             done = "; ".join(self.done_in_write) or "nothing yet"

@@ -1,8 +1,8 @@
 """The frame every main screen shares: identity bar, scrolling body, action buttons, footer.
 
-A screen *asks* by holding a :class:`~screens.bridge.Reply` from the flow thread; a button press
-or a key binding answers it. Screens never call AWS: anything that reads or writes goes back to
-the flow thread as an answer.
+A screen *asks* by holding a :class:`~aws_setup_wizard.screens.bridge.Reply` from the flow thread; a
+button press or a key binding answers it. Screens never call AWS: anything that reads or writes goes
+back to the flow thread as an answer.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer
 
-from screens.bridge import Reply
-from screens.widgets import IdentityBar
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.widgets import IdentityBar
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from aws_setup_wizard.screens.app import WizardApp
 
 ResultT = TypeVar("ResultT")
 

@@ -1,10 +1,10 @@
 """The bridge between the flow's thread and the Textual event loop.
 
-The guided flow (:mod:`wizard.flow`) is ordinary blocking code: it asks a question and waits for
-the answer. It runs in a thread worker; every question becomes a :class:`Reply` that a screen
-resolves when the owner chooses. The flow thread never touches a widget: it posts a
-:class:`RunOnUi` message (``post_message`` is thread-safe) and the app runs the callable on its
-own loop.
+The guided flow (:mod:`aws_setup_wizard.flow`) is ordinary blocking code: it asks a question and
+waits for the answer. It runs in a thread worker; every question becomes a :class:`Reply` that a
+screen resolves when the owner chooses. The flow thread never touches a widget: it posts a
+:class:`RunOnUi` message (``post_message`` is thread-safe) and the app runs the callable on its own
+loop.
 
 Why not ``App.call_from_thread``: it blocks on a future with no way out, so a flow thread caught
 waiting while the app shuts down would hang the process at exit (thread workers run in the

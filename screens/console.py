@@ -15,14 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Static
 
-from screens.base import WizardScreen
-from screens.widgets import Busy, CheckView, numbered, plain
-from wizard.present import status_word
-from wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET
+from aws_setup_wizard.present import status_word
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.widgets import Busy, CheckView, numbered, plain
+from aws_setup_wizard.wording import CHECK_AGAIN, DO_IN_SANDBOX_CONSOLE, NOT_YET
 
 if TYPE_CHECKING:
-    from wizard.model import Check, ConsoleAction
-    from wizard.steps import Step
+    from aws_setup_wizard.model import Check, ConsoleAction
+    from aws_setup_wizard.steps import Step
 
 COPIED = (
     "Link sent to the clipboard (OSC 52). If your terminal does not pass it on, select the "

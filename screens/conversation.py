@@ -1,9 +1,9 @@
-"""The :class:`wizard.flow.Conversation` rendered with Textual screens.
+"""The :class:`aws_setup_wizard.flow.Conversation` rendered with Textual screens.
 
 Every method runs in the flow's thread. It hands a screen to the app through the
-:class:`~screens.bridge.Bridge` and blocks until the owner answers; it renders and asks, and
-decides nothing (the flow decides). Work the flow hands over (``exchange.complete``, the sandbox
-console's ``simulate``) also runs here, in the flow's thread, never on the event loop.
+:class:`~aws_setup_wizard.screens.bridge.Bridge` and blocks until the owner answers; it renders and
+asks, and decides nothing (the flow decides). Work the flow hands over (``exchange.complete``, the
+sandbox console's ``simulate``) also runs here, in the flow's thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -11,43 +11,41 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from screens.bridge import Reply
-from screens.console import ConsoleScreen
-from screens.dashboard import DashboardScreen
-from screens.dialogs import (
+from aws_setup_wizard.dialogue import Answer
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.console import ConsoleScreen
+from aws_setup_wizard.screens.dashboard import DashboardScreen
+from aws_setup_wizard.screens.dialogs import (
     AccountConfirmScreen,
     FailureScreen,
     MessageScreen,
     MfaOfferScreen,
     PlanConfirmScreen,
 )
-from screens.mfa import MfaScreen
-from screens.primer import PrimerScreen
-from screens.reveal import RevealScreen
-from screens.running import RunningScreen
-from screens.start import StartScreen
-from screens.step import StepScreen
-from screens.summary import SummaryScreen
-from wizard.dialogue import Answer
+from aws_setup_wizard.screens.mfa import MfaScreen
+from aws_setup_wizard.screens.primer import PrimerScreen
+from aws_setup_wizard.screens.reveal import RevealScreen
+from aws_setup_wizard.screens.running import RunningScreen
+from aws_setup_wizard.screens.start import StartScreen
+from aws_setup_wizard.screens.step import StepScreen
+from aws_setup_wizard.screens.summary import SummaryScreen
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen, Screen
 
-    from screens.app import WizardApp
-    from wizard.dialogue import ConfirmRequest, Identity, MfaExchange, Summary
-    from wizard.model import Check, ConsoleAction, Plan, ProgressEvent
-    from wizard.no_credentials import Offer, Picked
-    from wizard.runner import Applied, Verification
-    from wizard.steps import Step
+    from aws_setup_wizard.dialogue import ConfirmRequest, Identity, MfaExchange, Summary
+    from aws_setup_wizard.model import Check, ConsoleAction, Plan, ProgressEvent
+    from aws_setup_wizard.no_credentials import Offer, Picked
+    from aws_setup_wizard.runner import Applied, Verification
+    from aws_setup_wizard.screens.app import WizardApp
+    from aws_setup_wizard.steps import Step
 
 S = TypeVar("S", bound="Screen[Any]")
 T = TypeVar("T")
 
 
-
-
 class TuiConversation:
-    """Renders the guided flow on screens; see :class:`wizard.flow.Conversation`."""
+    """Renders the guided flow on screens; see :class:`aws_setup_wizard.flow.Conversation`."""
 
     def __init__(self, app: WizardApp) -> None:
         self.app = app
@@ -134,9 +132,9 @@ class TuiConversation:
     def no_credentials(self, offer: Offer) -> Picked:
         """No (working) credentials: the start screen shows ``offer``; the owner's pick.
 
-        :func:`wizard.no_credentials.decide` asks this and decides what the pick leads to.
+        :func:`aws_setup_wizard.no_credentials.decide` asks this and decides what the pick leads to.
         """
-        from wizard.no_credentials import Choice, Picked
+        from aws_setup_wizard.no_credentials import Choice, Picked
 
         start = self.start
         answer: Any = self.bridge.ask(lambda reply: start.no_credentials(offer, reply))
@@ -210,7 +208,7 @@ class TuiConversation:
         current = self._step_screen
         if current is not None and current.step.id == step.id and self._is_main(current):
             return current
-        from wizard.model import Check, Status
+        from aws_setup_wizard.model import Check, Status
 
         placeholder = Check(Status.FAIL, "Not read yet.")
         position = self.position
@@ -247,8 +245,8 @@ class TuiConversation:
 
     def progress(self, event: ProgressEvent) -> None:
         """One API call as it happens, on the running screen (created on the first call)."""
-        from screens.bridge import FlowStopped
-        from wizard.model import Phase
+        from aws_setup_wizard.model import Phase
+        from aws_setup_wizard.screens.bridge import FlowStopped
 
         message = str(event)
         if self.bridge.closed:
@@ -278,7 +276,7 @@ class TuiConversation:
         if running is None:
             running = self._running = self._main(lambda: RunningScreen(step.title))
         self.app.writing = False
-        from wizard.wording import SESSION_ENDED
+        from aws_setup_wizard.wording import SESSION_ENDED
 
         ended = SESSION_ENDED if applied.check is None else None
         self.bridge.ask(lambda reply: running.finish(applied, ended, reply))
@@ -342,7 +340,7 @@ class TuiConversation:
                 try:
                     done = simulate()
                 except Exception as exc:  # noqa: BLE001 - the sandbox console said no
-                    from wizard.errors import describe_error
+                    from aws_setup_wizard.errors import describe_error
 
                     choice = self._note(screen, describe_error(exc))
                     continue
@@ -357,8 +355,8 @@ class TuiConversation:
         The verdict is the flow's: shown on the console screen when it is up, and as a notice
         that outlives the screen (the flow moves on when it passed, asks again when not).
         """
-        from wizard.model import Status
-        from wizard.present import status_word
+        from aws_setup_wizard.model import Status
+        from aws_setup_wizard.present import status_word
 
         text = f"{step.title}: {status_word(check.status)}. {check.summary}"
         console = self._console

@@ -14,14 +14,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from screens.base import WizardScreen
-from screens.bridge import Reply
-from screens.widgets import Busy, Chosen, StatusWord, controls_line
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.widgets import Busy, Chosen, StatusWord, controls_line
 
 if TYPE_CHECKING:
-    from wizard.model import Check
-    from wizard.runner import Verification
-    from wizard.steps import Step
+    from aws_setup_wizard.model import Check
+    from aws_setup_wizard.runner import Verification
+    from aws_setup_wizard.steps import Step
 
 
 class StepRow(Vertical, can_focus=True):

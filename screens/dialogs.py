@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from screens.base import WizardModal
-from screens.widgets import WizardInput, plain
-from wizard.present import account_kind, change_lines
-from wizard.wording import BACK, CONFIRM_ACCOUNT, OFFER_MFA, RETRY, TYPE_KEY_SUFFIX
+from aws_setup_wizard.present import account_kind, change_lines
+from aws_setup_wizard.screens.base import WizardModal
+from aws_setup_wizard.screens.widgets import WizardInput, plain
+from aws_setup_wizard.wording import BACK, CONFIRM_ACCOUNT, OFFER_MFA, RETRY, TYPE_KEY_SUFFIX
 
 if TYPE_CHECKING:
-    from wizard.flow import ConfirmRequest, Identity
-    from wizard.model import Plan
-    from wizard.steps import Step
+    from aws_setup_wizard.flow import ConfirmRequest, Identity
+    from aws_setup_wizard.model import Plan
+    from aws_setup_wizard.steps import Step
 
 
 class YesNoScreen(WizardModal[bool]):

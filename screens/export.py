@@ -1,6 +1,6 @@
 """Export of a verification as Markdown and JSON files (never a secret).
 
-The JSON is ``wizard.report.to_json`` (what ``verify --json`` prints) plus what this run
+The JSON is ``aws_setup_wizard.report.to_json`` (what ``verify --json`` prints) plus what this run
 changed; the Markdown is the same content for people. Neither ever holds a password: outcome
 reveals never reach a Verification or the changes list.
 """
@@ -13,19 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from wizard.runner import Verification
+    from aws_setup_wizard.runner import Verification
 
 
 def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
     """The verification as Markdown (the engine's report), for the summary's export."""
-    from wizard import report
+    from aws_setup_wizard import report
 
     return report.to_markdown(verification, changes)
 
 
 def to_json(verification: Verification, changes: Sequence[str] = ()) -> dict[str, Any]:
     """``verify --json``'s object plus this run's changes."""
-    from wizard import report
+    from aws_setup_wizard import report
 
     document = report.to_json(verification)
     document["changes"] = list(changes)

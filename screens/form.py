@@ -17,8 +17,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static, Switch
 
-from screens.widgets import WizardInput
-from wizard.options import Option, OptionError
+from aws_setup_wizard.options import Option, OptionError
+from aws_setup_wizard.screens.widgets import WizardInput
 
 
 class FormSwitch(Switch):

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Markdown
 
-from screens.base import WizardModal
+from aws_setup_wizard.screens.base import WizardModal
 
 HELP = """\
 # Help

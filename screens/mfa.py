@@ -16,9 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
-from screens.base import WizardScreen
-from screens.widgets import WizardInput, plain
-from wizard.wording import FIRST_CODE, SCAN_QR, SECOND_CODE, SHOW_ME_THE_CODES
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.widgets import WizardInput, plain
+from aws_setup_wizard.wording import FIRST_CODE, SCAN_QR, SECOND_CODE, SHOW_ME_THE_CODES
 
 CodeSource = Callable[[], tuple[str, str]]
 

@@ -1,9 +1,9 @@
 """The flow thread's loop: start → dashboard → (primer, steps) → summary.
 
-:class:`wizard.flow.GuidedRun` holds the guided logic of one step and of the summary; this loop
-only adds what a full-screen front end has and a line-by-line one does not: a dashboard from
-which the owner walks every step in the flow's order or jumps to one. It runs in a thread, so it
-may block on AWS calls and on the owner's answers (through :class:`TuiConversation`).
+:class:`aws_setup_wizard.flow.GuidedRun` holds the guided logic of one step and of the summary; this
+loop only adds what a full-screen front end has and a line-by-line one does not: a dashboard from
+which the owner walks every step in the flow's order or jumps to one. It runs in a thread, so it may
+block on AWS calls and on the owner's answers (through :class:`TuiConversation`).
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ from contextlib import ExitStack
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from screens.bridge import FlowStopped
-from screens.conversation import TuiConversation
+from aws_setup_wizard.screens.bridge import FlowStopped
+from aws_setup_wizard.screens.conversation import TuiConversation
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
-    from wizard.flow import GuidedRun, Identity
-    from wizard.launch import Opened
-    from wizard.runner import Verification
-    from wizard.secrets import SecretStore
-    from wizard.steps import Step
+    from aws_setup_wizard.flow import GuidedRun, Identity
+    from aws_setup_wizard.launch import Opened
+    from aws_setup_wizard.runner import Verification
+    from aws_setup_wizard.screens.app import WizardApp
+    from aws_setup_wizard.secrets import SecretStore
+    from aws_setup_wizard.steps import Step
 
 
 class Navigator:
-    """Drives one guided session on behalf of :class:`screens.app.WizardApp`."""
+    """Drives one guided session on behalf of :class:`aws_setup_wizard.screens.app.WizardApp`."""
 
     def __init__(self, app: WizardApp) -> None:
         self.app = app
@@ -51,8 +51,8 @@ class Navigator:
         if identity is None:
             return self.app.exit_code
         opened, who = identity
-        from wizard.dialogue import Answer
-        from wizard.flow import GuidedRun
+        from aws_setup_wizard.dialogue import Answer
+        from aws_setup_wizard.flow import GuidedRun
 
         if self.talk.show_identity(who) is not Answer.CONTINUE:
             return self.app.exit_code
@@ -66,12 +66,12 @@ class Navigator:
 
     def _open(self, stack: ExitStack) -> Opened | None:
         """The account: given (tests), from the command line, or a sandbox when none exists."""
-        from wizard.errors import describe_error
+        from aws_setup_wizard.errors import describe_error
 
         if self.app.opened is not None:
             opened = self.app.opened
         else:
-            from wizard.launch import Launch, open_account
+            from aws_setup_wizard.launch import Launch, open_account
 
             launch = self.app.launch or Launch(sandbox_scenario=self.app.scenario)
             try:
@@ -94,11 +94,11 @@ class Navigator:
 
         Returns the opened account (a typed or kept root key, or a sandbox), ``"retry"``, or
         ``None`` to quit. What is offered and what each choice leads to (a key that does not
-        work is explained and nothing is kept) is :func:`wizard.no_credentials.decide`'s.
+        work is explained and nothing is kept) is :func:`aws_setup_wizard.no_credentials.decide`'s.
         """
-        from wizard.launch import Opened
-        from wizard.no_credentials import Choice, decide
-        from wizard.secrets import SecretStore
+        from aws_setup_wizard.launch import Opened
+        from aws_setup_wizard.no_credentials import Choice, decide
+        from aws_setup_wizard.secrets import SecretStore
 
         store = self.secrets = self.secrets or SecretStore()
         launch = self.app.launch
@@ -124,8 +124,8 @@ class Navigator:
 
     def _identify(self, stack: ExitStack, opened: Opened) -> tuple[Opened, Identity] | None:
         """Who the credentials belong to; on failure the owner retries or practises instead."""
-        from wizard.errors import describe_error
-        from wizard.flow import identify
+        from aws_setup_wizard.errors import describe_error
+        from aws_setup_wizard.flow import identify
 
         while True:
             self.talk.start_loading("Reading who you are talking to (sts:GetCallerIdentity)…")
@@ -165,7 +165,7 @@ class Navigator:
             except FlowStopped:
                 raise
             except Exception as exc:  # noqa: BLE001 - a bug must not lose the session
-                from wizard.errors import describe_error
+                from aws_setup_wizard.errors import describe_error
 
                 self.talk.show_error(describe_error(exc))
             finally:
@@ -175,7 +175,7 @@ class Navigator:
 
     def _verify(self, run: GuidedRun) -> Verification | None:
         """A read-only pass over every step, shown with a progress indicator."""
-        from wizard import runner
+        from aws_setup_wizard import runner
 
         reader = run.verifier if run.ended_session else run.account
         if reader is None:
@@ -185,7 +185,7 @@ class Navigator:
             try:
                 verification = runner.verify(reader)
             except Exception as exc:  # noqa: BLE001
-                from wizard.errors import describe_error
+                from aws_setup_wizard.errors import describe_error
 
                 if self.talk.verify_failed(describe_error(exc)) != "retry":
                     return None
@@ -195,8 +195,8 @@ class Navigator:
 
     def _act(self, run: GuidedRun, choice: str) -> GuidedRun:
         """Do what the owner chose on the dashboard; returns the run to continue with."""
-        from wizard.dialogue import Answer
-        from wizard.steps import PRIMER, step_by_id
+        from aws_setup_wizard.dialogue import Answer
+        from aws_setup_wizard.steps import PRIMER, step_by_id
 
         self.talk.after_summary = None
         # A new choice on the dashboard: an account refused earlier is asked about again.
@@ -238,7 +238,7 @@ class Navigator:
         """After the signing key is deleted, carry on with the re-verifying session if any."""
         if not run.ended_session or run.verifier is None:
             return run
-        from wizard.flow import GuidedRun, identify
+        from aws_setup_wizard.flow import GuidedRun, identify
 
         run.close()
         carried = GuidedRun(run.verifier, self.talk, secrets=self.secrets)

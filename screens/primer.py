@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Markdown
 
-from screens.base import WizardScreen
+from aws_setup_wizard.screens.base import WizardScreen
 
 
 class PrimerScreen(WizardScreen):

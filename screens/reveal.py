@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Static
 
-from screens.base import WizardScreen
-from screens.widgets import plain
-from wizard.wording import IDENTITY_CENTER_NOTE, PASSWORD_ONCE
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.widgets import plain
+from aws_setup_wizard.wording import IDENTITY_CENTER_NOTE, PASSWORD_ONCE
 
 COPIED = (
     "Sent to the clipboard (OSC 52). If your terminal does not pass it on, select the text "

@@ -13,14 +13,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Static
 
-from screens.base import WizardScreen
-from screens.bridge import Reply
-from screens.widgets import Busy, CheckView, plain
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.widgets import Busy, CheckView, plain
 
 if TYPE_CHECKING:
-    from wizard.model import ProgressEvent
-    from wizard.runner import Applied
-
+    from aws_setup_wizard.model import ProgressEvent
+    from aws_setup_wizard.runner import Applied
 
 
 class RunningScreen(WizardScreen):
@@ -53,7 +52,7 @@ class RunningScreen(WizardScreen):
 
     def add(self, event: ProgressEvent) -> None:
         """One progress event; the outcome of a call completes the line that started it."""
-        from wizard.model import Phase, ProgressEvent
+        from aws_setup_wizard.model import Phase, ProgressEvent
 
         pending = str(ProgressEvent(Phase.STARTED, event.label))
         finished = event.phase in {Phase.DONE, Phase.ALREADY}

@@ -20,13 +20,13 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from screens.base import WizardScreen
-from screens.bridge import Reply
-from screens.widgets import Busy, WizardInput, numbered, plain
-from wizard.no_credentials import Choice, EnteredKey, Offer, Picked
-from wizard.present import account_kind, identity_facts
-from wizard.sandbox import SCENARIOS
-from wizard.wording import (
+from aws_setup_wizard.no_credentials import Choice, EnteredKey, Offer, Picked
+from aws_setup_wizard.present import account_kind, identity_facts
+from aws_setup_wizard.sandbox import SCENARIOS
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.widgets import Busy, WizardInput, numbered, plain
+from aws_setup_wizard.wording import (
     ACCESS_KEY_ID,
     ENTER_ROOT_KEY,
     GET_CREDENTIALS,
@@ -38,7 +38,7 @@ from wizard.wording import (
 )
 
 if TYPE_CHECKING:
-    from wizard.flow import Identity
+    from aws_setup_wizard.flow import Identity
 
 USE_KEY = "Use this key"
 KEPT_KEY = Choice.KEPT_KEY.value  # the kept key's button id
@@ -169,9 +169,9 @@ class StartScreen(WizardScreen):
 
     def _key_problems(self) -> tuple[str | None, str | None]:
         """Why the typed key ID and secret are not usable yet (``None`` each when they are)."""
-        # Imported here: wizard.credentials loads boto3, which the first frame must not wait for
-        # (by the time the owner types, the flow thread has loaded it).
-        from wizard.credentials import access_key_id_problem, secret_key_problem
+        # Imported here: aws_setup_wizard.credentials loads boto3, which the first frame must not
+        # wait for (by the time the owner types, the flow thread has loaded it).
+        from aws_setup_wizard.credentials import access_key_id_problem, secret_key_problem
 
         key_id = self.query_one("#key-id", Input).value
         secret = self.query_one("#key-secret", Input).value

@@ -2,8 +2,8 @@
 
 One screen per step, revealed in the flow's order: first why and the state (Fix this step /
 Skip), then the form (when the step has options), then the exact changes, one line each, with
-the confirmation dialog in front of them. The plan's lines are :func:`wizard.present.plan_lines`,
-the same the plain mode and the CLI print.
+the confirmation dialog in front of them. The plan's lines are
+:func:`aws_setup_wizard.present.plan_lines`, the same the plain mode and the CLI print.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Markdown, Static
 
-from screens.base import WizardScreen
-from screens.bridge import Reply
-from screens.form import OptionsForm
-from screens.widgets import CheckView, controls_line
-from wizard.model import Plan, Status
-from wizard.present import plan_lines
+from aws_setup_wizard.model import Plan, Status
+from aws_setup_wizard.present import plan_lines
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.bridge import Reply
+from aws_setup_wizard.screens.form import OptionsForm
+from aws_setup_wizard.screens.widgets import CheckView, controls_line
 
 if TYPE_CHECKING:
-    from wizard.model import Check
-    from wizard.steps import Step
+    from aws_setup_wizard.model import Check
+    from aws_setup_wizard.steps import Step
 
 
 class StepScreen(WizardScreen):

@@ -15,13 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from screens.base import WizardScreen
-from screens.export import write_exports
-from screens.widgets import StatusWord, WizardInput, numbered, plain
-from wizard.wording import NOTHING_CHANGED, SESSION_ENDED
+from aws_setup_wizard.screens.base import WizardScreen
+from aws_setup_wizard.screens.export import write_exports
+from aws_setup_wizard.screens.widgets import StatusWord, WizardInput, numbered, plain
+from aws_setup_wizard.wording import NOTHING_CHANGED, SESSION_ENDED
 
 if TYPE_CHECKING:
-    from wizard.flow import Summary
+    from aws_setup_wizard.flow import Summary
 
 
 class SummaryScreen(WizardScreen):

@@ -1,6 +1,6 @@
 """Small widgets every screen shares: the identity bar, status words, evidence, inputs.
 
-The words and lines come from :mod:`wizard.present`; these widgets only lay them out.
+The words and lines come from :mod:`aws_setup_wizard.present`; these widgets only lay them out.
 
 Colours come from ``assets/wizard.tcss`` through CSS classes; the words themselves always carry
 the meaning (PASS / FAIL / UNKNOWN), so NO_COLOR and colour-blind owners lose nothing.
@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
-from wizard.model import Check, Status
-from wizard.present import evidence_lines, status_word
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.present import evidence_lines, status_word
 
 STATUS_CLASS = {Status.PASS: "-pass", Status.FAIL: "-fail", Status.UNKNOWN: "-unknown"}
 

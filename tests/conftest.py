@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 import botocore.endpoint
 import pytest
 
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.sandbox import Sandbox
 from tests.sandbox_accounts import account_on
-from wizard.account import Account
-from wizard.sandbox import Sandbox
 
 # Keep the developer's own AWS configuration out of every test.
 for _name in list(os.environ):

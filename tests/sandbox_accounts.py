@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from wizard.account import Account
-from wizard.journal import Journal
-from wizard.sandbox import Sandbox
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.journal import Journal
+from aws_setup_wizard.sandbox import Sandbox
 
 
 def account_on(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from aws_setup_wizard.flow import Answer, ConfirmRequest, GuidedRun, Identity, MfaExchange, Summary
+from aws_setup_wizard.model import Check, Plan, Status
+from aws_setup_wizard.runner import Applied
+from aws_setup_wizard.steps import Step
 from tests.sandbox_accounts import account_on
-from wizard.flow import Answer, ConfirmRequest, GuidedRun, Identity, MfaExchange, Summary
-from wizard.model import Check, Plan, Status
-from wizard.runner import Applied
-from wizard.steps import Step
 
 
 @dataclass

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from aws_setup_wizard import journal, report, runner
+from aws_setup_wizard import steps as registry
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.errors import error_code
+from aws_setup_wizard.model import ApiCall, Change, Check, Plan, Status
+from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
 from tests.plain.conftest import ENTER, client, run_plain  # noqa: F401 - registers the fixture here
 from tests.tui.conftest import make_app  # noqa: F401 - registers the fixture here
-from wizard import journal, report, runner
-from wizard import steps as registry
-from wizard.account import Account
-from wizard.errors import error_code
-from wizard.model import ApiCall, Change, Check, Plan, Status
-from wizard.steps.base import OptionValues, Step, require_known, unknown
 
 PARAMETER = "/practice/new-step"
 
@@ -95,7 +95,7 @@ def test_verify_and_apply_know_the_new_step(registered, sandbox, monkeypatch):
     assert {s["id"]: s["status"] for s in document["steps"]}[registered.id] == "fail"
     assert verification.exit_code == 1
 
-    from wizard import cli
+    from aws_setup_wizard import cli
 
     for name, value in box.env().items():
         monkeypatch.setenv(name, value)

@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from botocore.exceptions import ClientError
 
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.regions import RegionError, judge_regions
+from aws_setup_wizard.sandbox.ec2_layer import DEFAULT_REGIONS
 from tests.sandbox_accounts import account_on
-from wizard.account import Account
-from wizard.model import Check, Status
-from wizard.regions import RegionError, judge_regions
-from wizard.sandbox.ec2_layer import DEFAULT_REGIONS
 
 
 def count_calls(acct: Account, operation: str) -> list[str]:

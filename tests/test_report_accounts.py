@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aws_setup_wizard import report, runner
 from tests.sandbox_accounts import account_on
-from wizard import report, runner
 
 
 def two_verifications(sandbox):

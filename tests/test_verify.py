@@ -3,8 +3,8 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard import report, runner
-from wizard.model import Status
+from aws_setup_wizard import report, runner
+from aws_setup_wizard.model import Status
 
 READ_PREFIXES = ("Get", "List", "Describe", "GenerateCredentialReport")
 
@@ -95,7 +95,7 @@ def test_unreadable_step_is_unknown_and_exit_code_two(account):
 
 
 def test_a_crashing_check_is_unknown_not_pass(account, monkeypatch):
-    from wizard.steps.root_mfa import RootMfaStep
+    from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
     def boom(self, acct):
         raise RuntimeError("bug")

@@ -1,7 +1,7 @@
-"""``python -m wizard`` runs the same command line as ``aws-setup-wizard``."""
+"""``python -m aws_setup_wizard`` runs the same command line as ``aws-setup-wizard``."""
 
 import sys
 
-from wizard.cli import main
+from aws_setup_wizard.cli import main
 
 sys.exit(main())

@@ -16,14 +16,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ConfigParseError, ProfileNotFound
 
-from wizard.caller import Caller, classify_arn
-from wizard.errors import ConfigurationError, WizardError
-from wizard.operations import is_write
-from wizard.regions import DEFAULT_MAX_WORKERS, RegionalResults, fan_out
+from aws_setup_wizard.caller import Caller, classify_arn
+from aws_setup_wizard.errors import ConfigurationError, WizardError
+from aws_setup_wizard.operations import is_write
+from aws_setup_wizard.regions import DEFAULT_MAX_WORKERS, RegionalResults, fan_out
 
 if TYPE_CHECKING:
-    from wizard.journal import Journal
-    from wizard.secrets import SecretStore
+    from aws_setup_wizard.journal import Journal
+    from aws_setup_wizard.secrets import SecretStore
 
 T = TypeVar("T")
 
@@ -46,6 +46,7 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 class WriteOutsideRun(WizardError):
     """A write was attempted outside a confirmed, locked and journaled run."""
+
 
 # botocore events a journal follows: the parameters, the send, and either outcome.
 JOURNAL_EVENTS = ("before-parameter-build", "before-call", "after-call", "after-call-error")
@@ -97,7 +98,7 @@ class Account:
         self.secrets: SecretStore | None = None
         self.source: str | None = None
         # The journal of the run that holds this account's write lock (set by
-        # ``wizard.writes.writing``); the dispatcher refuses to write while it is None.
+        # ``aws_setup_wizard.writes.writing``); the dispatcher refuses to write while it is None.
         self.journal: Journal | None = None
         # (event, handler) pairs registered on every client, existing and future.
         self._client_hooks: list[tuple[str, Callable[..., Any]]] = []
@@ -353,9 +354,10 @@ class Account:
     ) -> RegionalResults[T]:
         """``read(region)`` in every enabled Region (or ``regions``), a bounded few at a time.
 
-        Returns each Region's answer or exception (see :mod:`wizard.regions`); pass the result
-        to :func:`wizard.regions.judge_regions` for the step's verdict. ``read`` typically uses
-        ``self.client(service, region)``. Not being able to list the enabled Regions raises.
+        Returns each Region's answer or exception (see :mod:`aws_setup_wizard.regions`); pass the
+        result to :func:`aws_setup_wizard.regions.judge_regions` for the step's verdict. ``read``
+        typically uses ``self.client(service, region)``. Not being able to list the enabled Regions
+        raises.
         """
         chosen = self.enabled_regions() if regions is None else tuple(regions)
         return fan_out(read, chosen, max_workers=max_workers)

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
-from wizard.errors import ConfigurationError, WizardError, describe_error
-from wizard.options import OptionError
-from wizard.options import account_id as account_id_rule
-from wizard.present import (
+from aws_setup_wizard.errors import ConfigurationError, WizardError, describe_error
+from aws_setup_wizard.options import OptionError
+from aws_setup_wizard.options import account_id as account_id_rule
+from aws_setup_wizard.present import (
     ExitCode,
     SafeStream,
     exit_codes_help,
@@ -26,10 +26,10 @@ from wizard.present import (
 )
 
 if TYPE_CHECKING:
-    from wizard.account import Account
-    from wizard.journal import Journal
-    from wizard.model import Plan
-    from wizard.steps import Step
+    from aws_setup_wizard.account import Account
+    from aws_setup_wizard.journal import Journal
+    from aws_setup_wizard.model import Plan
+    from aws_setup_wizard.steps import Step
 
 EXIT_CODES_HELP = exit_codes_help()
 
@@ -66,8 +66,8 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads boto3,
     which the guided TUI must not pay for before its first screen is drawn.
     """
-    from wizard.sandbox import SCENARIOS
-    from wizard.sandbox.cli import add_sandbox_parser
+    from aws_setup_wizard.sandbox import SCENARIOS
+    from aws_setup_wizard.sandbox.cli import add_sandbox_parser
 
     common = _connection_options()
     parser = UsageParser(
@@ -144,13 +144,11 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
 
 def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
     """``apply``'s STEP list and every step option, from the steps' declarations."""
-    from wizard import steps as registry
+    from aws_setup_wizard import steps as registry
 
     ids = registry.step_ids()
 
-    apply.add_argument(
-        "steps", nargs="+", choices=ids, metavar="STEP", help=", ".join(ids)
-    )
+    apply.add_argument("steps", nargs="+", choices=ids, metavar="STEP", help=", ".join(ids))
     apply.add_argument(
         "--yes",
         action="store_true",
@@ -184,7 +182,7 @@ def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
 
 
 def _account(args: argparse.Namespace) -> Account:
-    from wizard.account import Account
+    from aws_setup_wizard.account import Account
 
     return Account.from_settings(
         profile=getattr(args, "profile", None),
@@ -195,7 +193,7 @@ def _account(args: argparse.Namespace) -> Account:
 
 def run_verify(args: argparse.Namespace) -> int:
     """``verify``: read-only report as text or JSON; exit 0/1/2."""
-    from wizard import report, runner
+    from aws_setup_wizard import report, runner
 
     account = _account(args)
     try:
@@ -247,7 +245,7 @@ def _confirmed(args: argparse.Namespace, target: str, count: int) -> bool:
 
 def run_apply(args: argparse.Namespace) -> int:
     """``apply STEP...``: plan, confirm, apply, re-verify; root keys last."""
-    from wizard import runner
+    from aws_setup_wizard import runner
 
     steps = runner.apply_order(args.steps)  # re-ordered for this account below
     try:
@@ -289,9 +287,9 @@ def run_apply(args: argparse.Namespace) -> int:
             "not confirmed (use --yes to apply without asking): nothing was changed.",
             ExitCode.ERROR,
         )
-    from wizard.lock import AccountBusy
-    from wizard.secrets import SecretStore
-    from wizard.writes import writing
+    from aws_setup_wizard.lock import AccountBusy
+    from aws_setup_wizard.secrets import SecretStore
+    from aws_setup_wizard.writes import writing
 
     account.secrets = SecretStore()
     if any(change.secret_param for _, plan in plans for change in plan.changes):
@@ -313,8 +311,8 @@ def _finish_without_changes(plans: list[tuple[Step, Plan]]) -> int:
 
 
 def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Journal) -> int:
-    from wizard import runner
-    from wizard.model import Check, ProgressEvent, Status
+    from aws_setup_wizard import runner
+    from aws_setup_wizard.model import Check, ProgressEvent, Status
 
     def progress(event: ProgressEvent) -> None:
         print(f"   {event}", flush=True)
@@ -362,8 +360,8 @@ def _show_reveal(account: Account, reveal: Any, journal: Journal) -> None:
     """Show the admin's initial password once, on a terminal only; never to a file or pipe."""
     if not reveal:
         return
-    from wizard import wording
-    from wizard.present import withheld_password
+    from aws_setup_wizard import wording
+    from aws_setup_wizard.present import withheld_password
 
     if not sys.stdout.isatty():
         kept = account.secrets is not None and account.secrets.uses_keyring
@@ -387,7 +385,7 @@ def wants_plain(args: argparse.Namespace) -> bool:
 
 def run_guided(args: argparse.Namespace) -> int:
     """No command: the guided wizard, full-screen (Textual) or plain (questionary)."""
-    from wizard.launch import Launch
+    from aws_setup_wizard.launch import Launch
 
     launch = Launch(
         profile=getattr(args, "profile", None),
@@ -398,7 +396,7 @@ def run_guided(args: argparse.Namespace) -> int:
     if wants_plain(args):
         from pathlib import Path
 
-        from wizard import plain
+        from aws_setup_wizard import plain
 
         transcript = Path(args.transcript) if args.transcript else None
         if transcript is not None:
@@ -408,7 +406,7 @@ def run_guided(args: argparse.Namespace) -> int:
         return plain.run_guided(
             launch, transcript=transcript, replace_transcript=args.replace_transcript
         )
-    from screens import app
+    from aws_setup_wizard.screens import app
 
     return app.run_guided(launch)
 

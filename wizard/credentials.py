@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from wizard.account import Account
-from wizard.secrets import SecretStore
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.secrets import SecretStore
 
 _KEY_ID = re.compile(r"(AKIA|ASIA)[A-Z2-7]{16}")
 _SECRET = re.compile(r"[A-Za-z0-9/+]{40}")

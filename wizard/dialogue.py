@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from wizard.caller import Caller
-from wizard.errors import WizardError, describe_error
-from wizard.mfa import MfaEnrollment, code_problem, qr_lines, two_consecutive_codes
-from wizard.model import Plan
+from aws_setup_wizard.caller import Caller
+from aws_setup_wizard.errors import WizardError, describe_error
+from aws_setup_wizard.mfa import MfaEnrollment, code_problem, qr_lines, two_consecutive_codes
+from aws_setup_wizard.model import Plan
 
 if TYPE_CHECKING:
-    from wizard.runner import Verification
+    from aws_setup_wizard.runner import Verification
 
 
 class Answer(StrEnum):

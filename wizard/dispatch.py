@@ -1,12 +1,12 @@
 """The one dispatcher: every planned change of every step is made here.
 
-A step plans :class:`~wizard.model.Change`s that carry their API call; this module sends them,
-in order, through the account's clients, and is the single place that
+A step plans :class:`~aws_setup_wizard.model.Change`s that carry their API call; this module sends
+them, in order, through the account's clients, and is the single place that
 
 - refuses to write outside a run that holds the account's lock and journal (:func:`writing`
   sets ``account.journal``; the journal records every call from botocore's own events);
-- reports typed progress events (:class:`~wizard.model.ProgressEvent`);
-- fills a call's :class:`~wizard.model.Ref` parameters from earlier changes' outputs;
+- reports typed progress events (:class:`~aws_setup_wizard.model.ProgressEvent`);
+- fills a call's :class:`~aws_setup_wizard.model.Ref` parameters from earlier changes' outputs;
 - treats "already in place" error codes as done (a re-run after an interruption);
 - stops with :class:`TargetGone` when a write's target has vanished since the plan was made
   (``NoSuchEntity`` and kin): that is never "already in place", except for a removal, whose
@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from wizard.account import WriteOutsideRun
-from wizard.errors import WizardError, error_code
-from wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn, Ref
+from aws_setup_wizard.account import WriteOutsideRun
+from aws_setup_wizard.errors import WizardError, error_code
+from aws_setup_wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn, Ref
 
 if TYPE_CHECKING:
-    from wizard.account import Account
-    from wizard.steps.base import Step
+    from aws_setup_wizard.account import Account
+    from aws_setup_wizard.steps.base import Step
 
 
 # Error codes by which AWS says the resource a call names does not exist (IAM, S3, KMS and

@@ -3,7 +3,7 @@
 The table sits between ``<!-- checks:start -->`` and ``<!-- checks:end -->`` in README.md and is
 rendered from the registry: each step's id, title, ``checks`` (or the first line of its
 ``check`` docstring when it declares none) and ``controls``. A test compares the README with
-:func:`render`, so the two cannot drift apart. Regenerate with ``python -m wizard.docs``
+:func:`render`, so the two cannot drift apart. Regenerate with ``python -m aws_setup_wizard.docs``
 (``--check`` exits 1 instead of writing when the README is stale).
 """
 
@@ -14,8 +14,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from wizard import steps as steps_module
-from wizard.steps.base import Step
+from aws_setup_wizard import steps as steps_module
+from aws_setup_wizard.steps.base import Step
 
 START = "<!-- checks:start -->"
 END = "<!-- checks:end -->"
@@ -61,7 +61,7 @@ def replace_table(text: str, table: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite the README's table (``--check``: only report whether it is current)."""
-    parser = argparse.ArgumentParser(prog="python -m wizard.docs", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m aws_setup_wizard.docs", description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
     parser.add_argument("--readme", type=Path, default=README, help="the file to update")
     args = parser.parse_args(argv)
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.readme.name}: the checks table is current.")
         return 0
     if args.check:
-        print(f"{args.readme.name}: the checks table is stale; run python -m wizard.docs")
+        print(f"{args.readme.name}: the checks table is stale; run python -m aws_setup_wizard.docs")
         return 1
     args.readme.write_text(wanted, encoding="utf-8")
     print(f"{args.readme.name}: checks table updated.")

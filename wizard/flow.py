@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from typing import Protocol
 
-from wizard import runner, wording
-from wizard import steps as steps_module
-from wizard.account import Account
-from wizard.dialogue import (
+from aws_setup_wizard import runner, wording
+from aws_setup_wizard import steps as steps_module
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dialogue import (
     NEXT_STEPS,
     Answer,
     ConfirmRequest,
@@ -29,15 +29,15 @@ from wizard.dialogue import (
     Summary,
     confirm_request,
 )
-from wizard.errors import describe_error
-from wizard.journal import Journal
-from wizard.lock import AccountBusy
-from wizard.mfa import MfaRegistration
-from wizard.model import Check, ConsoleAction, Outcome, Phase, Plan, ProgressEvent, Status
-from wizard.present import mask_key
-from wizard.secrets import SecretStore
-from wizard.steps import PRIMER, Step
-from wizard.writes import writing
+from aws_setup_wizard.errors import describe_error
+from aws_setup_wizard.journal import Journal
+from aws_setup_wizard.lock import AccountBusy
+from aws_setup_wizard.mfa import MfaRegistration
+from aws_setup_wizard.model import Check, ConsoleAction, Outcome, Phase, Plan, ProgressEvent, Status
+from aws_setup_wizard.present import mask_key
+from aws_setup_wizard.secrets import SecretStore
+from aws_setup_wizard.steps import PRIMER, Step
+from aws_setup_wizard.writes import writing
 
 __all__ = [
     "NEXT_STEPS",

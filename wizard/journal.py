@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.account import Account
-from wizard.operations import READ_PREFIXES, is_write
-from wizard.present import mask_key
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.operations import READ_PREFIXES, is_write
+from aws_setup_wizard.present import mask_key
 
 __all__ = ["READ_PREFIXES", "Journal", "is_write", "read", "resource_of", "state_dir"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     # Imported where used: a front end imports this module before its first screen, and the
     # account layer loads boto3.
-    from wizard.account import Account
+    from aws_setup_wizard.account import Account
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def open_account(launch: Launch) -> Iterator[Opened]:
     path of a new owner who created a temporary root key), and re-verified afterwards with the
     root console session, as CloudShell would.
     """
-    from wizard.account import Account
+    from aws_setup_wizard.account import Account
 
     if launch.sandbox_scenario is None:
         account = Account.from_settings(
@@ -59,7 +59,7 @@ def open_account(launch: Launch) -> Iterator[Opened]:
         )
         yield Opened(account, None, has_credentials(account))
         return
-    from wizard.sandbox import Sandbox
+    from aws_setup_wizard.sandbox import Sandbox
 
     with Sandbox(launch.sandbox_scenario) as box:
         console = box.console_credentials

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from wizard.errors import WizardError
-from wizard.journal import state_dir
+from aws_setup_wizard.errors import WizardError
+from aws_setup_wizard.journal import state_dir
 
 
 class AccountBusy(WizardError):

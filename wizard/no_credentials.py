@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from wizard import wording
+from aws_setup_wizard import wording
 
 if TYPE_CHECKING:
-    from wizard.account import Account
-    from wizard.secrets import SecretStore
+    from aws_setup_wizard.account import Account
+    from aws_setup_wizard.secrets import SecretStore
 
 
 class Choice(StrEnum):
@@ -150,7 +150,7 @@ def decide(
         try:
             account = _open(picked, store, region=region, endpoint_url=endpoint_url)
         except Exception as exc:  # noqa: BLE001 - explained next to the question, then asked again
-            from wizard.errors import describe_error
+            from aws_setup_wizard.errors import describe_error
 
             key_problem = describe_error(exc)
             continue
@@ -166,7 +166,7 @@ def _key_shape_problem(picked: Picked) -> str | None:
         return None
     if picked.key is None:
         return "enter the access key ID and the secret access key."
-    from wizard.credentials import access_key_id_problem, secret_key_problem
+    from aws_setup_wizard.credentials import access_key_id_problem, secret_key_problem
 
     return access_key_id_problem(picked.key.key_id) or secret_key_problem(picked.key.secret)
 
@@ -176,7 +176,7 @@ def _open(
 ) -> Account | None:
     """The account opened with the typed or kept key; ``None`` when no key is kept any more."""
     # Imported here: opening an account loads boto3, which the first frame must not wait for.
-    from wizard.credentials import account_from_entered_key, kept_root_key_account
+    from aws_setup_wizard.credentials import account_from_entered_key, kept_root_key_account
 
     if picked.key is not None and picked.choice is Choice.ENTER_KEY:
         return account_from_entered_key(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.errors import WizardError
+from aws_setup_wizard.errors import WizardError
 
 
 class OptionError(WizardError):

@@ -1,9 +1,9 @@
 """The plain front end: the guided flow as one questionary prompt at a time.
 
 For screen readers, serial consoles, small CloudShell tabs and trainers who want a transcript.
-It implements :class:`wizard.flow.Conversation` and nothing more: every decision, every step
-and every sentence of the flow lives in the engine (:mod:`wizard.flow`, :mod:`wizard.wording`,
-the steps); this module prints lines and asks questions.
+It implements :class:`aws_setup_wizard.flow.Conversation` and nothing more: every decision, every
+step and every sentence of the flow lives in the engine (:mod:`aws_setup_wizard.flow`,
+:mod:`aws_setup_wizard.wording`, the steps); this module prints lines and asks questions.
 
 - Every prompt uses ``unsafe_ask()``: Ctrl-C raises :class:`KeyboardInterrupt` and is never
   taken for "no". :func:`run_guided` turns it into "no changes were made" or, during a write,
@@ -28,11 +28,11 @@ import questionary
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
-from wizard import plain_render as render
-from wizard import runner, wording
-from wizard.credentials import access_key_id_problem, secret_key_problem
-from wizard.errors import WizardError, describe_error
-from wizard.flow import (
+from aws_setup_wizard import plain_render as render
+from aws_setup_wizard import runner, wording
+from aws_setup_wizard.credentials import access_key_id_problem, secret_key_problem
+from aws_setup_wizard.errors import WizardError, describe_error
+from aws_setup_wizard.flow import (
     Answer,
     ConfirmRequest,
     GuidedRun,
@@ -41,12 +41,12 @@ from wizard.flow import (
     OptionValues,
     Summary,
 )
-from wizard.launch import Launch, Opened, open_account
-from wizard.mfa import code_problem
-from wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
-from wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
-from wizard.options import Option, OptionError
-from wizard.present import (
+from aws_setup_wizard.launch import Launch, Opened, open_account
+from aws_setup_wizard.mfa import code_problem
+from aws_setup_wizard.model import Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
+from aws_setup_wizard.no_credentials import Choice, Decision, EnteredKey, Offer, Picked, decide
+from aws_setup_wizard.options import Option, OptionError
+from aws_setup_wizard.present import (
     ExitCode,
     console_lines,
     identity_lines,
@@ -54,14 +54,14 @@ from wizard.present import (
     terminal_safe,
     withheld_password,
 )
-from wizard.secrets import SecretStore
-from wizard.steps import Step
+from aws_setup_wizard.secrets import SecretStore
+from aws_setup_wizard.steps import Step
 
 MFA_CODE_PROMPTS = frozenset({wording.FIRST_CODE, wording.SECOND_CODE})
 
 
 class PlainConversation:
-    """A :class:`wizard.flow.Conversation` of printed lines and questionary prompts.
+    """A :class:`aws_setup_wizard.flow.Conversation` of printed lines and questionary prompts.
 
     ``input``/``output`` are handed to every prompt (prompt_toolkit's pipe input and
     ``DummyOutput`` in tests); ``transcript`` receives a redacted, colourless copy of the run;
@@ -512,7 +512,7 @@ def _without_credentials(talk: PlainConversation, launch: Launch) -> Decision:
     """No credentials: the safer path first, then the choices :func:`decide` offers.
 
     This only prints the offer and asks; what each choice leads to is decided in
-    :mod:`wizard.no_credentials`.
+    :mod:`aws_setup_wizard.no_credentials`.
     """
     talk.say(wording.NO_CREDENTIALS, "")
     talk.say(*(f"- {line}" for line in wording.GET_CREDENTIALS))

@@ -16,15 +16,16 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from wizard import present, report, runner, wording
-from wizard.flow import Summary
-from wizard.model import Check, Plan
-from wizard.present import status_line
+from aws_setup_wizard import present, report, runner, wording
+from aws_setup_wizard.flow import Summary
+from aws_setup_wizard.model import Check, Plan
+from aws_setup_wizard.present import status_line
 
 WIDTH = 88
 INDENT = "  "
 
-# Headings of the plain renderer's own layout; the lines under them come from wizard.present.
+# Headings of the plain renderer's own layout; the lines under them come from
+# aws_setup_wizard.present.
 STATE_HEADING = "Current state"
 PLAN_HEADING = "The plan"
 NEXT_STEPS_HEADING = "Next steps"
@@ -220,7 +221,7 @@ def check_lines(check: Check) -> list[str]:
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    """The plan under its heading, indented: :func:`wizard.present.plan_lines`."""
+    """The plan under its heading, indented: :func:`aws_setup_wizard.present.plan_lines`."""
     return [f"{PLAN_HEADING}:", *(INDENT + line for line in present.plan_lines(plan))]
 
 

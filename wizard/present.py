@@ -7,9 +7,9 @@ indent, a heading, a widget); it never rewords them.
 
 Invariants:
 
-- Pure functions over :mod:`wizard.model`: no UI library, no boto3/botocore at import time
+- Pure functions over :mod:`aws_setup_wizard.model`: no UI library, no boto3/botocore at import time
   (the guided TUI imports this before its first frame, and ``--help`` must stay quick).
-- Nothing reads a :class:`~wizard.model.Change` beyond ``describe()`` and ``destructive``.
+- Nothing reads a :class:`~aws_setup_wizard.model.Change` beyond ``describe()`` and ``destructive``.
 - Lines come back unindented and unwrapped unless an ``indent`` is asked for; meaning is always
   carried by words (PASS / FAIL / UNKNOWN, "(deletes)"), never by colour or a symbol alone.
 """
@@ -21,12 +21,12 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
-from wizard import wording
-from wizard.model import Change, Check, ConsoleAction, Plan, Status
-from wizard.wording import SANDBOX_BADGE
+from aws_setup_wizard import wording
+from aws_setup_wizard.model import Change, Check, ConsoleAction, Plan, Status
+from aws_setup_wizard.wording import SANDBOX_BADGE
 
 if TYPE_CHECKING:
-    from wizard.flow import Identity
+    from aws_setup_wizard.flow import Identity
 
 INDENT = "  "
 
@@ -62,8 +62,7 @@ class ExitCode(IntEnum):
 EXIT_CODE_MEANINGS = {
     ExitCode.PASS: "every step passes (apply: everything done and verified)",
     ExitCode.FAIL: "a step fails (apply: something is still to do, e.g. a console action)",
-    ExitCode.UNKNOWN: "no step fails but one could not be read (access denied, throttled, "
-    "network)",
+    ExitCode.UNKNOWN: "no step fails but one could not be read (access denied, throttled, network)",
     ExitCode.ERROR: "a change failed or was refused (no --yes without a terminal, wrong "
     "--account-id)",
     ExitCode.USAGE: "invalid command line or option value (nothing was called or changed)",
@@ -257,7 +256,7 @@ def identity_line(sandbox: bool, account_id: str | None, caller: str | None, reg
 
 def withheld_password(user: str, kept_in_keyring: bool, account_id: str) -> str:
     """What to say instead of an initial password when the output is not a terminal."""
-    from wizard.secrets import SERVICE, admin_password_entry
+    from aws_setup_wizard.secrets import SERVICE, admin_password_entry
 
     kept = (
         wording.PASSWORD_KEPT.format(

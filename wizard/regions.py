@@ -7,7 +7,7 @@ could not be read must not look like a Region with nothing wrong). :func:`combin
 per-Region verdicts into the step's one verdict: any fail makes it fail, else any unknown makes
 it unknown, else it passes; the evidence is keyed by Region and the summary names the Regions
 at fault. Nothing here calls AWS itself; the account hands in the reads
-(:meth:`wizard.account.Account.per_region`).
+(:meth:`aws_setup_wizard.account.Account.per_region`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from wizard.errors import describe_error
-from wizard.model import Check, Status
+from aws_setup_wizard.errors import describe_error
+from aws_setup_wizard.model import Check, Status
 
 T = TypeVar("T")
 

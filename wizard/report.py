@@ -11,8 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.present import status_word, terminal_safe
-from wizard.runner import Verification, exit_code
+from aws_setup_wizard.present import status_word, terminal_safe
+from aws_setup_wizard.runner import Verification, exit_code
 
 
 def to_json(verification: Verification) -> dict[str, Any]:

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from wizard import steps as steps_module
-from wizard.account import Account
-from wizard.dispatch import TargetGone
-from wizard.errors import WizardError
-from wizard.model import Check, Outcome, Plan, ProgressFn, no_progress, note
-from wizard.options import resolve
-from wizard.present import exit_code_for
-from wizard.steps import Step
-from wizard.steps.base import unknown
+from aws_setup_wizard import steps as steps_module
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import TargetGone
+from aws_setup_wizard.errors import WizardError
+from aws_setup_wizard.model import Check, Outcome, Plan, ProgressFn, no_progress, note
+from aws_setup_wizard.options import resolve
+from aws_setup_wizard.present import exit_code_for
+from aws_setup_wizard.steps import Step
+from aws_setup_wizard.steps.base import unknown
 
 # IAM and CloudTrail are eventually consistent: a re-check polls this long before believing
 # a failure (seconds between tries, doubling).

@@ -7,7 +7,7 @@ short labels and questions around them.
 from __future__ import annotations
 
 # Status words (PASS / FAIL / UNKNOWN) and the lines built from the model live in
-# wizard.present; this module holds the sentences and labels.
+# aws_setup_wizard.present; this module holds the sentences and labels.
 
 SANDBOX_BADGE = "SANDBOX"
 
@@ -90,4 +90,3 @@ SESSION_ENDED = (
     "The key this tool was signed with is deleted: this session ends here, as expected. "
     "Re-verify from CloudShell as root or with the admin user's profile."
 )
-

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from wizard.account import Account
-from wizard.journal import Journal
-from wizard.lock import account_lock
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.journal import Journal
+from aws_setup_wizard.lock import account_lock
 
 # How long a second wizard on the same account waits before giving up.
 LOCK_WAIT_SECONDS = 60.0

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
+from aws_setup_wizard.sandbox import Sandbox
 from tests.drift.runner import CONSOLE, Drift, client
-from wizard.sandbox import Sandbox
 
 STEP = "admin-user"
 USER, GROUP = "alice", "Admins"

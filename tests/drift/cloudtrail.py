@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.sandbox.scenarios import KMS_ALIAS, TRAIL_NAME, bucket_name
+from aws_setup_wizard.sandbox.scenarios import KMS_ALIAS, TRAIL_NAME, bucket_name
 
 Clients = Callable[[str], Any]
 

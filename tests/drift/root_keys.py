@@ -9,8 +9,8 @@ the console session, the console action (delete every root key); with a root key
 
 from __future__ import annotations
 
+from aws_setup_wizard.sandbox import Sandbox
 from tests.drift.runner import CONSOLE, Drift
-from wizard.sandbox import Sandbox
 
 STEP = "root-access-keys"
 HAS_KEY = "The root user has an access key"

@@ -8,8 +8,8 @@ Repair: the console action (the sandbox console's virtual MFA assignment with tw
 
 from __future__ import annotations
 
+from aws_setup_wizard.sandbox import Sandbox, console
 from tests.drift.runner import CONSOLE, Drift
-from wizard.sandbox import Sandbox, console
 
 STEP = "root-mfa"
 NO_MFA = "The root user has no MFA"

@@ -28,15 +28,15 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from aws_setup_wizard import runner
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.journal import is_write
+from aws_setup_wizard.mfa import MfaRegistration, two_consecutive_codes
+from aws_setup_wizard.model import Check, Plan, ProgressEvent, Status, no_progress
+from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.steps import step_by_id
+from aws_setup_wizard.steps.base import Step
 from tests.sandbox_accounts import account_on
-from wizard import runner
-from wizard.account import Account
-from wizard.journal import is_write
-from wizard.mfa import MfaRegistration, two_consecutive_codes
-from wizard.model import Check, Plan, ProgressEvent, Status, no_progress
-from wizard.sandbox import Sandbox
-from wizard.steps import step_by_id
-from wizard.steps.base import Step
 
 #: In ``Drift.repair``: the repair includes the console action the guided flow would use.
 CONSOLE = "console"

@@ -8,13 +8,13 @@ from typing import Any
 import boto3
 import pytest
 
+from aws_setup_wizard import runner
+from aws_setup_wizard.model import Status, no_progress
+from aws_setup_wizard.options import resolve
+from aws_setup_wizard.sandbox import Sandbox, delivery
+from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
 from tests.drift.cloudtrail import CATALOGUE, Drift, World
 from tests.sandbox_accounts import account_on
-from wizard import runner
-from wizard.model import Status, no_progress
-from wizard.options import resolve
-from wizard.sandbox import Sandbox, delivery
-from wizard.steps.cloudtrail import CloudTrailStep
 
 STEP = CloudTrailStep()
 

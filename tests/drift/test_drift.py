@@ -12,10 +12,10 @@ from collections import Counter
 
 import pytest
 
+from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.steps import step_ids
 from tests.drift import admin_user, root_keys, root_mfa
 from tests.drift.runner import Drift, run_drift
-from wizard.sandbox import Sandbox
-from wizard.steps import step_ids
 
 CATALOGUE: tuple[Drift, ...] = (*root_mfa.DRIFTS, *root_keys.DRIFTS, *admin_user.DRIFTS)
 

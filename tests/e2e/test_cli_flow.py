@@ -38,7 +38,7 @@ def served(tmp_path: Path) -> Iterator[dict[str, str]]:
         [
             sys.executable,
             "-m",
-            "wizard",
+            "aws_setup_wizard",
             "sandbox",
             "serve",
             "--scenario",
@@ -71,7 +71,7 @@ def run(
         full["AWS_SECRET_ACCESS_KEY"] = env["SANDBOX_ROOT_SECRET_ACCESS_KEY"]
         full.pop("AWS_SESSION_TOKEN", None)
     return subprocess.run(
-        [sys.executable, "-m", "wizard", *args],
+        [sys.executable, "-m", "aws_setup_wizard", *args],
         env=full,
         capture_output=True,
         text=True,
@@ -164,6 +164,8 @@ def test_wrong_account_id_and_invalid_options_refused_before_any_write(
 
 
 def test_help_lists_commands_and_exit_codes() -> None:
-    out = subprocess.run([sys.executable, "-m", "wizard", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "aws_setup_wizard", "--help"], capture_output=True, text=True
+    )
     for word in ("verify", "apply", "sandbox", "exit codes", "64"):
         assert word in out.stdout

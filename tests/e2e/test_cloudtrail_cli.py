@@ -27,7 +27,7 @@ def served_done(tmp_path: Path) -> Iterator[dict[str, str]]:
     env_file = tmp_path / "sandbox.env"
     environment = {**os.environ, "SANDBOX_TRAIL_DELIVERY_SECONDS": "0.5"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "sandbox", "serve", "--scenario", "done"]
+        [sys.executable, "-m", "aws_setup_wizard", "sandbox", "serve", "--scenario", "done"]
         + ["--env-file", str(env_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -76,7 +76,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = (
         f"cd {shlex.quote(str(tmp_path))} && env -u COLUMNS -u LINES {assignments} "
-        f"{shlex.quote(sys.executable)} -m wizard --sandbox; echo WIZARD-EXIT=$?; sleep 60"
+        f"{shlex.quote(sys.executable)} -m aws_setup_wizard --sandbox; echo WIZARD-EXIT=$?; "
+        "sleep 60"
     )
     terminal = Terminal(socket)
     terminal.tmux("new-session", "-d", "-s", "wizard", "-x", "100", "-y", "30", command)

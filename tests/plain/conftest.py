@@ -20,9 +20,9 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from aws_setup_wizard.launch import Launch, Opened
+from aws_setup_wizard.sandbox import Sandbox
 from tests.sandbox_accounts import account_on
-from wizard.launch import Launch, Opened
-from wizard.sandbox import Sandbox
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -98,7 +98,7 @@ def opener_for(
     def opener(launch: Launch) -> Iterator[Opened]:
         launches.append(launch)
         if not has_credentials and len(launches) == 1:
-            from wizard.account import Account
+            from aws_setup_wizard.account import Account
 
             yield Opened(Account.from_settings(region="us-east-1"), None, False)
             return
@@ -134,7 +134,7 @@ def run_plain(sandbox, monkeypatch) -> RunPlain:
         prepare: Callable[[Sandbox], None] | None = None,
         on_account: Callable[[Any], None] | None = None,
     ) -> PlainRun:
-        from wizard.plain import run_guided
+        from aws_setup_wizard.plain import run_guided
 
         box = sandbox(scenario)
         if prepare is not None:

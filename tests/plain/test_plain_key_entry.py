@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from aws_setup_wizard import wording
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.launch import Launch, Opened
+from aws_setup_wizard.plain import run_guided
+from aws_setup_wizard.present import ExitCode
 from tests.plain.conftest import DOWN, ENTER, Typist
-from wizard import wording
-from wizard.account import Account
-from wizard.launch import Launch, Opened
-from wizard.plain import run_guided
-from wizard.present import ExitCode
 
 NEXT = "What would you like to do?"
 READY = "Ready to continue?"

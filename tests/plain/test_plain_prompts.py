@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from wizard import plain, wording
-from wizard import plain_render as render
-from wizard.account import Caller
-from wizard.flow import Answer, ConfirmRequest, Identity
-from wizard.model import Change, Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
-from wizard.steps.admin_user import AdminUserStep
-from wizard.steps.cloudtrail import CloudTrailStep
-from wizard.steps.root_keys import RootAccessKeysStep
-from wizard.steps.root_mfa import RootMfaStep
+from aws_setup_wizard import plain, wording
+from aws_setup_wizard import plain_render as render
+from aws_setup_wizard.account import Caller
+from aws_setup_wizard.flow import Answer, ConfirmRequest, Identity
+from aws_setup_wizard.model import Change, Check, ConsoleAction, Phase, Plan, ProgressEvent, Status
+from aws_setup_wizard.steps.admin_user import AdminUserStep
+from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
+from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
+from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
 
 @dataclass
@@ -300,8 +300,8 @@ def test_ended_without_summary_or_cancel_messages():
 
 def test_the_initial_password_is_never_written_to_output_that_is_not_a_terminal():
     """Plain mode piped into a file: the password is withheld and the owner told why."""
-    from wizard.model import Outcome
-    from wizard.runner import Applied
+    from aws_setup_wizard.model import Outcome
+    from aws_setup_wizard.runner import Applied
 
     conversation, out, saved = talk()  # a StringIO is not a terminal
     conversation.account_id = "123456789012"

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from wizard import plain, plain_render, present
-from wizard.cli import wants_plain
-from wizard.model import Check, Status
-from wizard.steps import PRIMER, STEPS
+from aws_setup_wizard import plain, plain_render, present
+from aws_setup_wizard.cli import wants_plain
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.steps import PRIMER, STEPS
 
 ANSI = re.compile(r"\x1b\[")
 

@@ -10,6 +10,10 @@ import time
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
+from aws_setup_wizard import plain_render as render
+from aws_setup_wizard import wording
+from aws_setup_wizard.present import ExitCode
+from aws_setup_wizard.steps import STEPS
 from tests.plain.conftest import (
     CTRL_C,
     CTRL_U,
@@ -18,10 +22,6 @@ from tests.plain.conftest import (
     TRANSCRIPTS,
     client,
 )
-from wizard import plain_render as render
-from wizard import wording
-from wizard.present import ExitCode
-from wizard.steps import STEPS
 
 ANSI = re.compile(r"\x1b\[")
 

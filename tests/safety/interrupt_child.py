@@ -12,8 +12,8 @@ import signal
 import sys
 from typing import Any
 
-from wizard import cli
-from wizard.account import Account
+from aws_setup_wizard import cli
+from aws_setup_wizard.account import Account
 
 
 def main() -> int:

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard import cli
-from wizard.flow import MfaExchange
-from wizard.mfa import MfaEnrollment, code_problem
-from wizard.options import OptionError
-from wizard.present import ExitCode
-from wizard.steps import STEPS
+from aws_setup_wizard import cli
+from aws_setup_wizard.flow import MfaExchange
+from aws_setup_wizard.mfa import MfaEnrollment, code_problem
+from aws_setup_wizard.options import OptionError
+from aws_setup_wizard.present import ExitCode
+from aws_setup_wizard.steps import STEPS
 
 BAD_SHAPES = {
     "empty": "",
@@ -173,7 +173,7 @@ def test_a_transcript_path_that_cannot_take_a_new_file_is_refused(kind, capsys, 
 
 
 def test_a_new_transcript_is_private(tmp_path):
-    from wizard.plain import _transcript_file
+    from aws_setup_wizard.plain import _transcript_file
 
     target = tmp_path / "run.txt"
     with _transcript_file(target) as handle:
@@ -187,7 +187,7 @@ def test_mfa_codes_never_reach_the_transcript(monkeypatch):
 
     import questionary
 
-    from wizard import plain, wording
+    from aws_setup_wizard import plain, wording
 
     class Typed:
         def __init__(self, answer: str) -> None:
@@ -206,7 +206,7 @@ def test_mfa_codes_never_reach_the_transcript(monkeypatch):
 
 
 def test_a_damaged_journal_line_is_skipped_with_a_warning(tmp_path, capsys):
-    from wizard import journal
+    from aws_setup_wizard import journal
 
     path = tmp_path / "journal.jsonl"
     path.write_text('{"kind": "run"}\n{"kind": "wri\n{"kind": "end"}\n')

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.sandbox_accounts import journaled
-from tests.unit.test_secrets import Working
-from wizard.credentials import (
+from aws_setup_wizard.credentials import (
     access_key_id_problem,
     account_from_entered_key,
     kept_root_key_account,
     secret_key_problem,
 )
-from wizard.flow import identify
-from wizard.model import no_progress
-from wizard.runner import apply_step
-from wizard.secrets import SecretStore
-from wizard.steps.root_keys import RootAccessKeysStep
+from aws_setup_wizard.flow import identify
+from aws_setup_wizard.model import no_progress
+from aws_setup_wizard.runner import apply_step
+from aws_setup_wizard.secrets import SecretStore
+from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
+from tests.sandbox_accounts import journaled
+from tests.unit.test_secrets import Working
 
 
 @pytest.mark.parametrize(
@@ -79,11 +79,11 @@ def test_a_wrong_key_is_not_kept(sandbox):
 
 
 def test_admin_password_is_kept_until_the_admin_has_mfa(sandbox):
+    from aws_setup_wizard.runner import recheck
+    from aws_setup_wizard.sandbox import console
+    from aws_setup_wizard.secrets import admin_password_entry
+    from aws_setup_wizard.steps.admin_user import AdminUserStep
     from tests.sandbox_accounts import account_on
-    from wizard.runner import recheck
-    from wizard.sandbox import console
-    from wizard.secrets import admin_password_entry
-    from wizard.steps.admin_user import AdminUserStep
 
     box = sandbox("fresh")
     account = account_on(box, "console")

@@ -18,13 +18,13 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
+from aws_setup_wizard import journal, runner
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.errors import describe_error
+from aws_setup_wizard.model import Status, no_progress
+from aws_setup_wizard.steps import step_by_id
+from aws_setup_wizard.writes import writing
 from tests.sandbox_accounts import account_on
-from wizard import journal, runner
-from wizard.account import Account
-from wizard.errors import describe_error
-from wizard.model import Status, no_progress
-from wizard.steps import step_by_id
-from wizard.writes import writing
 
 # Every write each step makes on a fresh account, in order. A test below re-discovers the list
 # from a real run, so a step that starts making another call cannot escape the matrix.

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from aws_setup_wizard import journal, runner
+from aws_setup_wizard.model import Status
+from aws_setup_wizard.steps import step_by_id
 from tests.safety.test_fault_matrix import inventory
 from tests.sandbox_accounts import account_on
-from wizard import journal, runner
-from wizard.model import Status
-from wizard.steps import step_by_id
 
 ROOT = Path(__file__).resolve().parents[2]
 POINTS = [
@@ -56,12 +56,10 @@ def test_killed_inside_a_step_then_rerun(sandbox, tmp_path, sig, step_id, action
     writes = [r for r in records if r["kind"] == "write"]
     assert writes[-1]["action"] == action and writes[-1]["outcome"] == "ok"
     if sig == "SIGINT":
-        assert (
-            records[-1]["kind"] == "end" and records[-1]["outcome"] == "interrupted"
-        )
+        assert records[-1]["kind"] == "end" and records[-1]["outcome"] == "interrupted"
 
     rerun = subprocess.run(
-        [sys.executable, "-m", "wizard", *command],
+        [sys.executable, "-m", "aws_setup_wizard", *command],
         env=env,
         capture_output=True,
         text=True,
@@ -74,7 +72,7 @@ def test_killed_inside_a_step_then_rerun(sandbox, tmp_path, sig, step_id, action
         assert "iam:UpdateLoginProfile" in rerun.stdout
         assert "Initial console password for admin" in rerun.stdout
     again = subprocess.run(
-        [sys.executable, "-m", "wizard", *command],
+        [sys.executable, "-m", "aws_setup_wizard", *command],
         env=env,
         capture_output=True,
         text=True,

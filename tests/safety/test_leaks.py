@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from aws_setup_wizard.flow import GuidedRun, MfaExchange
 from tests.sandbox_accounts import account_on
 from tests.test_flow import Scripted
-from wizard.flow import GuidedRun, MfaExchange
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_LINE = re.compile(
@@ -81,7 +81,7 @@ def test_cli_story_writes_no_secret(sandbox, tmp_path, tmp_path_factory):
             )
             child.pop("AWS_SESSION_TOKEN")
         return subprocess.run(
-            [sys.executable, "-m", "wizard", *args],
+            [sys.executable, "-m", "aws_setup_wizard", *args],
             env=child,
             cwd=work,
             capture_output=True,
@@ -146,7 +146,7 @@ def test_guided_run_writes_no_secret(sandbox, tmp_path, monkeypatch, caplog):
     # DEBUG wire dumps contain signed headers and bodies by design; the wizard never turns
     # them on and has no option that would.)
     caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="wizard")
+    caplog.set_level(logging.DEBUG, logger="aws_setup_wizard")
     box = sandbox("fresh")
     talk = Recording()
     summary = GuidedRun(account_on(box, "root"), talk, verifier=account_on(box, "console")).run()
@@ -169,7 +169,7 @@ def test_guided_run_writes_no_secret(sandbox, tmp_path, monkeypatch, caplog):
 
 @pytest.mark.parametrize("text", ["secret_base32", "otpauth_uri"])
 def test_mfa_seeds_are_not_in_reprs(text):
-    from wizard.mfa import MfaEnrollment
+    from aws_setup_wizard.mfa import MfaEnrollment
 
     enrollment = MfaEnrollment("arn:aws:iam::1:mfa/x", "otpauth://totp/x?secret=SEED", "SEED")
     assert "SEED" not in repr(enrollment)

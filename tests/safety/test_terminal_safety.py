@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from wizard import cli, report, runner
-from wizard.model import Check, Status
-from wizard.present import SafeStream, terminal_safe
-from wizard.steps import STEPS
+from aws_setup_wizard import cli, report, runner
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.present import SafeStream, terminal_safe
+from aws_setup_wizard.steps import STEPS
 
 HOSTILE = "admin\x1b[2J\x9b31m\u202eevil\u2066x\u0007"
 
@@ -51,7 +51,7 @@ def test_verify_output_is_inert(monkeypatch: pytest.MonkeyPatch, capsys: Any) ->
 
 
 def test_plain_mode_and_its_transcript_are_inert():
-    from wizard import plain
+    from aws_setup_wizard import plain
 
     out, saved = io.StringIO(), io.StringIO()
     talk = plain.PlainConversation(out, transcript=saved, width=88, color=True)

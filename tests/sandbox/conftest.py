@@ -15,9 +15,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from wizard.sandbox import Sandbox, SandboxCredentials
+from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials
 
-#: Where subprocesses run from (and what they need on PYTHONPATH to import ``wizard``).
+#: Where subprocesses run from (and what they need on PYTHONPATH to import ``aws_setup_wizard``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ClientFactory = Callable[..., Any]
@@ -72,7 +72,7 @@ def client() -> Callable[..., Any]:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """A subprocess environment: no developer AWS config, ``wizard`` importable."""
+    """A subprocess environment: no developer AWS config, ``aws_setup_wizard`` importable."""
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "SANDBOX_"))
     }

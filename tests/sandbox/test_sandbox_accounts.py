@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import SANDBOX_ACCOUNT_ID, SandboxCredentials, SandboxError
+from aws_setup_wizard.sandbox import SANDBOX_ACCOUNT_ID, SandboxCredentials, SandboxError
 
 
 def user_names(iam: Any) -> set[str]:

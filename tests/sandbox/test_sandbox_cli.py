@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from wizard.sandbox import Sandbox
+from aws_setup_wizard.sandbox import Sandbox
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-RUN_CLI = "import sys; from wizard.sandbox.cli import main; sys.exit(main(sys.argv[1:]))"
+RUN_CLI = "import sys; from aws_setup_wizard.sandbox.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def run_cli(
@@ -119,7 +119,8 @@ def test_console_without_endpoint_is_a_usage_error(cli_env: Any) -> None:
 
 def test_importing_the_package_is_cheap(cli_env: Any) -> None:
     code = (
-        "import sys, wizard.sandbox, wizard.sandbox.console, wizard.sandbox.cli; "
+        "import sys, aws_setup_wizard.sandbox, aws_setup_wizard.sandbox.console, "
+        "aws_setup_wizard.sandbox.cli; "
         "heavy = [m for m in ('moto', 'werkzeug', 'flask') if m in sys.modules]; "
         "print(heavy)"
     )

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import Sandbox, delivery
-from wizard.sandbox.scenarios import TRAIL_NAME, bucket_name
+from aws_setup_wizard.sandbox import Sandbox, delivery
+from aws_setup_wizard.sandbox.scenarios import TRAIL_NAME, bucket_name
 
 
 def clients(box: Sandbox) -> Any:

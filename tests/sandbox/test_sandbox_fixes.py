@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-import assets
-from wizard.sandbox import Sandbox
+from aws_setup_wizard import assets
+from aws_setup_wizard.sandbox import Sandbox
 
 
 def code_of(error: pytest.ExceptionInfo[ClientError]) -> str:

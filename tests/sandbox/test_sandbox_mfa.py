@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import console, mfa
+from aws_setup_wizard.sandbox import console, mfa
 
 
 def mfa_flag(client: Any, sandbox: Any) -> int:

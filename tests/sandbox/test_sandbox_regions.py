@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import SandboxCredentials
-from wizard.sandbox.ec2_layer import DEFAULT_REGIONS
+from aws_setup_wizard.sandbox import SandboxCredentials
+from aws_setup_wizard.sandbox.ec2_layer import DEFAULT_REGIONS
 
 
 def regions(ec2: Any, **kwargs: Any) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import Sandbox, SandboxCredentials, console
+from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials, console
 
 
 def code_of(error: pytest.ExceptionInfo[ClientError]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.sandbox import SCENARIOS, Sandbox
+from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
@@ -133,7 +133,7 @@ def test_unknown_scenario_is_refused(running_sandbox: Sandbox) -> None:
 
 
 def test_only_one_sandbox_per_process(running_sandbox: Sandbox) -> None:
-    from wizard.sandbox import SandboxError
+    from aws_setup_wizard.sandbox import SandboxError
 
     with pytest.raises(SandboxError):
         Sandbox("fresh").start()

@@ -3,11 +3,11 @@ import time
 import pyotp
 import pytest
 
-from wizard.model import Status, no_progress
-from wizard.options import OptionError, resolve
-from wizard.runner import recheck
-from wizard.sandbox import console
-from wizard.steps.admin_user import (
+from aws_setup_wizard.model import Status, no_progress
+from aws_setup_wizard.options import OptionError, resolve
+from aws_setup_wizard.runner import recheck
+from aws_setup_wizard.sandbox import console
+from aws_setup_wizard.steps.admin_user import (
     AdminUserStep,
     begin_user_mfa,
     complete_user_mfa,

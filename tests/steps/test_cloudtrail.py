@@ -10,14 +10,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-import assets
-from tests.sandbox_accounts import journaled
-from wizard import runner
-from wizard.account import Account
-from wizard.errors import WizardError
-from wizard.model import Plan, Status, no_progress
-from wizard.options import OptionError, resolve
-from wizard.steps.cloudtrail import (
+from aws_setup_wizard import assets, runner
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.errors import WizardError
+from aws_setup_wizard.model import Plan, Status, no_progress
+from aws_setup_wizard.options import OptionError, resolve
+from aws_setup_wizard.steps.cloudtrail import (
     CloudTrailStep,
     Trail,
     bucket_policy_ok,
@@ -25,6 +23,7 @@ from wizard.steps.cloudtrail import (
     merged_policy,
     records_all_management_events,
 )
+from tests.sandbox_accounts import journaled
 
 STEP = CloudTrailStep()
 BUCKET_ACTIONS = [

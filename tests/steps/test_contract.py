@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
+from aws_setup_wizard import journal as journal_module
+from aws_setup_wizard import runner
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.cli import build_parser
+from aws_setup_wizard.journal import is_write
+from aws_setup_wizard.model import no_progress
+from aws_setup_wizard.steps import STEPS, Step
 from tests.sandbox_accounts import account_on
-from wizard import journal as journal_module
-from wizard import runner
-from wizard.account import Account
-from wizard.cli import build_parser
-from wizard.journal import is_write
-from wizard.model import no_progress
-from wizard.steps import STEPS, Step
 
 IDS = [step.id for step in STEPS]
 
@@ -107,7 +107,7 @@ def test_every_option_renders_on_the_command_line(step: Step) -> None:
 def test_every_option_renders_in_plain_mode(step: Step, monkeypatch: Any) -> None:
     import io
 
-    from wizard import plain
+    from aws_setup_wizard import plain
 
     out = io.StringIO()
     talk = plain.PlainConversation(out=out)
@@ -129,7 +129,7 @@ def test_every_option_renders_in_plain_mode(step: Step, monkeypatch: Any) -> Non
 async def test_every_option_renders_in_the_tui(step: Step) -> None:
     from textual.app import App, ComposeResult
 
-    from screens.form import OptionsForm
+    from aws_setup_wizard.screens.form import OptionsForm
 
     defaults_by_name = {
         option.name: option.default_for("210987654321", "us-east-1") for option in step.options

@@ -1,11 +1,11 @@
 import pytest
 from botocore.exceptions import ClientError
 
+from aws_setup_wizard.model import Status, no_progress
+from aws_setup_wizard.runner import recheck
+from aws_setup_wizard.sandbox import console
+from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
 from tests.sandbox_accounts import account_on
-from wizard.model import Status, no_progress
-from wizard.runner import recheck
-from wizard.sandbox import console
-from wizard.steps.root_keys import RootAccessKeysStep
 
 step = RootAccessKeysStep()
 

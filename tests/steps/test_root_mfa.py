@@ -1,6 +1,6 @@
-from wizard.model import Status
-from wizard.sandbox import console
-from wizard.steps.root_mfa import RootMfaStep
+from aws_setup_wizard.model import Status
+from aws_setup_wizard.sandbox import console
+from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
 step = RootMfaStep()
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from wizard import runner
-from wizard.model import Phase, ProgressEvent, Status
-from wizard.steps.admin_user import AdminUserStep
+from aws_setup_wizard import runner
+from aws_setup_wizard.model import Phase, ProgressEvent, Status
+from aws_setup_wizard.steps.admin_user import AdminUserStep
 
 step = AdminUserStep()
 OPTIONS = {"admin_user": "admin", "admin_group": "Administrators"}

@@ -16,10 +16,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from screens.app import WizardApp
+from aws_setup_wizard.launch import Opened
+from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.screens.app import WizardApp
 from tests.sandbox_accounts import account_on
-from wizard.launch import Opened
-from wizard.sandbox import Sandbox
 
 FIXED_TIME = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 SIZE = (100, 30)

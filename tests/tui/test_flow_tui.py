@@ -9,9 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import Button, Input
 
+from aws_setup_wizard import runner
+from aws_setup_wizard.model import Status
 from tests.tui.conftest import SIZE, Driver
-from wizard import runner
-from wizard.model import Status
 
 pytestmark = pytest.mark.asyncio
 
@@ -231,7 +231,7 @@ async def test_rerun_on_done_lands_on_an_all_green_dashboard(make_app):
 
 
 async def test_no_credentials_offers_the_sandbox_on_one_screen(make_app, sandbox_server):
-    from wizard.launch import Opened
+    from aws_setup_wizard.launch import Opened
 
     app = make_app("fresh", "console")
     app.opened = Opened(app.opened.account, None, has_credentials=False)
@@ -252,9 +252,9 @@ async def test_no_credentials_offers_the_sandbox_on_one_screen(make_app, sandbox
 async def test_no_credentials_then_a_typed_root_key(make_app, sandbox_server):
     """No credentials → a wrong key is refused beside the form → the sandbox's root key opens
     the account; the secret is never on the screen."""
+    from aws_setup_wizard.account import Account
+    from aws_setup_wizard.launch import Launch, Opened
     from tests.tui.conftest import QuietApp
-    from wizard.account import Account
-    from wizard.launch import Launch, Opened
 
     box = sandbox_server
     box.reset("fresh")
@@ -320,10 +320,10 @@ async def test_no_credentials_then_a_typed_root_key(make_app, sandbox_server):
 
 async def test_no_credentials_offers_the_kept_root_key(make_app, sandbox_server, monkeypatch):
     """A key kept by an unfinished run: one button continues with it."""
+    from aws_setup_wizard import secrets
+    from aws_setup_wizard.account import Account
+    from aws_setup_wizard.launch import Launch, Opened
     from tests.tui.conftest import QuietApp
-    from wizard import secrets
-    from wizard.account import Account
-    from wizard.launch import Launch, Opened
 
     box = sandbox_server
     box.reset("fresh")
@@ -351,7 +351,7 @@ async def test_no_credentials_offers_the_kept_root_key(make_app, sandbox_server,
 
 
 async def test_export_paths_and_content(make_app, tmp_path):
-    from screens.export import targets, to_markdown, write_exports
+    from aws_setup_wizard.screens.export import targets, to_markdown, write_exports
 
     app = make_app("done", "console")
     verification = runner.verify(app.opened.account)
@@ -500,7 +500,7 @@ async def test_back_and_cancel_at_every_screen_write_nothing(make_app):
 async def test_reduced_motion_has_no_spinner(make_app, monkeypatch):
     from textual.widgets import LoadingIndicator
 
-    from screens.app import REDUCED_MOTION_ENV, WizardApp
+    from aws_setup_wizard.screens.app import REDUCED_MOTION_ENV, WizardApp
 
     monkeypatch.setenv(REDUCED_MOTION_ENV, "1")
     quiet = make_app("done", "console")

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from screens.dialogs import PlanConfirmScreen
-from screens.step import StepScreen
+from aws_setup_wizard import cli, plain_render
+from aws_setup_wizard.flow import ConfirmRequest
+from aws_setup_wizard.model import Change, Check, Plan, Status
+from aws_setup_wizard.present import DELETES
+from aws_setup_wizard.screens.dialogs import PlanConfirmScreen
+from aws_setup_wizard.screens.step import StepScreen
+from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
 from tests.tui.conftest import SIZE, Driver
-from wizard import cli, plain_render
-from wizard.flow import ConfirmRequest
-from wizard.model import Change, Check, Plan, Status
-from wizard.present import DELETES
-from wizard.steps.root_keys import RootAccessKeysStep
 
 pytestmark = pytest.mark.asyncio
 

@@ -11,11 +11,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from screens.mfa import MfaScreen
+from aws_setup_wizard import runner
+from aws_setup_wizard.mfa import qr_lines
+from aws_setup_wizard.screens.mfa import MfaScreen
+from aws_setup_wizard.wording import SCAN_QR
 from tests.tui.conftest import Driver
-from wizard import runner
-from wizard.mfa import qr_lines
-from wizard.wording import SCAN_QR
 
 SMALL = (80, 24)
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wizard import docs
-from wizard.steps import STEPS
+from aws_setup_wizard import docs
+from aws_setup_wizard.steps import STEPS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -15,7 +15,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_readme_table_matches_the_steps():
     text = README.read_text(encoding="utf-8")
     assert docs.replace_table(text, docs.render()) == text, (
-        "README.md's checks table is stale: run python -m wizard.docs"
+        "README.md's checks table is stale: run python -m aws_setup_wizard.docs"
     )
 
 

@@ -28,8 +28,9 @@ def test_engine_modules_import_no_front_end():
 
 def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
     code = (
-        "import sys, wizard.cli, wizard.runner, wizard.report, wizard.steps; "
-        "wizard.cli.build_parser(); "
+        "import sys, aws_setup_wizard.cli, aws_setup_wizard.runner, aws_setup_wizard.report, "
+        "aws_setup_wizard.steps; "
+        "aws_setup_wizard.cli.build_parser(); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
         "{'textual','questionary','screens','prompt_toolkit','moto','werkzeug','flask'}))"
     )
@@ -40,7 +41,7 @@ def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
 def test_the_guided_mode_starts_without_boto3():
     """The TUI draws its first screen before boto3 is loaded; the CLI must not load it first."""
     code = (
-        "import sys; from wizard import cli; from wizard.launch import Launch; "
+        "import sys; from aws_setup_wizard import cli; from aws_setup_wizard.launch import Launch; "
         "cli.build_parser(with_steps=False).parse_args(['--sandbox']); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
     )
@@ -51,7 +52,8 @@ def test_the_guided_mode_starts_without_boto3():
 def test_the_types_front_ends_exchange_with_the_flow_load_no_botocore():
     """Screens answer with ``Answer`` and show ``Identity`` etc. before boto3 is loaded."""
     code = (
-        "import sys; import wizard.dialogue, wizard.model, wizard.caller; "
+        "import sys; import aws_setup_wizard.dialogue, aws_setup_wizard.model, "
+        "aws_setup_wizard.caller; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from wizard.errors import describe_error
+from aws_setup_wizard.errors import describe_error
 
 
 def client_error(code: str, message: str = "m", operation: str = "ListUsers") -> ClientError:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from wizard.steps import iam_policies
+from aws_setup_wizard.steps import iam_policies
 
 
 def doc(*statements: dict[str, object]) -> dict[str, object]:

@@ -4,8 +4,8 @@ import multiprocessing
 
 import pytest
 
-from wizard.journal import Journal, is_write, read, resource_of
-from wizard.lock import AccountBusy, account_lock
+from aws_setup_wizard.journal import Journal, is_write, read, resource_of
+from aws_setup_wizard.lock import AccountBusy, account_lock
 
 
 def test_reads_are_not_writes():

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from wizard import credentials, wording
-from wizard.no_credentials import Choice, EnteredKey, Offer, Picked, decide
+from aws_setup_wizard import credentials, wording
+from aws_setup_wizard.no_credentials import Choice, EnteredKey, Offer, Picked, decide
 
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard import options
-from wizard.options import Option, OptionError, resolve
+from aws_setup_wizard import options
+from aws_setup_wizard.options import Option, OptionError, resolve
 
 VALID = {
     options.iam_user_name: ["admin", "a", "a" * 64, "first.last@example.com", "x+y=z,_-"],

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from wizard import present
-from wizard.account import Caller
-from wizard.flow import Identity
-from wizard.model import Change, Check, ConsoleAction, Plan, Status
-from wizard.present import DELETES, ExitCode
+from aws_setup_wizard import present
+from aws_setup_wizard.account import Caller
+from aws_setup_wizard.flow import Identity
+from aws_setup_wizard.model import Change, Check, ConsoleAction, Plan, Status
+from aws_setup_wizard.present import DELETES, ExitCode
 
 CREATE = Change("iam:CreateUser", "alice", "daily work")
 DELETE = Change("iam:DeleteAccessKey", "root access key AKIA…MPLE", "no root key", True)
@@ -129,8 +129,8 @@ def test_exit_codes_have_one_meaning_each_and_the_help_lists_them_all():
 
 
 def test_runner_and_clis_use_the_same_codes():
-    from wizard import cli, runner
-    from wizard.sandbox import cli as sandbox_cli
+    from aws_setup_wizard import cli, runner
+    from aws_setup_wizard.sandbox import cli as sandbox_cli
 
     checks = [Check(Status.PASS, ""), Check(Status.UNKNOWN, "")]
     assert runner.exit_code(checks) == ExitCode.UNKNOWN
@@ -139,7 +139,7 @@ def test_runner_and_clis_use_the_same_codes():
 
 
 def test_a_sandbox_usage_error_exits_64():
-    from wizard.sandbox.cli import main
+    from aws_setup_wizard.sandbox.cli import main
 
     with pytest.raises(SystemExit) as stopped:
         main(["no-such-command"])
@@ -160,8 +160,8 @@ def test_mask_key_keeps_only_the_start_and_the_last_four(key_id, shown):
 
 
 def test_every_masker_is_the_one_in_present():
-    from wizard import journal
-    from wizard.steps import root_keys
+    from aws_setup_wizard import journal
+    from aws_setup_wizard.steps import root_keys
 
     assert root_keys.mask_key is present.mask_key
     assert not hasattr(journal, "_mask")
@@ -214,7 +214,7 @@ def test_the_identity_line_fits_the_bar():
 
 def test_present_is_cheap_to_import():
     code = (
-        "import sys, wizard.present, wizard.no_credentials; "
+        "import sys, aws_setup_wizard.present, aws_setup_wizard.no_credentials; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
         "{'boto3', 'botocore', 'textual', 'questionary', 'prompt_toolkit', 'moto'}))"
     )

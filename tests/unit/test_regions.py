@@ -8,9 +8,9 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from wizard.account import enabled_region_names
-from wizard.model import Check, Status
-from wizard.regions import RegionError, RegionValue, combine, fan_out, judge_regions
+from aws_setup_wizard.account import enabled_region_names
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.regions import RegionError, RegionValue, combine, fan_out, judge_regions
 
 
 def denied(operation: str = "GetEbsEncryptionByDefault") -> ClientError:

@@ -8,7 +8,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordSetError
 
-from wizard.secrets import ROOT_KEY_ENTRY, SERVICE, SecretStore, refusal_reason
+from aws_setup_wizard.secrets import ROOT_KEY_ENTRY, SERVICE, SecretStore, refusal_reason
 
 
 class Working(KeyringBackend):

@@ -7,7 +7,7 @@ when a :class:`Sandbox` starts.
 
 A sandbox starts with one account (:data:`SANDBOX_ACCOUNT_ID`) and can hold more
 (:meth:`Sandbox.add_account`), each with its own root user; every set of credentials belongs to
-one account and moto serves its requests there (see :mod:`wizard.sandbox.middleware`).
+one account and moto serves its requests there (see :mod:`aws_setup_wizard.sandbox.middleware`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from wizard.sandbox.credentials import SandboxCredentials
-from wizard.sandbox.state import RootAccount, SandboxAccounts
+from aws_setup_wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 
 if TYPE_CHECKING:
-    from wizard.sandbox.server import SandboxServer
+    from aws_setup_wizard.sandbox.server import SandboxServer
 
 __all__ = [
     "SANDBOX_ACCOUNT_ID",
@@ -75,7 +75,9 @@ class Sandbox:
                 )
             _running = self
         try:
-            from wizard.sandbox.server import SandboxServer  # heavy: moto, werkzeug, flask
+            from aws_setup_wizard.sandbox.server import (
+                SandboxServer,  # heavy: moto, werkzeug, flask
+            )
 
             self._accounts = SandboxAccounts(RootAccount(self.account_id))
             self._server = SandboxServer(self._accounts, self._host, self._port, self.region)
@@ -197,7 +199,7 @@ class Sandbox:
             raise SandboxError(f"The sandbox already holds account {chosen}.")
         root = RootAccount(chosen)
         accounts.add(root)
-        from wizard.sandbox.scenarios import seed
+        from aws_setup_wizard.sandbox.scenarios import seed
 
         seed(scenario, root, self.endpoint_url, self.region)
         return root
@@ -215,7 +217,7 @@ class Sandbox:
         return self._accounts
 
     def _seed(self, scenario: str) -> None:
-        from wizard.sandbox.scenarios import seed
+        from aws_setup_wizard.sandbox.scenarios import seed
 
         seed(scenario, self.root, self.endpoint_url, self.region)
 

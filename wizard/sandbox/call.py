@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wizard.sandbox.protocol import ParsedRequest, Response
-from wizard.sandbox.state import RootAccessKey, RootAccount
+from aws_setup_wizard.sandbox.protocol import ParsedRequest, Response
+from aws_setup_wizard.sandbox.state import RootAccessKey, RootAccount
 
 CallerKind = Literal["root-key", "root-session", "moto", "anonymous"]
 

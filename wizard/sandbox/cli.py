@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from wizard.present import ExitCode
-from wizard.sandbox import SCENARIOS, Sandbox
+from aws_setup_wizard.present import ExitCode
+from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
 
 
 def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,7 +96,7 @@ def _endpoint() -> str | None:
 
 def _run_console(action: str, args: argparse.Namespace) -> int:
     # Imported here so that `sandbox serve` never loads the console client and vice versa.
-    from wizard.sandbox import console
+    from aws_setup_wizard.sandbox import console
 
     endpoint = _endpoint()
     if endpoint is None:
@@ -136,9 +136,9 @@ def user_mfa_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox commands on their own (``python -m wizard.sandbox.cli …``)."""
+    """Run the sandbox commands on their own (``python -m aws_setup_wizard.sandbox.cli …``)."""
     # The main command line's parser: usage errors exit 64 here too, not argparse's 2.
-    from wizard.cli import UsageParser
+    from aws_setup_wizard.cli import UsageParser
 
     parser: argparse.ArgumentParser = UsageParser(prog="aws-setup-wizard")
     add_sandbox_parser(parser.add_subparsers(dest="command", required=True))

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from wizard.mfa import MfaEnrollment, two_consecutive_codes
+from aws_setup_wizard.mfa import MfaEnrollment, two_consecutive_codes
 
 _TIMEOUT_SECONDS = 10
 

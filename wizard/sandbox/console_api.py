@@ -1,11 +1,11 @@
 """Server side of the simulated AWS console: the actions AWS allows only in the console.
 
 Served by the middleware under ``/_sandbox/console/`` on the sandbox port, spoken to by
-:mod:`wizard.sandbox.console`. JSON in, JSON out; an error is ``{"error": "one sentence"}``
-with a 4xx status. The TOTP seed of a device leaves the server once, in the ``begin`` answer
-(as the console shows the QR code once); the ``complete`` call checks two consecutive codes.
-The console acts in the sandbox's default account, or in the one a request names in its
-``X-Sandbox-Account-Id`` header (the middleware picks the account).
+:mod:`aws_setup_wizard.sandbox.console`. JSON in, JSON out; an error is
+``{"error": "one sentence"}`` with a 4xx status. The TOTP seed of a device leaves the server once,
+in the ``begin`` answer (as the console shows the QR code once); the ``complete`` call checks two
+consecutive codes. The console acts in the sandbox's default account, or in the one a request names
+in its ``X-Sandbox-Account-Id`` header (the middleware picks the account).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from wizard.sandbox import backends, mfa
-from wizard.sandbox.iam_layer import sync_root_mfa_device
-from wizard.sandbox.protocol import Response
-from wizard.sandbox.state import RootAccount
+from aws_setup_wizard.sandbox import backends, mfa
+from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
+from aws_setup_wizard.sandbox.protocol import Response
+from aws_setup_wizard.sandbox.state import RootAccount
 
 PREFIX = "/_sandbox/console/"
 ROOT_DEVICE_NAME = "root-account-mfa-device"

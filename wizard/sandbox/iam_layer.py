@@ -1,7 +1,7 @@
 """IAM and STS as they behave for a *root* caller, plus the IAM gaps of moto we correct.
 
 moto knows IAM users only. Here the root user's keys, MFA and identity are answered from
-:class:`~wizard.sandbox.state.RootAccount`, and moto's state is adjusted in place where it
+:class:`~aws_setup_wizard.sandbox.state.RootAccount`, and moto's state is adjusted in place where it
 merely lacks a flag (account summary, login-profile reset flag, root's virtual MFA device).
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 from moto.iam.models import VirtualMfaDevice
 
-from wizard.sandbox import backends, mfa
-from wizard.sandbox.call import Call, Forward, Handler, Outcome
-from wizard.sandbox.protocol import error_response, query_response
-from wizard.sandbox.state import RootAccessKey, RootAccount, RootAccountError, utcnow
+from aws_setup_wizard.sandbox import backends, mfa
+from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
+from aws_setup_wizard.sandbox.protocol import error_response, query_response
+from aws_setup_wizard.sandbox.state import RootAccessKey, RootAccount, RootAccountError, utcnow
 
 _NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 _REPORT_DATE = "%Y-%m-%dT%H:%M:%S+00:00"

@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from wizard.sandbox import backends
-from wizard.sandbox.call import Call, Forward, Handler, Outcome
-from wizard.sandbox.protocol import Response, error_response, json_response
+from aws_setup_wizard.sandbox import backends
+from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
+from aws_setup_wizard.sandbox.protocol import Response, error_response, json_response
 
 
 def _refuse(code: str, message: str) -> Response:

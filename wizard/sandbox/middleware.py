@@ -8,14 +8,14 @@ moto's answer. Requests under ``/_sandbox/console/`` are the simulated console a
 reach moto.
 
 Which account a request lands in: the sandbox may hold several accounts
-(:class:`~wizard.sandbox.state.SandboxAccounts`). A root access key or console session belongs
-to the account whose root holds it; a key moto issued (an IAM user's key, assumed-role
-credentials) belongs to the account whose moto IAM backend holds it (moto keeps an assumed
-role's key in the role's own account, so a cross-account role lands in the target account).
-The layer tells moto through the ``x-moto-account-id`` header, which moto reads before its own
-key lookup (``moto/core/responses.py``, ``get_current_account``); unsigned requests, moto's
-documentation STS key and the console go to the default account unless the console request
-names another in ``X-Sandbox-Account-Id``.
+(:class:`~aws_setup_wizard.sandbox.state.SandboxAccounts`). A root access key or console session
+belongs to the account whose root holds it; a key moto issued (an IAM user's key, assumed-role
+credentials) belongs to the account whose moto IAM backend holds it (moto keeps an assumed role's
+key in the role's own account, so a cross-account role lands in the target account). The layer tells
+moto through the ``x-moto-account-id`` header, which moto reads before its own key lookup
+(``moto/core/responses.py``, ``get_current_account``); unsigned requests, moto's documentation STS
+key and the console go to the default account unless the console request names another in
+``X-Sandbox-Account-Id``.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from wizard.sandbox import backends, console_api, delivery
-from wizard.sandbox.auth import Signature, parse_signature, signature_matches
-from wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
-from wizard.sandbox.ec2_layer import EC2_HANDLERS
-from wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
-from wizard.sandbox.kms_layer import KMS_HANDLERS
-from wizard.sandbox.protocol import Response, error_response, parse_request, protocol_of
-from wizard.sandbox.state import RootAccount, SandboxAccounts
-from wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
+from aws_setup_wizard.sandbox import backends, console_api, delivery
+from aws_setup_wizard.sandbox.auth import Signature, parse_signature, signature_matches
+from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
+from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
+from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
+from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
+from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request, protocol_of
+from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
+from aws_setup_wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
 log = logging.getLogger(__name__)
 

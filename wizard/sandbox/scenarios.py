@@ -17,11 +17,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-import assets
-from wizard.sandbox import mfa
-from wizard.sandbox.credentials import SandboxCredentials
-from wizard.sandbox.iam_layer import sync_root_mfa_device
-from wizard.sandbox.state import RootAccount
+from aws_setup_wizard import assets
+from aws_setup_wizard.sandbox import mfa
+from aws_setup_wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
+from aws_setup_wizard.sandbox.state import RootAccount
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 TRAIL_NAME = "org-audit"

@@ -18,9 +18,9 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from wizard.sandbox import backends
-from wizard.sandbox.middleware import RootAccountMiddleware
-from wizard.sandbox.state import SandboxAccounts
+from aws_setup_wizard.sandbox import backends
+from aws_setup_wizard.sandbox.middleware import RootAccountMiddleware
+from aws_setup_wizard.sandbox.state import SandboxAccounts
 
 
 class QuietRequestHandler(MotoRequestHandler):

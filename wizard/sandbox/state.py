@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 
 #: AWS allows a principal (root included) at most two access keys.
 MAX_ROOT_KEYS = 2

@@ -4,7 +4,7 @@ moto overwrites a trail of the same name, creates trails whose bucket CloudTrail
 write to or whose KMS key does not exist, returns no event selectors for a new trail and
 ignores the name filter of ``DescribeTrails``, and reports a fresh delivery on every
 ``GetTrailStatus`` whatever the bucket and key allow (delivery is simulated in
-:mod:`wizard.sandbox.delivery`). Each of those would teach a trainee something
+:mod:`aws_setup_wizard.sandbox.delivery`). Each of those would teach a trainee something
 false about AWS, so each is corrected here, before (or, for the filter, after) moto answers.
 """
 
@@ -15,10 +15,10 @@ import re
 from datetime import UTC
 from typing import Any
 
-from wizard.sandbox import backends, delivery
-from wizard.sandbox.call import Call, Forward, Handler, Outcome
-from wizard.sandbox.policy_eval import service_allowed
-from wizard.sandbox.protocol import error_response, json_response
+from aws_setup_wizard.sandbox import backends, delivery
+from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
+from aws_setup_wizard.sandbox.policy_eval import service_allowed
+from aws_setup_wizard.sandbox.protocol import error_response, json_response
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 _VALID_NAME = re.compile(r"[0-9a-zA-Z][.\-_0-9a-zA-Z]{1,126}[0-9a-zA-Z]")
@@ -191,7 +191,8 @@ def _find_trail(call: Call, name_or_arn: str) -> Any | None:
 
 
 def get_trail_status(call: Call) -> Outcome:
-    """Report what delivery really did (see :mod:`wizard.sandbox.delivery`), not moto's fiction.
+    """Report what delivery really did (see :mod:`aws_setup_wizard.sandbox.delivery`), not moto's
+    fiction.
 
     moto reports a fresh ``LatestDeliveryTime`` on every call of a logging trail; AWS reports
     the last actual delivery and its error (CloudTrail API Reference, GetTrailStatus).

@@ -6,12 +6,12 @@ time (``steps.STEPS``), never a copy, so the engine and every front end see the 
 
 from __future__ import annotations
 
-from wizard.steps.admin_user import AdminUserStep
-from wizard.steps.base import Step
-from wizard.steps.cloudtrail import CloudTrailStep
-from wizard.steps.primer import Primer
-from wizard.steps.root_keys import RootAccessKeysStep
-from wizard.steps.root_mfa import RootMfaStep
+from aws_setup_wizard.steps.admin_user import AdminUserStep
+from aws_setup_wizard.steps.base import Step
+from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
+from aws_setup_wizard.steps.primer import Primer
+from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
+from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
 PRIMER = Primer()
 

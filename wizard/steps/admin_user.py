@@ -19,19 +19,19 @@ from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from wizard import journal
-from wizard.account import Account
-from wizard.dispatch import Prepared
-from wizard.errors import error_code
-from wizard.mfa import MfaEnrollment
-from wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
-from wizard.options import Option, iam_group_name, iam_user_name
-from wizard.secrets import admin_password_entry
-from wizard.steps import iam_policies
-from wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard import journal
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import Prepared
+from aws_setup_wizard.errors import error_code
+from aws_setup_wizard.mfa import MfaEnrollment
+from aws_setup_wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
+from aws_setup_wizard.options import Option, iam_group_name, iam_user_name
+from aws_setup_wizard.secrets import admin_password_entry
+from aws_setup_wizard.steps import iam_policies
+from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
 
 if TYPE_CHECKING:
-    from wizard.mfa import MfaRegistration
+    from aws_setup_wizard.mfa import MfaRegistration
 
 ADMIN_POLICY_NAME = "AdministratorAccess"
 
@@ -565,7 +565,7 @@ class AdminUserStep(Step):
             # MFA is registered at (or after) the first sign-in, so the password has been used.
             if not admin.get("mfa_devices") or not password_kept_here(account.account_id, user):
                 continue
-            from wizard.secrets import SecretStore
+            from aws_setup_wizard.secrets import SecretStore
 
             store = account.secrets or SecretStore()
             store.delete(admin_password_entry(account.account_id, user))
@@ -579,7 +579,7 @@ class AdminUserStep(Step):
         # The plan has a console action exactly when the user still lacks MFA.
         if not user or plan.console is None:
             return None
-        from wizard.mfa import MfaRegistration
+        from aws_setup_wizard.mfa import MfaRegistration
 
         return MfaRegistration(
             f"Register a virtual MFA device for {user}",

@@ -1,7 +1,7 @@
 """The step contract: check → plan → apply, then the runner re-checks.
 
 Every step module holds one :class:`Step` subclass. Steps never prompt and never print: they
-return plain data (:mod:`wizard.model`) and report API calls through a progress callback.
+return plain data (:mod:`aws_setup_wizard.model`) and report API calls through a progress callback.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from botocore.exceptions import ClientError
 
-import assets
-from wizard.account import Account
-from wizard.dispatch import Prepared, Recovered
-from wizard.errors import WizardError, describe_error
-from wizard.model import Change, Check, Outcome, Plan, ProgressFn, Status
-from wizard.options import Option
+from aws_setup_wizard import assets
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import Prepared, Recovered
+from aws_setup_wizard.errors import WizardError, describe_error
+from aws_setup_wizard.model import Change, Check, Outcome, Plan, ProgressFn, Status
+from aws_setup_wizard.options import Option
 
 if TYPE_CHECKING:
-    from wizard.mfa import MfaRegistration  # pyotp: loaded only by runs that register MFA
+    from aws_setup_wizard.mfa import MfaRegistration  # pyotp: loaded only by runs that register MFA
 
 OptionValues = Mapping[str, str | bool]
 
@@ -46,7 +46,8 @@ class Step(ABC):
     # True when the check covers every enabled Region rather than the account's home Region.
     regional: ClassVar[bool] = False
     # What ``verify`` checks, as short phrases: the README's table is generated from them
-    # (``python -m wizard.docs``). Empty: the first line of ``check``'s docstring stands in.
+    # (``python -m aws_setup_wizard.docs``). Empty: the first line of ``check``'s docstring stands
+    # in.
     checks: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -74,7 +75,7 @@ class Step(ABC):
 
     def apply(self, account: Account, plan: Plan, progress: ProgressFn) -> Outcome:
         """Make the planned changes through the engine's one dispatcher, reporting each call."""
-        from wizard.dispatch import apply_plan
+        from aws_setup_wizard.dispatch import apply_plan
 
         return apply_plan(self, account, plan, progress)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import assets
+from aws_setup_wizard import assets
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from wizard.account import Account
-from wizard.dispatch import Recovered
-from wizard.errors import INVALID_KEY, error_code
-from wizard.model import (
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import Recovered
+from aws_setup_wizard.errors import INVALID_KEY, error_code
+from aws_setup_wizard.model import (
     ApiCall,
     Change,
     Check,
@@ -24,9 +24,9 @@ from wizard.model import (
     Status,
     TypedConfirmation,
 )
-from wizard.present import mask_key
-from wizard.steps.base import OptionValues, Step, require_known, unknown
-from wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
+from aws_setup_wizard.present import mask_key
+from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
 
 
 def list_root_keys(account: Account) -> list[dict[str, Any]]:
@@ -163,8 +163,8 @@ class RootAccessKeysStep(Step):
         """Before deleting the key this tool runs on, say which other ways in exist."""
         if not any(change.ends_session for change in plan.changes):
             return ()
-        from wizard.steps.admin_user import AdminUserStep
-        from wizard.steps.root_mfa import RootMfaStep
+        from aws_setup_wizard.steps.admin_user import AdminUserStep
+        from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
         ways = []
         if _safe_check(RootMfaStep(), account).passed:
@@ -187,7 +187,7 @@ class RootAccessKeysStep(Step):
         endpoint = account.effective_endpoint
         if not account.is_sandbox or not endpoint:
             return None
-        from wizard.sandbox import console
+        from aws_setup_wizard.sandbox import console
 
         def delete_keys() -> str:
             deleted = console.delete_root_keys(endpoint)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from wizard.account import Account
-from wizard.model import Check, ConsoleAction, Plan, Status
-from wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.model import Check, ConsoleAction, Plan, Status
+from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
 
 if TYPE_CHECKING:
-    from wizard.mfa import MfaRegistration
+    from aws_setup_wizard.mfa import MfaRegistration
 
 SECURITY_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_credentials"
 
@@ -113,8 +113,8 @@ class RootMfaStep(Step):
         endpoint = account.effective_endpoint
         if not account.is_sandbox or not endpoint:
             return None
-        from wizard.mfa import MfaRegistration
-        from wizard.sandbox import console
+        from aws_setup_wizard.mfa import MfaRegistration
+        from aws_setup_wizard.sandbox import console
 
         return MfaRegistration(
             "Assign a virtual MFA device to the root user (sandbox console)",

@@ -21,21 +21,21 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from wizard.account import Account
-from wizard.dispatch import Prepared, Recovered
-from wizard.errors import WizardError, describe_error
-from wizard.model import Change, Check, Plan
-from wizard.steps.base import OptionValues, Step, require_known, unknown
-from wizard.steps.cloudtrail import applying
-from wizard.steps.cloudtrail.facts import Inspection, Trail
-from wizard.steps.cloudtrail.judgements import (
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import Prepared, Recovered
+from aws_setup_wizard.errors import WizardError, describe_error
+from aws_setup_wizard.model import Change, Check, Plan
+from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard.steps.cloudtrail import applying
+from aws_setup_wizard.steps.cloudtrail.facts import Inspection, Trail
+from aws_setup_wizard.steps.cloudtrail.judgements import (
     bucket_policy_ok,
     fixed_selectors,
     merged_policy,
     pick_candidate,
     records_all_management_events,
 )
-from wizard.steps.cloudtrail.planning import (
+from aws_setup_wizard.steps.cloudtrail.planning import (
     OPTIONS,
     Draft,
     Settings,
@@ -44,10 +44,10 @@ from wizard.steps.cloudtrail.planning import (
     plan_repair,
     repair_note,
 )
-from wizard.steps.cloudtrail.reading import ReadError, gather, list_trails
-from wizard.steps.cloudtrail.verdicts import no_trail, verdict
+from aws_setup_wizard.steps.cloudtrail.reading import ReadError, gather, list_trails
+from aws_setup_wizard.steps.cloudtrail.verdicts import no_trail, verdict
 
-# The names other modules and the tests import from ``wizard.steps.cloudtrail``.
+# The names other modules and the tests import from ``aws_setup_wizard.steps.cloudtrail``.
 __all__ = [
     "CloudTrailStep",
     "Trail",

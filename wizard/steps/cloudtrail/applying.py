@@ -1,6 +1,6 @@
 """Applying: what the dispatcher cannot know about CloudTrail's calls, as the step's hooks.
 
-The planned calls are sent by the engine's dispatcher (:mod:`wizard.dispatch`). Here, only
+The planned calls are sent by the engine's dispatcher (:mod:`aws_setup_wizard.dispatch`). Here, only
 what makes them safe to repeat after an interruption: a key this tool already made is found
 again before ``CreateKey`` pays for another, an existing alias or trail name is adopted, and a
 bucket name taken by another account is explained.
@@ -13,11 +13,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from wizard.account import Account
-from wizard.dispatch import Prepared, Recovered, send
-from wizard.errors import WizardError, error_code
-from wizard.model import ApiCall, Change
-from wizard.steps.cloudtrail.planning import KEY_FOR_ALIAS_TAG, find_alias
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.dispatch import Prepared, Recovered, send
+from aws_setup_wizard.errors import WizardError, error_code
+from aws_setup_wizard.model import ApiCall, Change
+from aws_setup_wizard.steps.cloudtrail.planning import KEY_FOR_ALIAS_TAG, find_alias
 
 
 def find_key_made_for(account: Account, alias: str) -> str | None:

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.model import Check
-from wizard.steps.cloudtrail.judgements import PolicyJudgement, records_all_management_events
+from aws_setup_wizard.model import Check
+from aws_setup_wizard.steps.cloudtrail.judgements import (
+    PolicyJudgement,
+    records_all_management_events,
+)
 
 PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 

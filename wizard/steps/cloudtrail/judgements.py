@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 # One evaluator for the simulated AWS and this check, so they cannot disagree; it is pure
 # (no moto), importing it loads nothing heavy.
-from wizard.sandbox.policy_eval import Principal, decide
+from aws_setup_wizard.sandbox.policy_eval import Principal, decide
 
 if TYPE_CHECKING:
-    from wizard.steps.cloudtrail.facts import Trail
+    from aws_setup_wizard.steps.cloudtrail.facts import Trail
 
 SERVICE_PRINCIPAL = "cloudtrail.amazonaws.com"
 # The selector AWS gives a new trail: all management events, read and write.

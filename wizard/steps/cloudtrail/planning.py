@@ -9,14 +9,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-import assets
-from wizard.account import Account
-from wizard.errors import WizardError, error_code
-from wizard.model import ApiCall, Change, Ref
-from wizard.options import Option, bucket_name, kms_alias, trail_name
-from wizard.steps.base import OptionValues
-from wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Trail
-from wizard.steps.cloudtrail.judgements import (
+from aws_setup_wizard import assets
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.errors import WizardError, error_code
+from aws_setup_wizard.model import ApiCall, Change, Ref
+from aws_setup_wizard.options import Option, bucket_name, kms_alias, trail_name
+from aws_setup_wizard.steps.base import OptionValues
+from aws_setup_wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Trail
+from aws_setup_wizard.steps.cloudtrail.judgements import (
     PolicyJudgement,
     _region_of,
     as_list,
@@ -27,7 +27,7 @@ from wizard.steps.cloudtrail.judgements import (
     pick_candidate,
     without_denials,
 )
-from wizard.steps.cloudtrail.reading import (
+from aws_setup_wizard.steps.cloudtrail.reading import (
     _FORBIDDEN,
     _NOT_FOUND,
     _key_policy,

@@ -14,10 +14,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from wizard.account import Account
-from wizard.errors import describe_error, error_code
-from wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Key, Trail
-from wizard.steps.cloudtrail.judgements import (
+from aws_setup_wizard.account import Account
+from aws_setup_wizard.errors import describe_error, error_code
+from aws_setup_wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Key, Trail
+from aws_setup_wizard.steps.cloudtrail.judgements import (
     _region_of,
     _stamp,
     judge_bucket_policy,

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.model import Check, Status
-from wizard.steps.cloudtrail.facts import Facts, Trail
-from wizard.steps.cloudtrail.judgements import _stamp, key_path
+from aws_setup_wizard.model import Check, Status
+from aws_setup_wizard.steps.cloudtrail.facts import Facts, Trail
+from aws_setup_wizard.steps.cloudtrail.judgements import _stamp, key_path
 
 FIRST_DELIVERY_DUE = "logging started; the first delivery is due within about 15 minutes"
 
