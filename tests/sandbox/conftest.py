@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,9 +15,6 @@ import pytest
 from botocore.config import Config
 
 from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials
-
-#: Where subprocesses run from (and what they need on PYTHONPATH to import ``aws_setup_wizard``).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ClientFactory = Callable[..., Any]
 
@@ -72,13 +68,10 @@ def client() -> Callable[..., Any]:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """A subprocess environment: no developer AWS config, ``aws_setup_wizard`` importable."""
+    """A subprocess environment: no developer AWS config (the package comes from the install)."""
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "SANDBOX_"))
     }
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p
-    )
     env["AWS_CONFIG_FILE"] = os.devnull
     env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     env["AWS_EC2_METADATA_DISABLED"] = "true"

@@ -5,9 +5,32 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-FRONT_ENDS = {"textual", "questionary", "screens", "prompt_toolkit"}
+#: Front-end packages: these and everything below them (the engine, wizard/ in the checkout, is
+#: ``aws_setup_wizard``; its Textual front end, screens/, is ``aws_setup_wizard.screens``).
+FRONT_ENDS = {"textual", "questionary", "aws_setup_wizard.screens", "prompt_toolkit"}
 ALLOWED = {"wizard/plain.py", "wizard/cli.py", "wizard/__main__.py"}
+
+
+def is_front_end(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in FRONT_ENDS)
+
+
+def imported(source: str, package: str) -> list[str]:
+    """Every module imported by ``source`` (a module of ``package``), relative ones resolved."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            # ``from aws_setup_wizard import screens`` imports a front end too.
+            names += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return names
 
 
 def test_engine_modules_import_no_front_end():
@@ -16,14 +39,30 @@ def test_engine_modules_import_no_front_end():
         relative = path.relative_to(ROOT).as_posix()
         if relative in ALLOWED:
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [f"{relative}: {n}" for n in names if n.split(".")[0] in FRONT_ENDS]
+        package = ".".join(["aws_setup_wizard", *path.relative_to(ROOT / "wizard").parent.parts])
+        names = imported(path.read_text(), package)
+        offenders += [f"{relative}: {n}" for n in names if is_front_end(n)]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import aws_setup_wizard.screens.app",
+        "from aws_setup_wizard import screens",
+        "from aws_setup_wizard.screens.app import WizardApp",
+        "from .. import screens",
+        "from ..screens import app",
+        "import textual.app",
+    ],
+)
+def test_the_boundary_check_sees_each_way_of_importing_a_front_end(statement):
+    assert any(is_front_end(n) for n in imported(statement, "aws_setup_wizard.steps"))
+
+
+def test_a_module_whose_name_only_begins_like_a_front_end_is_not_one():
+    assert not is_front_end("aws_setup_wizard.screenshots")
+    assert not is_front_end("textualize")
 
 
 def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
@@ -31,8 +70,9 @@ def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
         "import sys, aws_setup_wizard.cli, aws_setup_wizard.runner, aws_setup_wizard.report, "
         "aws_setup_wizard.steps; "
         "aws_setup_wizard.cli.build_parser(); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'textual','questionary','screens','prompt_toolkit','moto','werkzeug','flask'}))"
+        "heavy = {'textual','questionary','aws_setup_wizard.screens','prompt_toolkit',"
+        "'moto','werkzeug','flask'}; "
+        "print(sorted({h for h in heavy for m in sys.modules if (m + '.').startswith(h + '.')}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
