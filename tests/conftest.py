@@ -52,6 +52,15 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", guarded_send)
 
 
+@pytest.fixture(autouse=True)
+def _own_state_directory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own journal and locks: one test's unfinished run (a password never shown,
+    say) must not change what the next one plans on the same sandbox account ID."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[Sandbox]:
     """The one sandbox server of this test session."""

@@ -60,12 +60,18 @@ ENABLED_OPT_IN_STATUSES = frozenset({"opt-in-not-required", "opted-in"})
 def client_config() -> Config:
     """Client settings: standard retries (backoff on throttling) and short connect timeouts."""
     return Config(
-        retries={"mode": "standard", "max_attempts": 5},
+        # Reads and idempotent writes are retried; a hung network is given up on after about
+        # a minute (3 attempts of at most 5 s to connect and 15 s to answer), with a message.
+        retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=5,
-        read_timeout=30,
+        read_timeout=15,
         max_pool_connections=20,
         s3={"addressing_style": "path"},
     )
+
+
+# A client configuration that sends each request exactly once (botocore's retries off).
+ONCE = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 class Account:
@@ -155,13 +161,14 @@ class Account:
 
     # -- clients ---------------------------------------------------------------------------
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: str, region: str | None = None, *, once: bool = False) -> Any:
         """A cached boto3 client for ``service`` in ``region`` (default: the account's).
 
         Another Region is needed for resources homed there, such as a multi-Region trail
-        created elsewhere.
+        created elsewhere. ``once`` gives a client that never retries: a create whose answer
+        was lost must not be sent again before a read settles whether it happened.
         """
-        key = f"{service}@{region or self.region}"
+        key = f"{service}@{region or self.region}{'#once' if once else ''}"
         existing = self._clients.get(key)
         if existing is not None:
             return existing
@@ -169,7 +176,7 @@ class Account:
             if key not in self._clients:
                 kwargs: dict[str, Any] = {
                     "region_name": region or self.region,
-                    "config": self._config,
+                    "config": self._config.merge(ONCE) if once else self._config,
                 }
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url

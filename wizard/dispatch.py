@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
 
 from aws_setup_wizard.account import WriteOutsideRun
 from aws_setup_wizard.errors import WizardError, error_code
@@ -82,6 +82,14 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class Found:
+    """What a read found after a create's answer was lost: ``made`` or not, with outputs."""
+
+    made: bool
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Recovered:
     """A refused call that still leaves the change done (say how), with its outputs."""
 
@@ -124,12 +132,61 @@ def _done_text(change: Change, outputs: Mapping[str, Any]) -> str:
         return change.label
 
 
+def creates(change: Change) -> bool:
+    """True when sending ``change`` twice could make two things (or a second password)."""
+    return bool(change.call and change.call.operation.startswith("Create"))
+
+
 def send(account: Account, change: Change, params: Mapping[str, Any]) -> Any:
-    """Make one change's API call through the account's client for its service and Region."""
+    """Make one change's API call through the account's client for its service and Region.
+
+    A create goes out exactly once (no botocore retry): see :func:`send_once`.
+    """
     if change.call is None:
         raise WizardError(f"internal: change {change.label} has no API call")
-    client = account.client(change.call.service, change.call.region)
+    client = account.client(change.call.service, change.call.region, once=creates(change))
     return getattr(client, xform_name(change.call.operation))(**params)
+
+
+def ambiguous(error: BaseException) -> bool:
+    """True when a call may have been done although no answer came back.
+
+    A dropped connection, a read time-out or a server error (5xx) say nothing about whether
+    AWS did the work; a refusal (4xx) or a connection never made do.
+    """
+    if isinstance(error, ConnectionClosedError | ReadTimeoutError):
+        return True
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return int(status or 0) >= 500
+    return False
+
+
+def send_once(
+    step: Step, account: Account, change: Change, params: Mapping[str, Any], progress: ProgressFn
+) -> tuple[Any, Found | None]:
+    """Send a change; after an ambiguous failure of a create, read before sending again.
+
+    Returns the response, or ``(None, found)`` when a read showed that the lost call had been
+    done. A create the step cannot look for is not sent again: the error stands, and a re-run
+    plans from what it reads.
+    """
+    try:
+        return send(account, change, params), None
+    except (ClientError, BotoCoreError) as error:
+        if not creates(change) or not ambiguous(error):
+            raise
+        progress(ProgressEvent(Phase.WAITING, change.label, "no answer: was it made? reading"))
+        found = step.find_made(account, change, params)
+        if found is None:
+            raise
+        if found.made:
+            if account.journal is not None:
+                # The call's own record says it failed; the read says otherwise.
+                account.journal.settled(change.call, params, "ok (made; its answer was lost)")
+            return None, found
+        # Read, and not there: the request never took effect, so sending it again is safe.
+        return send(account, change, params), None
 
 
 def require_write_context(account: Account) -> None:
@@ -158,7 +215,7 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
             continue
         progress(ProgressEvent(Phase.STARTED, change.label))
         try:
-            response = send(account, change, prepared.params)
+            response, found = send_once(step, account, change, prepared.params, progress)
         except ClientError as exc:
             recovered = step.recover(account, change, exc, prepared.params)
             code = error_code(exc) or ""
@@ -173,11 +230,18 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
             progress(ProgressEvent(Phase.ALREADY, change.label, recovered.said))
             if recovered.done:
                 done.append(f"{change.label}: {recovered.said}")
+                if account.journal is not None and change.call is not None:
+                    # The call's own record shows AWS's refusal; this says how it settled.
+                    account.journal.settled(change.call, prepared.params, f"ok ({recovered.said})")
             ended = ended or change.ends_session
             continue
-        for name, path in change.outputs.items():
-            outputs[name] = dig(response, path)
-        progress(ProgressEvent(Phase.DONE, change.label))
+        if found is not None:
+            outputs.update(found.outputs)
+        else:
+            for name, path in change.outputs.items():
+                outputs[name] = dig(response, path)
+        lost = "made (its answer was lost)" if found else ""
+        progress(ProgressEvent(Phase.DONE, change.label, lost))
         reveal.update(prepared.reveal)
         done.append(_done_text(change, outputs))
         ended = ended or change.ends_session

@@ -131,6 +131,17 @@ class Journal:
         self._account = account
         account.attach_journal(self)
 
+    def settled(self, call: Any, params: dict[str, Any] | Any, outcome: str) -> None:
+        """Record what a read settled about a write whose own outcome was unknown."""
+        caller = getattr(self._account, "_caller", None)
+        account_id = caller.account_id if caller else "unknown"
+        self.record(
+            "write",
+            outcome=outcome,
+            action=call.action,
+            resource=resource_of(call.service, dict(params), account_id, self._account.region),
+        )
+
     def handle(self, event_name: str, **kwargs: Any) -> None:
         """One botocore event of the watched account's clients (see ``JOURNAL_EVENTS``)."""
         if event_name.startswith("before-parameter-build"):

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import run_on_terminal
+
 pytestmark = pytest.mark.slow
 
 
@@ -61,7 +63,7 @@ def served(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def run(
-    env: dict[str, str], *args: str, root_key: bool = False
+    env: dict[str, str], *args: str, root_key: bool = False, terminal: bool = False
 ) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     full.update({k: v for k, v in env.items() if not k.startswith("SANDBOX_")})
@@ -70,6 +72,9 @@ def run(
         full["AWS_ACCESS_KEY_ID"] = env["SANDBOX_ROOT_ACCESS_KEY_ID"]
         full["AWS_SECRET_ACCESS_KEY"] = env["SANDBOX_ROOT_SECRET_ACCESS_KEY"]
         full.pop("AWS_SESSION_TOKEN", None)
+    if terminal:
+        # As an owner runs it: the initial password is printed only to a terminal.
+        return run_on_terminal([sys.executable, "-m", "aws_setup_wizard", *args], env=full)
     return subprocess.run(
         [sys.executable, "-m", "aws_setup_wizard", *args],
         env=full,
@@ -95,7 +100,14 @@ def test_the_whole_story(served: dict[str, str]) -> None:
     assert run(served, "sandbox", "console", "root-mfa").returncode == 0
 
     applied = run(
-        served, "apply", "admin-user", "cloudtrail", "root-access-keys", "--yes", root_key=True
+        served,
+        "apply",
+        "admin-user",
+        "cloudtrail",
+        "root-access-keys",
+        "--yes",
+        root_key=True,
+        terminal=True,
     )
     assert applied.returncode == 1, applied.stdout + applied.stderr  # admin MFA still to do
     out = applied.stdout

@@ -28,8 +28,8 @@ def main() -> int:
         if model.name == operation:
             os.kill(os.getpid(), sig)
 
-    def client(self: Account, name: str, region: str | None = None) -> Any:
-        made = original(self, name, region)
+    def client(self: Account, name: str, region: str | None = None, *, once: bool = False) -> Any:
+        made = original(self, name, region, once=once)
         if name == service and not getattr(made, "_interrupt_hooked", False):
             # On the generic event and last (botocore calls more specific events' handlers
             # first), so the journal has recorded the write as done before the signal lands.

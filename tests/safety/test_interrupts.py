@@ -14,6 +14,7 @@ from aws_setup_wizard.model import Status
 from aws_setup_wizard.steps import step_by_id
 from tests.safety.test_fault_matrix import inventory
 from tests.sandbox_accounts import account_on
+from tests.terminal import run_on_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 POINTS = [
@@ -58,27 +59,14 @@ def test_killed_inside_a_step_then_rerun(sandbox, tmp_path, sig, step_id, action
     if sig == "SIGINT":
         assert records[-1]["kind"] == "end" and records[-1]["outcome"] == "interrupted"
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "aws_setup_wizard", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    # As an owner re-runs it, on a terminal (where an initial password may be shown).
+    rerun = run_on_terminal([sys.executable, "-m", "aws_setup_wizard", *command], env=env, cwd=ROOT)
     assert rerun.returncode in (0, 1), rerun.stdout + rerun.stderr
     if action == "iam:CreateLoginProfile":
         # The password set by the killed run was never shown: the re-run issues a new one.
         assert "iam:UpdateLoginProfile" in rerun.stdout
         assert "Initial console password for admin" in rerun.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "aws_setup_wizard", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    again = run_on_terminal([sys.executable, "-m", "aws_setup_wizard", *command], env=env, cwd=ROOT)
     assert "Initial console password" not in again.stdout  # shown once, not on every run
     account = account_on(box, "console")
     check = runner.recheck(step_by_id(step_id), account)

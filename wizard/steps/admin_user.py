@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from aws_setup_wizard import journal
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.dispatch import Prepared
+from aws_setup_wizard.dispatch import Found, Prepared
 from aws_setup_wizard.errors import error_code
 from aws_setup_wizard.mfa import MfaEnrollment
 from aws_setup_wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
@@ -537,6 +537,31 @@ class AdminUserStep(Step):
             found = iam_policies.denials(details, by_name, document_of)
             state["group_denials"] = [d for d in found if d["on"] == "group"]
         return state
+
+    def find_made(
+        self, account: Account, change: Change, params: Mapping[str, Any]
+    ) -> Found | None:
+        """After a lost answer: the group, user or login profile exists, or it does not.
+
+        A login profile found means AWS set the password this run generated (and kept and
+        reveals): it is the one the owner sees.
+        """
+        read = {
+            "CreateGroup": lambda: account.client("iam").get_group(GroupName=params["GroupName"]),
+            "CreateUser": lambda: account.client("iam").get_user(UserName=params["UserName"]),
+            "CreateLoginProfile": lambda: account.client("iam").get_login_profile(
+                UserName=params["UserName"]
+            ),
+        }.get(change.call.operation if change.call else "")
+        if read is None:
+            return None
+        try:
+            read()
+        except ClientError as exc:
+            if error_code(exc) == "NoSuchEntity":
+                return Found(made=False)
+            raise
+        return Found(made=True)
 
     def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
         """A console password is generated now, kept before the call, and shown once."""

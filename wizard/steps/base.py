@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from aws_setup_wizard import assets
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.dispatch import Prepared, Recovered
+from aws_setup_wizard.dispatch import Found, Prepared, Recovered
 from aws_setup_wizard.errors import WizardError, describe_error
 from aws_setup_wizard.model import Change, Check, Outcome, Plan, ProgressFn, Status
 from aws_setup_wizard.options import Option
@@ -97,6 +97,17 @@ class Step(ABC):
 
         Codes in ``change.already_done`` are handled by the dispatcher; this hook is for
         refusals that need a read or another call to settle.
+        """
+        return None
+
+    def find_made(
+        self, account: Account, change: Change, params: Mapping[str, Any]
+    ) -> Found | None:
+        """A create's answer was lost: read whether it was made (``None``: cannot tell).
+
+        The dispatcher sends a create exactly once; after a dropped connection, a time-out
+        or a server error it asks this hook before sending it again. ``None`` leaves the
+        error standing (a re-run plans from what it reads), so never guess.
         """
         return None
 

@@ -22,7 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.dispatch import Prepared, Recovered
+from aws_setup_wizard.dispatch import Found, Prepared, Recovered
 from aws_setup_wizard.errors import WizardError, describe_error
 from aws_setup_wizard.model import Change, Check, Plan
 from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
@@ -159,6 +159,12 @@ class CloudTrailStep(Step):
     def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
         """Before a call: find what an interrupted run already made (see ``applying``)."""
         return applying.prepare(account, change, params)
+
+    def find_made(
+        self, account: Account, change: Change, params: Mapping[str, Any]
+    ) -> Found | None:
+        """After a lost answer: the bucket, key, alias or trail exists, or it does not."""
+        return applying.find_made(account, change, params)
 
     def recover(
         self, account: Account, change: Change, error: ClientError, params: Mapping[str, Any]

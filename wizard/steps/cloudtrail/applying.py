@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.dispatch import Prepared, Recovered, send
+from aws_setup_wizard.dispatch import Found, Prepared, Recovered, send
 from aws_setup_wizard.errors import WizardError, error_code
 from aws_setup_wizard.model import ApiCall, Change
 from aws_setup_wizard.steps.cloudtrail.planning import KEY_FOR_ALIAS_TAG, find_alias
@@ -93,4 +93,33 @@ def recover(
         )
         send(account, update, params)
         return Recovered("already existed: updated it to multi-Region with validation")
+    return None
+
+
+def find_made(account: Account, change: Change, params: Mapping[str, Any]) -> Found | None:
+    """Whether a create whose answer was lost was made, read from AWS (``None``: not ours).
+
+    The key is found by the alias tag each key this tool creates carries; the bucket, alias
+    and trail by their names.
+    """
+    operation = change.call.operation if change.call else ""
+    if operation == "CreateKey":
+        made = find_key_made_for(account, _alias_of(params))
+        return Found(made is not None, {"kms_key_arn": made} if made else {})
+    if operation == "CreateAlias":
+        existing = find_alias(account, str(params["AliasName"]))
+        return Found(existing is not None)
+    if operation == "CreateBucket":
+        try:
+            account.client("s3").head_bucket(Bucket=params["Bucket"])
+        except ClientError as exc:
+            if error_code(exc) in {"404", "NoSuchBucket", "NotFound"}:
+                return Found(made=False)
+            raise
+        return Found(made=True)
+    if operation == "CreateTrail":
+        name = str(params["Name"])
+        client = account.client("cloudtrail", change.call.region if change.call else None)
+        trails = client.describe_trails(trailNameList=[name]).get("trailList") or []
+        return Found(any(trail.get("Name") == name for trail in trails))
     return None
