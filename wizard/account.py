@@ -6,6 +6,7 @@ CloudShell's container credentials), so the wizard works wherever the AWS CLI do
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -42,6 +43,10 @@ CREDENTIAL_SOURCES = {
 }
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _loopback(url: str | None) -> bool:
+    return urlparse(url or "").hostname in LOOPBACK_HOSTS
 
 
 class WriteOutsideRun(WizardError):
@@ -238,9 +243,28 @@ class Account:
 
     @property
     def is_sandbox(self) -> bool:
-        """True when talking to an endpoint on this machine (the embedded sandbox)."""
-        endpoint = self.effective_endpoint or ""
-        return urlparse(endpoint).hostname in LOOPBACK_HOSTS
+        """True when every endpoint this run may use is on this machine (the sandbox).
+
+        A single service sent elsewhere (``AWS_ENDPOINT_URL_IAM``, or a ``services`` section
+        in the config file) makes a half-sandbox: it gets no SANDBOX badge and none of the
+        sandbox's exemptions, since part of the run would change a real account.
+        """
+        if not _loopback(self.effective_endpoint):
+            return False
+        if self.endpoint_url:
+            return True  # --endpoint-url sends every service there
+        return all(_loopback(url) for url in self.configured_endpoints())
+
+    def configured_endpoints(self) -> list[str]:
+        """Every service endpoint set in the environment or the config file's ``services``."""
+        urls = [value for name, value in os.environ.items() if name.startswith("AWS_ENDPOINT_URL")]
+        botocore_session = self.session._session
+        name = botocore_session.get_scoped_config().get("services")
+        section = botocore_session.full_config.get("services", {}).get(name, {}) if name else {}
+        for settings in section.values():
+            if isinstance(settings, dict) and settings.get("endpoint_url"):
+                urls.append(str(settings["endpoint_url"]))
+        return urls
 
     # -- credentials and identity ----------------------------------------------------------
 

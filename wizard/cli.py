@@ -296,6 +296,19 @@ def run_apply(args: argparse.Namespace) -> int:
         print(account.secrets.describe())
     try:
         with writing(account, "apply " + " ".join(args.steps), on_wait=print) as journal:
+            if journal.waited_for_lock:
+                # The other wizard may have changed what this plan was made from.
+                fresh = [(step, step.plan(account, options[step.id])) for step, _ in plans]
+                if [p.changes for _, p in fresh] != [p.changes for _, p in plans]:
+                    print("\nThe account changed while this run waited: the plan now is:")
+                    for step, plan in fresh:
+                        _print_plan(step, plan)
+                    count = sum(len(plan.changes) for _, plan in fresh)
+                    target = f"account {caller.account_id} as {caller.describe()}"
+                    if count and not _confirmed(args, target, count):
+                        journal.mark_failed("the new plan was not confirmed")
+                        return _fail("not confirmed: nothing was changed.", ExitCode.ERROR)
+                plans = fresh
             return _apply_plans(account, plans, journal)
     except AccountBusy as exc:
         return _fail(str(exc), ExitCode.ERROR)

@@ -33,7 +33,16 @@ from aws_setup_wizard.errors import describe_error
 from aws_setup_wizard.journal import Journal
 from aws_setup_wizard.lock import AccountBusy
 from aws_setup_wizard.mfa import MfaRegistration
-from aws_setup_wizard.model import Check, ConsoleAction, Outcome, Phase, Plan, ProgressEvent, Status
+from aws_setup_wizard.model import (
+    Check,
+    ConsoleAction,
+    Outcome,
+    Phase,
+    Plan,
+    ProgressEvent,
+    Status,
+    note,
+)
 from aws_setup_wizard.present import mask_key
 from aws_setup_wizard.secrets import SecretStore
 from aws_setup_wizard.steps import PRIMER, Step
@@ -164,6 +173,7 @@ class GuidedRun:
         self.journal: Journal | None = None
         # The account lock and the journal, held from the first confirmed write to close().
         self._writes = ExitStack()
+        self._replanned = False
 
     def close(self) -> None:
         """Release the account lock and end the journal's run record."""
@@ -260,6 +270,16 @@ class GuidedRun:
                 plan = dataclasses.replace(plan, notes=(*plan.notes, *notes))
             if not self._confirmed(step, plan):
                 return runner.safe_check(step, self.account) if self.cancelled else AGAIN
+            if self._replan_after_wait():
+                # Another wizard held the account: what it did may change this plan.
+                fresh = step.plan(self.account, values)
+                if fresh.changes != plan.changes:
+                    self.talk.progress(note("The account changed while this run waited."))
+                    if not fresh.changes or not self.talk.confirm_plan(
+                        step, fresh, confirm_request(fresh, self.identity)
+                    ):
+                        return AGAIN
+                    plan = fresh
             applied = self._apply(step, plan, values)
             if applied is None:
                 return runner.safe_check(step, self.account)
@@ -316,6 +336,13 @@ class GuidedRun:
             return False
         self.account.secrets = self.secrets
         self.account_confirmed = True
+        return True
+
+    def _replan_after_wait(self) -> bool:
+        """True once, right after this run got the lock by waiting for another wizard."""
+        if self.journal is None or not self.journal.waited_for_lock or self._replanned:
+            return False
+        self._replanned = True
         return True
 
     def _waiting(self, message: str) -> None:
