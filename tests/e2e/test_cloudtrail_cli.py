@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,35 +72,76 @@ def cloudtrail_of(document: dict[str, object]) -> dict[str, object]:
     return found
 
 
-def test_disabled_key_is_named_repaired_and_proven(served_done: dict[str, str]) -> None:
+def disable_key(env: dict[str, str], trail: dict[str, Any]) -> None:
+    aws(env, "kms", "disable-key", "--key-id", trail["KmsKeyId"])  # an ARN, as AWS accepts
+
+
+def schedule_key_deletion(env: dict[str, str], trail: dict[str, Any]) -> None:
+    aws(env, "kms", "schedule-key-deletion", "--key-id", trail["KmsKeyId"])
+
+
+def deny_cloudtrail(env: dict[str, str], trail: dict[str, Any]) -> None:
+    bucket = trail["S3BucketName"]
+    policy = json.loads(str(aws(env, "s3api", "get-bucket-policy", "--bucket", bucket)["Policy"]))
+    policy["Statement"].append(
+        {
+            "Sid": "DenyCloudTrailWrites",
+            "Effect": "Deny",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+        }
+    )
+    aws(env, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", json.dumps(policy))
+
+
+def uncovered_prefix(env: dict[str, str], trail: dict[str, Any]) -> None:
+    aws(env, "cloudtrail", "update-trail", "--name", trail["Name"], "--s3-key-prefix", "audit")
+
+
+# The four causes the issue names, made with the AWS CLI as an owner or attacker would: the
+# phrase verify must name, and the change apply must make.
+CAUSES = [
+    (disable_key, "is disabled", "kms:EnableKey"),
+    (schedule_key_deletion, "is scheduled for deletion", "kms:CancelKeyDeletion"),
+    (deny_cloudtrail, "explicitly denies CloudTrail's delivery", "s3:PutBucketPolicy"),
+    (uncovered_prefix, "does not cover the trail's key prefix audit/", "s3:PutBucketPolicy"),
+]
+
+
+@pytest.mark.parametrize(
+    ("drift", "reason", "repair"), CAUSES, ids=lambda c: getattr(c, "__name__", "")
+)
+def test_each_cause_is_named_repaired_and_proven(
+    served_done: dict[str, str], drift: Any, reason: str, repair: str
+) -> None:
     trails = aws(served_done, "cloudtrail", "describe-trails")["trailList"]
     assert isinstance(trails, list)
-    key_arn = trails[0]["KmsKeyId"]
-    aws(served_done, "kms", "disable-key", "--key-id", key_arn)  # an ARN, as AWS accepts
-    time.sleep(1.2)  # the next simulated delivery fails
+    drift(served_done, trails[0])
+    time.sleep(1.2)  # the next simulated delivery sees the drift
 
     first = run(served_done, "verify", "--json")
     assert first.returncode == 1, first.stdout + first.stderr
     failing = cloudtrail_of(json.loads(first.stdout))
     assert failing["status"] == "fail"
-    assert f"its KMS key {key_arn} is disabled" in str(failing["summary"])
+    assert reason in str(failing["summary"]), failing["summary"]
     evidence = failing["evidence"]
     assert isinstance(evidence, dict)
-    assert evidence["kms_key_state"] == "Disabled"
-    assert evidence["latest_delivery_error"] == "KMS.DisabledException"
+    for field in ("latest_delivery_time", "latest_delivery_error", "kms_key_state"):
+        assert field in evidence
+    summary = run(served_done, "verify")
+    assert reason in summary.stdout
 
     account_id = str(json.loads(first.stdout)["account_id"])
     applied = run(served_done, "apply", "cloudtrail", "--yes", "--account-id", account_id)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "kms:EnableKey" in applied.stdout
+    assert repair in applied.stdout
 
     time.sleep(1.2)
     final = run(served_done, "verify", "--json")
     assert final.returncode == 0, final.stdout + final.stderr
     passing = cloudtrail_of(json.loads(final.stdout))
     assert passing["status"] == "pass"
-    assert isinstance(passing["evidence"], dict)
-    assert passing["evidence"]["latest_delivery_error"] is None
 
     after = aws(served_done, "cloudtrail", "describe-trails")["trailList"]
     assert isinstance(after, list)
