@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
@@ -196,10 +197,17 @@ def run_verify(args: argparse.Namespace) -> int:
     from aws_setup_wizard import report, runner
 
     account = _account(args)
+    # A hung network is not silence: after 2 s, say what the command waits for.
+    waiting = "Still waiting for AWS to answer (reading the account)..."
+    slow = threading.Timer(2.0, lambda: print(waiting, file=sys.stderr))
+    slow.daemon = True
+    slow.start()
     try:
         verification = runner.verify(account)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
         return _fail(describe_error(exc), ExitCode.UNKNOWN)
+    finally:
+        slow.cancel()
     if args.json:
         print(json.dumps(report.to_json(verification), indent=2, default=str))
     else:

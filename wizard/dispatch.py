@@ -17,7 +17,9 @@ them, in order, through the account's clients, and is the single place that
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +150,25 @@ def send(account: Account, change: Change, params: Mapping[str, Any]) -> Any:
     return getattr(client, xform_name(change.call.operation))(**params)
 
 
+# After this long without an answer, the owner is told what the run waits for.
+SLOW_ANSWER_SECONDS = 2.0
+
+
+@contextmanager
+def waiting_notice(progress: ProgressFn, label: str) -> Iterator[None]:
+    """Within the block, say once what the run waits for if AWS takes over 2 seconds."""
+    timer = threading.Timer(
+        SLOW_ANSWER_SECONDS,
+        lambda: progress(ProgressEvent(Phase.WAITING, label, "still waiting for AWS to answer")),
+    )
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def ambiguous(error: BaseException) -> bool:
     """True when a call may have been done although no answer came back.
 
@@ -172,7 +193,8 @@ def send_once(
     plans from what it reads.
     """
     try:
-        return send(account, change, params), None
+        with waiting_notice(progress, change.label):
+            return send(account, change, params), None
     except (ClientError, BotoCoreError) as error:
         if not creates(change) or not ambiguous(error):
             raise

@@ -53,6 +53,9 @@ def test_killed_inside_a_step_then_rerun(sandbox, tmp_path, sig, step_id, action
     else:
         assert killed.returncode == 130, killed.stdout + killed.stderr
         assert "Interrupted" in killed.stdout and "Run the same command again" in killed.stdout
+        # The message lists what this run's journal holds as done, the last write included.
+        done_so_far = killed.stdout.split("Done so far:", 1)[1].split("\n", 1)[0]
+        assert action in done_so_far and "nothing" not in done_so_far
     records = journal.read(tmp_path / "aws-setup-wizard" / "journal.jsonl")
     writes = [r for r in records if r["kind"] == "write"]
     assert writes[-1]["action"] == action and writes[-1]["outcome"] == "ok"
