@@ -168,8 +168,8 @@ async def test_a_failure_mid_step_then_a_successful_retry(make_app):
                 {"Error": {"Code": "ServiceFailure", "Message": "injected"}}, "CreateUser"
             )
 
-    iam = app.opened.account.client("iam")
-    iam.meta.events.register("before-call.iam.CreateUser", fail_once)
+    # On every client: creates go through a client of their own that sends them once.
+    app.opened.account.on_every_client("before-call.iam.CreateUser", fail_once)
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
         await driver.at("StartScreen")

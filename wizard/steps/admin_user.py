@@ -581,14 +581,17 @@ class AdminUserStep(Step):
     def after_check(self, account: Account, check: Check) -> None:
         """An admin with MFA has signed in: the initial password kept for them can go.
 
-        Called after every check, ``verify`` included. The keyring is opened only when this
-        machine's journal says a password was set here and not yet forgotten, so a verify of
-        an account set up elsewhere never loads it.
+        Called after every check, ``verify`` included. A run that keeps secrets forgets it at
+        once; a read-only run opens the keyring only when this machine's journal says a
+        password was set here and not yet forgotten, so a verify of an account set up
+        elsewhere never loads it.
         """
         for admin in check.evidence.get("admin_users", []):
             user = admin["user_name"]
             # MFA is registered at (or after) the first sign-in, so the password has been used.
-            if not admin.get("mfa_devices") or not password_kept_here(account.account_id, user):
+            if not admin.get("mfa_devices"):
+                continue
+            if account.secrets is None and not password_kept_here(account.account_id, user):
                 continue
             from aws_setup_wizard.secrets import SecretStore
 
