@@ -14,7 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,24 +34,19 @@ def load_env(path: Path) -> dict[str, str]:
     return values
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env_file = tmp_path / "sandbox.env"
+@contextmanager
+def serving(
+    folder: Path, scenario: str, extra_env: Mapping[str, str] | None = None
+) -> Iterator[dict[str, str]]:
+    """A sandbox in its own process (``sandbox serve``); yields its env file's variables."""
+    env_file = folder / "sandbox.env"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aws_setup_wizard",
-            "sandbox",
-            "serve",
-            "--scenario",
-            "fresh",
-            "--env-file",
-            str(env_file),
-        ],
+        [sys.executable, "-m", "aws_setup_wizard", "sandbox", "serve", "--scenario", scenario]
+        + ["--env-file", str(env_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(extra_env or {})},
     )
     deadline = time.monotonic() + 30
     while not (env_file.exists() and env_file.read_text().strip()):
@@ -60,6 +56,13 @@ def served(tmp_path: Path) -> Iterator[dict[str, str]]:
     yield load_env(env_file)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A ``fresh`` sandbox in its own process."""
+    with serving(tmp_path, "fresh") as env:
+        yield env
 
 
 def run(

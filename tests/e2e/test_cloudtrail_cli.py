@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_cli_flow import load_env, run
+from tests.e2e.test_cli_flow import run, serving
 
 pytestmark = pytest.mark.slow
 
@@ -25,24 +24,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def served_done(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A ``done`` sandbox in its own process, delivering CloudTrail logs every half second."""
-    env_file = tmp_path / "sandbox.env"
-    environment = {**os.environ, "SANDBOX_TRAIL_DELIVERY_SECONDS": "0.5"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aws_setup_wizard", "sandbox", "serve", "--scenario", "done"]
-        + ["--env-file", str(env_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment,
-    )
-    deadline = time.monotonic() + 30
-    while not (env_file.exists() and env_file.read_text().strip()):
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        assert time.monotonic() < deadline, "sandbox did not start"
-        time.sleep(0.05)
-    yield load_env(env_file)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=10) == 0
+    with serving(tmp_path, "done", {"SANDBOX_TRAIL_DELIVERY_SECONDS": "0.5"}) as env:
+        yield env
 
 
 def aws(env: dict[str, str], *args: str) -> dict[str, object]:
