@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.journal import Journal
@@ -43,3 +47,16 @@ def journaled(account: Account) -> Account:
     journal_file = Path(tempfile.mkdtemp(prefix="test-journal-")) / "journal.jsonl"
     Journal(journal_file).watch(account)
     return account
+
+
+def console_clients(box: Sandbox) -> Callable[[str], Any]:
+    """``clients("s3")``: plain boto3 clients on root's console session, as an owner in
+    CloudShell (or an attacker with those credentials) would have; not journaled."""
+    creds = box.console_credentials
+    session = boto3.session.Session(
+        aws_access_key_id=creds.access_key_id,
+        aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token,
+        region_name=box.region,
+    )
+    return lambda service: session.client(service, endpoint_url=box.endpoint_url)

@@ -22,7 +22,7 @@ from aws_setup_wizard.model import Check, Outcome, Plan, ProgressFn, no_progress
 from aws_setup_wizard.options import resolve
 from aws_setup_wizard.present import exit_code_for
 from aws_setup_wizard.steps import Step
-from aws_setup_wizard.steps.base import unknown
+from aws_setup_wizard.steps.base import safe_check as safe_check  # the runner's too
 
 # IAM and CloudTrail are eventually consistent: a re-check polls this long before believing
 # a failure (seconds between tries, doubling).
@@ -57,14 +57,6 @@ class Verification:
 def exit_code(checks: Iterable[Check]) -> int:
     """The CLI's exit code for a set of verdicts (0 pass, 1 fail, 2 unknown)."""
     return exit_code_for(check.status for check in checks)
-
-
-def safe_check(step: Step, account: Account) -> Check:
-    """Run a step's check; anything unexpected becomes ``unknown``, never ``pass``."""
-    try:
-        return step.check(account)
-    except Exception as exc:  # noqa: BLE001 - a check must never crash the whole pass
-        return unknown(exc, f"the state of {step.id}")
 
 
 def verify(account: Account, steps: Iterable[Step] | None = None) -> Verification:

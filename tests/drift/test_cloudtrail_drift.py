@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
 from aws_setup_wizard import runner
@@ -14,22 +13,15 @@ from aws_setup_wizard.options import resolve
 from aws_setup_wizard.sandbox import Sandbox, delivery
 from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
 from tests.drift.cloudtrail import CATALOGUE, Drift, World
-from tests.sandbox_accounts import account_on
+from tests.sandbox_accounts import account_on, console_clients
 
 STEP = CloudTrailStep()
 
 
 def world_of(box: Sandbox) -> World:
     """Clients signed with root's console session, as an owner in CloudShell would have."""
-    creds = box.console_credentials
-    session = boto3.session.Session(
-        aws_access_key_id=creds.access_key_id,
-        aws_secret_access_key=creds.secret_access_key,
-        aws_session_token=creds.session_token,
-        region_name=box.region,
-    )
     return World(
-        lambda service: session.client(service, endpoint_url=box.endpoint_url),
+        console_clients(box),
         box.account_id,
         box.region,
     )

@@ -6,23 +6,16 @@ import json
 import time
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from aws_setup_wizard.sandbox import Sandbox, delivery
 from aws_setup_wizard.sandbox.scenarios import TRAIL_NAME, bucket_name
+from tests.sandbox_accounts import console_clients
 
 
 def clients(box: Sandbox) -> Any:
-    creds = box.console_credentials
-    session = boto3.session.Session(
-        aws_access_key_id=creds.access_key_id,
-        aws_secret_access_key=creds.secret_access_key,
-        aws_session_token=creds.session_token,
-        region_name=box.region,
-    )
-    return lambda service: session.client(service, endpoint_url=box.endpoint_url)
+    return console_clients(box)
 
 
 def key_arn(client: Any) -> str:

@@ -1,6 +1,7 @@
 """The engine knows nothing of its front ends, and verify does not load them."""
 
 import ast
+import json
 import pathlib
 import subprocess
 import sys
@@ -78,26 +79,30 @@ def test_loading_the_engine_and_cli_loads_no_front_end_nor_moto():
     assert out.stdout.strip() == "[]"
 
 
+def loaded_after(code: str, among: set[str]) -> list[str]:
+    """The top-level packages of ``among`` that running ``code`` in a new process loads."""
+    loaded = "{m.split('.')[0] for m in sys.modules}"
+    probe = f"import sys, json; {code}; print(json.dumps(sorted({loaded} & {among!r})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return list(json.loads(out.stdout))
+
+
+HEAVY = {"boto3", "botocore", "moto"}
+
+
 def test_the_guided_mode_starts_without_boto3():
     """The TUI draws its first screen before boto3 is loaded; the CLI must not load it first."""
     code = (
-        "import sys; from aws_setup_wizard import cli; from aws_setup_wizard.launch import Launch; "
-        "cli.build_parser(with_steps=False).parse_args(['--sandbox']); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
+        "from aws_setup_wizard import cli; from aws_setup_wizard.launch import Launch; "
+        "cli.build_parser(with_steps=False).parse_args(['--sandbox'])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert loaded_after(code, HEAVY) == []
 
 
 def test_the_types_front_ends_exchange_with_the_flow_load_no_botocore():
     """Screens answer with ``Answer`` and show ``Identity`` etc. before boto3 is loaded."""
-    code = (
-        "import sys; import aws_setup_wizard.dialogue, aws_setup_wizard.model, "
-        "aws_setup_wizard.caller; "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'moto'}))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    code = "import aws_setup_wizard.dialogue, aws_setup_wizard.model, aws_setup_wizard.caller"
+    assert loaded_after(code, HEAVY) == []
 
 
 def _registered_step_names() -> set[str]:

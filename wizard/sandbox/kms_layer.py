@@ -40,26 +40,25 @@ def _invalid_state(key: Any) -> Response:
     return _refuse("KMSInvalidStateException", f"{key.arn} is pending deletion.")
 
 
-def enable_key(call: Call) -> Outcome:
-    """Enable a key (not one pending deletion: cancel that first)."""
+def _switch(call: Call, *, enabled: bool) -> Outcome:
+    """Enable or disable a key; AWS refuses either for a key pending deletion."""
     key = _key(call)
     if isinstance(key, Response):
         return key
     if key.key_state == "PendingDeletion":
         return _invalid_state(key)
-    key.enabled, key.key_state = True, "Enabled"
+    key.enabled, key.key_state = enabled, "Enabled" if enabled else "Disabled"
     return json_response({})
+
+
+def enable_key(call: Call) -> Outcome:
+    """Enable a key (not one pending deletion: cancel that first)."""
+    return _switch(call, enabled=True)
 
 
 def disable_key(call: Call) -> Outcome:
     """Disable a key (not one pending deletion)."""
-    key = _key(call)
-    if isinstance(key, Response):
-        return key
-    if key.key_state == "PendingDeletion":
-        return _invalid_state(key)
-    key.enabled, key.key_state = False, "Disabled"
-    return json_response({})
+    return _switch(call, enabled=False)
 
 
 def cancel_key_deletion(call: Call) -> Outcome:

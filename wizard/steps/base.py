@@ -163,6 +163,14 @@ def unknown(exc: BaseException, what: str) -> Check:
     )
 
 
+def safe_check(step: Step, account: Account) -> Check:
+    """Run a step's check; anything unexpected becomes ``unknown``, never ``pass``."""
+    try:
+        return step.check(account)
+    except Exception as exc:  # noqa: BLE001 - a check must never crash its caller
+        return unknown(exc, f"the state of {step.id}")
+
+
 def require_known(check: Check) -> None:
     """Refuse to plan on a state that could not be read."""
     if check.status is Status.UNKNOWN:

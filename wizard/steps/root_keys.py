@@ -25,7 +25,13 @@ from aws_setup_wizard.model import (
     TypedConfirmation,
 )
 from aws_setup_wizard.present import mask_key
-from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard.steps.base import (
+    OptionValues,
+    Step,
+    require_known,
+    safe_check,
+    unknown,
+)
 from aws_setup_wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
 
 
@@ -167,9 +173,9 @@ class RootAccessKeysStep(Step):
         from aws_setup_wizard.steps.root_mfa import RootMfaStep
 
         ways = []
-        if _safe_check(RootMfaStep(), account).passed:
+        if safe_check(RootMfaStep(), account).passed:
             ways.append("the root user's console password with MFA")
-        admin = _safe_check(AdminUserStep(), account)
+        admin = safe_check(AdminUserStep(), account)
         # An administrator denied every action can sign in but do nothing: not a way in.
         usable = [a for a in admin.evidence.get("admin_users", []) if not a.get("denied_by")]
         if usable:
@@ -195,9 +201,3 @@ class RootAccessKeysStep(Step):
 
         return delete_keys
 
-
-def _safe_check(step: Step, account: Account) -> Check:
-    try:
-        return step.check(account)
-    except Exception as exc:  # noqa: BLE001 - a note must not stop the confirmation
-        return unknown(exc, step.id)
