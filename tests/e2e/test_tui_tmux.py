@@ -104,6 +104,25 @@ def type_suffix(terminal: Terminal, suffix: str) -> None:
     raise AssertionError(f"could not type {suffix!r}:\n{terminal.screen()}")
 
 
+def submit_form(terminal: Terminal, until: str, fields: int) -> str:
+    """Enter through a step's form until ``until`` appears.
+
+    The form's first field takes the focus a frame after "Plan the changes" is drawn, so an
+    Enter can arrive while nothing has the focus and be lost: press Enter one at a time and
+    look after each, never more than the fields plus a few lost ones.
+    """
+    for _ in range(fields + 3):
+        terminal.keys("Enter")
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            screen = terminal.screen()
+            if until in screen:
+                time.sleep(0.2)
+                return terminal.screen()
+            time.sleep(0.1)
+    return terminal.wait_for(until)
+
+
 def register_mfa(terminal: Terminal) -> None:
     terminal.wait_for("Scan this QR code")
     terminal.keys("C-s")
@@ -134,8 +153,7 @@ def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("Step 2 of 4")
     terminal.keys("f")
     terminal.wait_for("Plan the changes")
-    terminal.keys("Enter", "Enter")  # accept both defaults
-    terminal.wait_for("Make 5 changes to account 210987654321?")
+    submit_form(terminal, "Make 5 changes to account 210987654321?", fields=2)
     terminal.keys("y")
     terminal.wait_for("Before the first change")
     terminal.keys("y")
@@ -151,8 +169,7 @@ def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for("Step 3 of 4")
     terminal.keys("f")
     terminal.wait_for("Plan the changes")
-    terminal.keys("Enter", "Enter", "Enter", "Enter")
-    terminal.wait_for("changes to account 210987654321?")
+    submit_form(terminal, "changes to account 210987654321?", fields=4)
     terminal.keys("y")
     terminal.wait_for("Re-verified (read-only)", timeout=45)
     terminal.keys("c")
