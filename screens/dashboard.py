@@ -93,8 +93,13 @@ class DashboardScreen(WizardScreen):
             button.disabled = True
         self.refresh_bindings()
 
-    def show(self, verification: Verification, reply: Reply[Any]) -> None:
-        """Every step's verdict, and the time of the verification."""
+    async def show(self, verification: Verification, reply: Reply[Any]) -> None:
+        """Every step's verdict, and the time of the verification.
+
+        The old rows are removed *before* the new ones are mounted (both awaited): the rows
+        carry ids per step, and mounting a second set while the first is still being removed
+        fails, which emptied the dashboard on Re-verify.
+        """
         self.query_one("#dash-busy").add_class("hidden")
         results = verification.results
         passed = sum(1 for result in results if result.check.passed)
@@ -106,8 +111,8 @@ class DashboardScreen(WizardScreen):
         )
         self.query_one("#dash-title", Static).update(headline)
         rows = self.query_one("#rows", Vertical)
-        rows.remove_children()
-        rows.mount_all(StepRow(result.step, result.check) for result in results)
+        await rows.remove_children()
+        await rows.mount_all(StepRow(result.step, result.check) for result in results)
         self.query_one("#dash-hint").remove_class("hidden")
         for button in self.query("#actions Button"):
             button.disabled = False
