@@ -123,8 +123,8 @@ def test_plain_mode_walks_the_new_step(registered, request, sandbox_server):
         ("Ready to continue?", ENTER),  # who and where
         ("Ready to continue?", ENTER),  # the primer; the four essentials pass already
         ("What would you like to do?", ENTER),  # Fix this now
-        ("Make 1 change", "y"),
-        ("Is this the account you mean to change?", "y"),
+        ("Make 1 change", "y" + ENTER),
+        ("Is this the account you mean to change?", "y" + ENTER),
     ]
     run = run_plain_mode(script, scenario="done", credentials="console")
     assert run.typist.finished, run.out[-2000:]

@@ -168,8 +168,13 @@ class PlainConversation:
         return str(self._ask(question, message))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
-        """Yes or no; No unless ``default`` says otherwise."""
-        question = questionary.confirm(message, default=default, **self._io)
+        """Yes or no, then Enter; No unless ``default`` says otherwise.
+
+        ``auto_enter=False``: questionary would otherwise take ``y`` as the whole answer, and
+        the Enter a person types after it would answer the *next* question (with its default,
+        No), ending a run the owner had just confirmed.
+        """
+        question = questionary.confirm(message, default=default, auto_enter=False, **self._io)
         return bool(self._ask(question, message))
 
     def text(
@@ -279,12 +284,15 @@ class PlainConversation:
         return option.validate(typed)
 
     def confirm_account(self, identity: Identity) -> bool:
-        """Is this the right account and caller? Default No."""
-        return self.confirm(
+        """Is this the right account and caller? Default No; a No says what it means."""
+        confirmed = self.confirm(
             wording.CONFIRM_ACCOUNT.format(
                 account_id=identity.account_id, caller=identity.caller.describe()
             )
         )
+        if not confirmed:
+            self.say(wording.NOT_THIS_ACCOUNT)
+        return confirmed
 
     def confirm_plan(self, step: Step, plan: Plan, request: ConfirmRequest) -> bool:
         """The exact changes, then a default-No question; deletions need each key's suffix."""

@@ -42,6 +42,10 @@ NOT_ROOT_NOTICE = (
 
 # Confirmations (default No everywhere).
 CONFIRM_ACCOUNT = "Is this the account you mean to change? Account {account_id}, as {caller}."
+NOT_THIS_ACCOUNT = (
+    "You said this is not the account you mean to change, so this run changes nothing. "
+    "Choose the right credentials (AWS_PROFILE, --profile, or another sign-in) and run again."
+)
 TYPE_KEY_SUFFIX = "Type the last four characters of key {masked} to confirm its deletion"
 NOTHING_CHANGED = "No changes were made."
 CANCELLED_DURING_WRITE = (

@@ -162,6 +162,8 @@ def test_confirmations_default_to_no(fake):
     assert "Account 123456789012, as root user (temporary credentials)" in q.asked[0][1]
     assert "iam:CreateUser alice — daily work" in out.getvalue()
     assert render.NOT_CONFIRMED in out.getvalue()
+    # A No to "is this the account" says what it means instead of ending in silence.
+    assert " ".join(wording.NOT_THIS_ACCOUNT.split()[:8]) in " ".join(out.getvalue().split())
 
 
 def deletion() -> tuple[Plan, ConfirmRequest]:

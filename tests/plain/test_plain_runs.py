@@ -56,17 +56,17 @@ def fresh_to_verified(suffix: str) -> list[tuple[str, str]]:
         (NEXT, DOWN + ENTER),  # Change them
         ("Administrator user name", CTRL_U + "bad name" + ENTER + CTRL_U + "alice" + ENTER),
         ("Administrators group name", ENTER),
-        (MAKE, "y"),
-        (ACCOUNT, "y"),  # once, after the first plan and before the first write
-        ("Register alice's MFA now", "y"),
+        (MAKE, "y" + ENTER),
+        (ACCOUNT, "y" + ENTER),  # once, after the first plan and before the first write
+        ("Register alice's MFA now", "y" + ENTER),
         *sandbox_mfa(),
         # cloudtrail: the defaults.
         (NEXT, ENTER),
         (NEXT, ENTER),  # Use these settings
-        (MAKE, "y"),
+        (MAKE, "y" + ENTER),
         # root-access-keys, last: typed suffix of the key this run is signed with.
         (NEXT, ENTER),
-        (MAKE, "y"),
+        (MAKE, "y" + ENTER),
         ("Type the last four characters", suffix.lower() + ENTER),
     ]
 
@@ -225,8 +225,8 @@ def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
         (NEXT, DOWN + ENTER),  # root-mfa: skip
         (NEXT, ENTER),  # admin-user: fix
         (NEXT, ENTER),
-        (MAKE, "y"),
-        (ACCOUNT, "y"),
+        (MAKE, "y" + ENTER),
+        (ACCOUNT, "y" + ENTER),
     ]
     run = run_plain(script, on_account=interrupt_create_user)
     assert run.typist.finished
