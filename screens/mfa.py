@@ -123,6 +123,8 @@ class MfaScreen(WizardScreen):
         shown = self.query_one("#mfa-shown", Static)
         shown.update(f"Codes now: {first} then {second} (sandbox only). Press Register.")
         shown.remove_class("hidden")
+        # The refusal was about the codes that are now replaced: it no longer applies.
+        self.query_one("#mfa-problem").add_class("hidden")
         self.query_one("#register", Button).focus()
 
     def submitting(self) -> None:

@@ -13,13 +13,18 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from aws_setup_wizard.errors import WizardError
 from aws_setup_wizard.mfa import MfaEnrollment, two_consecutive_codes
 
 _TIMEOUT_SECONDS = 10
 
 
-class SandboxConsoleError(Exception):
-    """The simulated console refused or could not be reached; the message is for the user."""
+class SandboxConsoleError(WizardError):
+    """The simulated console refused or could not be reached; the message is for the user.
+
+    A :class:`WizardError`, so front ends show the sentence as it is (a refused code is the
+    owner's mistake, never an "Unexpected error").
+    """
 
 
 def _post(endpoint_url: str, page: str, payload: dict[str, Any]) -> dict[str, Any]:
