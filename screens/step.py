@@ -134,7 +134,8 @@ class StepScreen(WizardScreen):
         """Escape: skip the step, or leave the form."""
         if self.phase == "options":
             self.answer(None)
-        elif self.query("#actions #back"):
+        elif self.query("#actions #back") or (self.phase == "state" and self.check.passed):
+            # A passing step has only "Next"; Escape still leaves it, as the footer says.
             self.answer("back")
 
     # -- the plan -----------------------------------------------------------------------------

@@ -60,3 +60,21 @@ async def test_back_to_the_dashboard_from_the_summary_shows_every_row(make_app):
             await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows again")
         await driver.press("q")
     assert app.return_code == 0
+
+
+async def test_escape_leaves_a_passing_step_opened_from_the_dashboard(make_app):
+    """The footer says ``esc Back / skip`` on a passing step: Escape goes back (issue 12, 5)."""
+    app = make_app("done", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        await driver.click("#row-cloudtrail")
+        step = await driver.at("StepScreen")
+        assert step.check.passed
+        await driver.press("escape")
+        await driver.at("DashboardScreen")
+        await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+        await driver.press("q")
+    assert app.return_code == 0
