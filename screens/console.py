@@ -89,6 +89,13 @@ class ConsoleScreen(WizardScreen):
         self.query_one("#console-busy").add_class("hidden")
         self.query_one("#sandbox" if self.helper else "#check", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``s`` exists only where the sandbox console can do this action: hidden otherwise,
+        so the footer never offers a key that does nothing."""
+        if action == "answer" and parameters == ("sandbox",) and not self.helper:
+            return False
+        return super().check_action(action, parameters)
+
     def action_answer(self, value: str) -> None:
         """``s`` only where the sandbox console exists."""
         if value == "sandbox" and not self.helper:

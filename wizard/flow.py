@@ -390,7 +390,7 @@ class GuidedRun:
             return check if check is not None else runner.safe_check(step, self.account)
         latest = check or runner.safe_check(step, self.account)
         while True:
-            console_mfa = step.console_mfa(self.account)
+            console_mfa = step.console_mfa(self.account, plan)
             mfa = self._exchange(step, console_mfa) if console_mfa is not None else None
             simulate = step.console_simulation(self.account)
             answer = self.talk.console_action(step, plan.console, latest, mfa, simulate)

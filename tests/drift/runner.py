@@ -135,7 +135,7 @@ def console_action(step: Step, account: Account, plan: Plan, check: Check) -> No
     if simulation is not None:
         simulation()
         return
-    registration = step.console_mfa(account) or step.mfa_follow_up(account, plan, check)
+    registration = step.console_mfa(account, plan) or step.mfa_follow_up(account, plan, check)
     if registration is None:
         raise AssertionError(f"{step.id}: a console action the sandbox cannot perform")
     _register(registration)

@@ -9,6 +9,18 @@ from tests.tui.conftest import SIZE, Driver
 pytestmark = pytest.mark.asyncio
 
 
+async def _next_question(driver: Driver) -> str:
+    """The name of the next screen that waits for the owner."""
+
+    def asking() -> bool:
+        top = driver.app.screen
+        waiting = getattr(top, "asking", None)
+        return bool(waiting) if waiting is not None else driver.app.bridge.waiting.is_set()
+
+    await driver.until(asking, "a question")
+    return type(driver.app.screen).__name__
+
+
 def _rows(dashboard) -> list[str]:
     return [row.id for row in dashboard.query(".step-row")]
 
@@ -78,3 +90,39 @@ async def test_escape_leaves_a_passing_step_opened_from_the_dashboard(make_app):
         await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
         await driver.press("q")
     assert app.return_code == 0
+
+
+async def test_partial_admin_first_sign_in_has_a_way_forward(make_app):
+    """``partial``: the admin exists without MFA and nobody saw its password. The console
+    screen's ``s`` plays the admin's first sign-in (MFA registration) and the step passes."""
+    from tests.tui.test_flow_tui import register_mfa
+
+    app = make_app("partial", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        await driver.click("#row-admin-user")
+        await driver.at("StepScreen")
+        await driver.press("f")
+        screen = await driver.at("StepScreen")
+        if screen.phase == "options":
+            await driver.click("#plan-it")
+        while type(app.screen).__name__ != "ConsoleScreen":
+            top = await _next_question(driver)
+            if top in ("PlanConfirmScreen", "AccountConfirmScreen"):
+                await driver.press("y")
+            elif top == "MfaOfferScreen":
+                await driver.press("n")  # leave it for the first sign-in
+            elif top in ("RevealScreen", "RunningScreen"):
+                await driver.press("c")
+        console = app.screen
+        assert "s" in {k for k, b in console.active_bindings.items() if b.enabled}
+        await driver.press("s")
+        await register_mfa(driver)
+        await driver.until(lambda: type(app.screen).__name__ == "DashboardScreen", "dashboard")
+        await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+        row = app.screen.query_one("#row-admin-user")
+        assert "PASS" in str(row.query_one(".status").render())
+        await driver.press("q")

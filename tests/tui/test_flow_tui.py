@@ -204,6 +204,9 @@ async def test_a_failure_mid_step_then_a_successful_retry(make_app):
         await driver.press("n")  # leave it for the first sign-in: the step stays failing
         console = await driver.at("ConsoleScreen")
         assert "admin signs in for the first time" in driver.text()
+        # The sandbox plays the admin's first sign-in: ``s`` is offered and leads somewhere.
+        assert console.query("#actions #sandbox")
+        assert "s" in {k for k, b in console.active_bindings.items() if b.enabled}
         # "Check again": the flow's verdict (still FAIL) is shown, then the console action again.
         await driver.press("d")
         await driver.until(

@@ -465,6 +465,31 @@ class AdminUserStep(Step):
             context={"user": user, "group": group},
         )
 
+    def console_mfa(self, account: Account, plan: Plan) -> MfaRegistration | None:
+        """In the sandbox, the simulated console plays the admin's first sign-in: MFA.
+
+        It registers the device as the administrator would in the console (the sandbox
+        console's ``user-mfa`` pages), not with the wizard's credentials, so it is no write of
+        this run. Without it a trainee on the first-sign-in screen had no way forward: the
+        initial password was shown once (or never, in ``--scenario partial``).
+        """
+        endpoint = account.effective_endpoint
+        user = str(plan.context.get("user") or "")
+        if not account.is_sandbox or not endpoint or not user or plan.console is None:
+            return None
+        from aws_setup_wizard.mfa import MfaRegistration
+        from aws_setup_wizard.sandbox import console
+
+        return MfaRegistration(
+            f"{user} signs in and registers a virtual MFA device (sandbox console)",
+            user,
+            begin=lambda: console.begin_user_mfa(endpoint, user),
+            finish=lambda enrollment, code1, code2: console.complete_user_mfa(
+                endpoint, user, enrollment, code1, code2
+            ),
+            practice=True,
+        )
+
     def _first_sign_in(self, account: Account, user: str) -> ConsoleAction:
         """What the new administrator does at first sign-in: new password, then MFA."""
         return ConsoleAction(

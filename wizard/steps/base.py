@@ -131,8 +131,8 @@ class Step(ABC):
         """A virtual MFA device the guided flow may offer to register after apply."""
         return None
 
-    def console_mfa(self, account: Account) -> MfaRegistration | None:
-        """In the sandbox, the simulated console's MFA registration for this console action."""
+    def console_mfa(self, account: Account, plan: Plan) -> MfaRegistration | None:
+        """In the sandbox, the simulated console's MFA registration for ``plan``'s action."""
         return None
 
     def console_simulation(self, account: Account) -> Callable[[], str] | None:

@@ -108,7 +108,7 @@ class RootMfaStep(Step):
             ),
         )
 
-    def console_mfa(self, account: Account) -> MfaRegistration | None:
+    def console_mfa(self, account: Account, plan: Plan) -> MfaRegistration | None:
         """In the sandbox, the simulated console registers root's virtual MFA device."""
         endpoint = account.effective_endpoint
         if not account.is_sandbox or not endpoint:
