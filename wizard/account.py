@@ -7,6 +7,7 @@ CloudShell's container credentials), so the wizard works wherever the AWS CLI do
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -47,6 +48,29 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 def _loopback(url: str | None) -> bool:
     return urlparse(url or "").hostname in LOOPBACK_HOSTS
+
+
+# An S3 Control request's host as botocore's endpoint ruleset builds it from a custom
+# endpoint: ``{AccountId}.`` in front of the endpoint's host.
+_ACCOUNT_HOST = re.compile(r"^(?P<scheme>https?://)\d{12}\.(?P<rest>.*)$")
+
+
+def unprefix_loopback_s3control(request: Any, **_: Any) -> None:
+    """botocore ``before-sign.s3-control``: drop the ``{AccountId}.`` host prefix on loopback.
+
+    S3 Control's endpoint ruleset puts the account ID in front of the host even for a custom
+    endpoint (``http://123456789012.127.0.0.1:PORT/v20180820/...``), a name no resolver knows;
+    ``Config(inject_host_prefix=False)`` does not help because the ruleset, not the model's
+    host prefix, adds it. The sandbox takes the account from ``x-amz-account-id`` and the path
+    (moto routes ``/v20180820/`` to s3control), so on a loopback endpoint the prefix is removed
+    before signing; any other endpoint (AWS itself) is left exactly as botocore built it.
+    """
+    match = _ACCOUNT_HOST.match(str(request.url))
+    if match is None:
+        return
+    bare = match["scheme"] + match["rest"]
+    if _loopback(bare):
+        request.url = bare
 
 
 class WriteOutsideRun(WizardError):
@@ -186,6 +210,11 @@ class Account:
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url
                 client = self.session.client(service, **kwargs)  # type: ignore[call-overload]
+                if service == "s3control":
+                    # Only S3 Control builds account-prefixed hosts (see the handler).
+                    client.meta.events.register(
+                        "before-sign.s3-control", unprefix_loopback_s3control
+                    )
                 for event, handler in self._client_hooks:
                     client.meta.events.register(event, handler)
                 self._clients[key] = client

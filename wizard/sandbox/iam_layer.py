@@ -15,7 +15,7 @@ from typing import Any
 
 from moto.iam.models import VirtualMfaDevice
 
-from aws_setup_wizard.sandbox import backends, mfa
+from aws_setup_wizard.sandbox import backends, iam_checks, mfa
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
 from aws_setup_wizard.sandbox.protocol import error_response, query_response
 from aws_setup_wizard.sandbox.state import RootAccessKey, RootAccount, RootAccountError, utcnow
@@ -336,3 +336,6 @@ IAM_HANDLERS: dict[str, Handler] = {
     "UpdateLoginProfile": update_login_profile,
 }
 STS_HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity}
+
+# Name, path and password-policy checks come first, as AWS validates before it acts.
+IAM_HANDLERS = iam_checks.with_checks(IAM_HANDLERS)

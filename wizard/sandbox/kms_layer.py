@@ -1,52 +1,46 @@
-"""KMS as AWS answers it where moto breaks or is lenient: key ARNs and key states.
+"""KMS as AWS answers it where moto breaks or is lenient: key forms and key states.
 
+- Every KMS operation that names a key is first checked by
+  :func:`~aws_setup_wizard.sandbox.kms_keys.check`: an alias where AWS wants a key ID or key
+  ARN is ``NotFoundException``; a key whose state forbids the operation gets AWS's
+  ``DisabledException`` or ``KMSInvalidStateException`` (KMS Developer Guide, "Key states of AWS
+  KMS keys"). moto ignores key states: without this a disabled key would still encrypt.
 - moto's ``DisableKey``, ``EnableKey``, ``CancelKeyDeletion`` and ``ScheduleKeyDeletion`` look
-  the key up by the raw ``KeyId`` only, so a key ARN (which AWS accepts: KMS API Reference,
-  "KeyId ... Specify the key ID or key ARN") raises ``KeyError``, an HTTP 500 over the server.
-  Those four are answered here, on moto's key, after resolving any key ID form.
-- moto ignores key states. AWS enforces them (KMS Developer Guide, "Key states of AWS KMS
-  keys"): a key pending deletion can be neither enabled nor disabled
-  (``KMSInvalidStateException``) and only it can have its deletion cancelled, after which it
-  is *Disabled*; ``EnableKeyRotation`` on a disabled key raises ``DisabledException`` and on
-  a key pending deletion ``KMSInvalidStateException``; ``ScheduleKeyDeletion`` takes a
-  pending window of 7 to 30 days (default 30).
+  the key up by the raw ``KeyId`` only, so a key ARN (which AWS accepts) raises ``KeyError``, an
+  HTTP 500 over the server. Those four are answered here, on moto's key. A cancelled deletion
+  leaves the key *Disabled*, as in AWS; ``ScheduleKeyDeletion`` takes 7 to 30 days (default 30).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aws_setup_wizard.sandbox import backends
+from aws_setup_wizard.sandbox import kms_keys
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
-from aws_setup_wizard.sandbox.protocol import Response, error_response, json_response
+from aws_setup_wizard.sandbox.protocol import Response, json_response
 
 
-def _refuse(code: str, message: str) -> Response:
-    return error_response("kms", code, message, 400)
+def _checked_key(call: Call) -> Any | Response:
+    """The call's key after the form and state checks, or a refusal (unknown key included)."""
+    key = kms_keys.check(call)
+    if key is None:
+        key_id = str(call.field("KeyId") or "")
+        return kms_keys.refuse("NotFoundException", f"Key '{key_id}' does not exist")
+    return key
 
 
-def _key(call: Call) -> Any | Response:
-    """moto's key for the call's ``KeyId`` (ID, ARN, alias or alias ARN), or AWS's refusal."""
-    key_id = str(call.field("KeyId") or "")
-    backend = backends.kms(call.account_id, call.region)
-    try:
-        return backend.keys[backend.any_id_to_key_id(key_id)]
-    except Exception:  # noqa: BLE001 - moto's lookups raise KeyError or its own errors
-        return _refuse("NotFoundException", f"Key '{key_id}' does not exist")
-
-
-def _invalid_state(key: Any) -> Response:
-    return _refuse("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+def guarded(call: Call) -> Outcome:
+    """Refuse what AWS refuses for the key's form or state; otherwise let moto answer."""
+    refused = kms_keys.check(call)
+    return refused if isinstance(refused, Response) else Forward()
 
 
 def _switch(call: Call, *, enabled: bool) -> Outcome:
-    """Enable or disable a key; AWS refuses either for a key pending deletion."""
-    key = _key(call)
+    key = _checked_key(call)
     if isinstance(key, Response):
         return key
-    if key.key_state == "PendingDeletion":
-        return _invalid_state(key)
     key.enabled, key.key_state = enabled, "Enabled" if enabled else "Disabled"
     return json_response({})
 
@@ -63,25 +57,23 @@ def disable_key(call: Call) -> Outcome:
 
 def cancel_key_deletion(call: Call) -> Outcome:
     """Cancel a scheduled deletion; the key is then Disabled, as in AWS."""
-    key = _key(call)
+    key = _checked_key(call)
     if isinstance(key, Response):
         return key
-    if key.key_state != "PendingDeletion":
-        return _refuse("KMSInvalidStateException", f"{key.arn} is {key.key_state}.")
     key.enabled, key.key_state, key.deletion_date = False, "Disabled", None
     return json_response({"KeyId": key.arn})
 
 
 def schedule_key_deletion(call: Call) -> Outcome:
     """Schedule deletion after 7–30 days (default 30); the key stops working at once."""
-    key = _key(call)
+    key = _checked_key(call)
     if isinstance(key, Response):
         return key
     days = int(call.field("PendingWindowInDays") or 30)
     if not 7 <= days <= 30:
-        return _refuse("ValidationException", "PendingWindowInDays must be between 7 and 30.")
-    if key.key_state == "PendingDeletion":
-        return _invalid_state(key)
+        return kms_keys.refuse(
+            "ValidationException", "PendingWindowInDays must be between 7 and 30."
+        )
     deletion = datetime.now(UTC) + timedelta(days=days)
     key.enabled, key.key_state = False, "PendingDeletion"
     key.deletion_date = deletion.replace(tzinfo=None)  # moto keeps naive UTC datetimes
@@ -95,22 +87,19 @@ def schedule_key_deletion(call: Call) -> Outcome:
     )
 
 
-def enable_key_rotation(call: Call) -> Outcome:
-    """Refuse rotation on a key that is not Enabled; otherwise let moto do it."""
-    key = _key(call)
-    if isinstance(key, Response):
-        return key
-    if key.key_state == "Disabled":
-        return _refuse("DisabledException", f"{key.arn} is disabled.")
-    if key.key_state != "Enabled":
-        return _refuse("KMSInvalidStateException", f"{key.arn} is {key.key_state}.")
-    return Forward()
-
-
-KMS_HANDLERS: dict[str, Handler] = {
+_OWN: dict[str, Callable[[Call], Outcome]] = {
     "EnableKey": enable_key,
     "DisableKey": disable_key,
     "CancelKeyDeletion": cancel_key_deletion,
     "ScheduleKeyDeletion": schedule_key_deletion,
-    "EnableKeyRotation": enable_key_rotation,
+}
+
+#: Every operation naming a key is guarded; four are answered here outright.
+KMS_HANDLERS: dict[str, Handler] = {
+    **{
+        action: guarded
+        for action in kms_keys.ALIAS_ACCEPTED | kms_keys.KEY_ONLY
+        if action not in _OWN
+    },
+    **_OWN,
 }
