@@ -95,6 +95,9 @@ def _action_matches(statement: Mapping[str, Any], action: str) -> bool:
 
 
 def _resource_matches(statement: Mapping[str, Any], resource: str) -> bool:
+    if "Resource" not in statement and "NotResource" not in statement:
+        # A role's trust policy names no resource: it speaks for the role it is attached to.
+        return True
     if "NotResource" in statement:
         return not any(_wildcard(p, resource) for p in _as_list(statement["NotResource"]))
     return any(_wildcard(p, resource) for p in _as_list(statement.get("Resource")))
