@@ -71,7 +71,8 @@ def _operation(exc: ClientError) -> str:
 _DENIAL = re.compile(
     r"User: (?P<who>\S+) is not authorized to perform: (?P<action>[\w-]+:[\w*-]+)"
     r'(?: on resource: "?(?P<resource>[^"\s]+)"?)?'
-    r"(?: (?P<why>because no [\w-]+ policy allows|with an explicit deny in an? [\w-]+ policy))?"
+    r"(?: (?P<why>because no [\w-]+ policy allows"
+    r"|with an explicit deny(?: in an? [\w-]+ policy)?))?"
 )
 
 
@@ -119,7 +120,8 @@ def _describe_denial(operation: str, message: str) -> str:
         )
     who = f"AWS denied {denial.principal} the permission {denial.permission}"
     if denial.explicit:
-        where = f"a {denial.policy_type} policy" if denial.policy_type else "a policy"
+        kind = denial.policy_type
+        where = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} policy" if kind else "a policy"
         return (
             f"{who}: an explicit Deny in {where} refuses it, and no Allow overrides a Deny; ask "
             "an administrator to remove or narrow that Deny, or run the wizard as the root user "
