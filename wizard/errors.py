@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,6 +65,81 @@ def _operation(exc: ClientError) -> str:
     return f"{service}:{name}" if service else name
 
 
+# AWS's authorization failure message: "User: ARN is not authorized to perform: ACTION
+# [on resource: RESOURCE] because no … policy allows …" or "… with an explicit deny in …".
+# S3 quotes the resource; EC2 prefixes "You are not authorized to perform this operation."
+_DENIAL = re.compile(
+    r"User: (?P<who>\S+) is not authorized to perform: (?P<action>[\w-]+:[\w*-]+)"
+    r'(?: on resource: "?(?P<resource>[^"\s]+)"?)?'
+    r"(?: (?P<why>because no [\w-]+ policy allows"
+    r"|with an explicit deny(?: in an? [\w-]+ policy)?))?"
+)
+
+
+@dataclass(frozen=True)
+class Denial:
+    """What an ``AccessDenied`` message says: who, which action, on what, and why."""
+
+    principal: str
+    action: str
+    resource: str | None
+    explicit: bool
+    policy_type: str | None
+
+    @property
+    def permission(self) -> str:
+        """``iam:CreateGroup on arn:aws:iam::…:group/Administrators``, or just the action."""
+        return f"{self.action} on {self.resource}" if self.resource else self.action
+
+
+def parse_denial(message: str) -> Denial | None:
+    """The principal, action and resource AWS names in an authorization failure, if it does."""
+    found = _DENIAL.search(message)
+    if found is None:
+        return None
+    why = found.group("why") or ""
+    kind = re.search(r"(identity-based|resource-based|[\w-]+) policy", why)
+    return Denial(
+        principal=found.group("who"),
+        action=found.group("action"),
+        resource=found.group("resource"),
+        explicit=why.startswith("with an explicit deny"),
+        policy_type=kind.group(1) if kind else None,
+    )
+
+
+def _describe_denial(operation: str, message: str) -> str:
+    """Name the missing permission and who can grant it (or the Deny that must go)."""
+    denial = parse_denial(message)
+    if denial is None:
+        return (
+            f"AWS denied {operation}: these credentials lack that permission"
+            f"{' (' + message + ')' if message else ''}; ask an administrator to grant it, or "
+            "run the wizard as the root user (for example in CloudShell) or as a user with "
+            "AdministratorAccess."
+        )
+    who = f"AWS denied {denial.principal} the permission {denial.permission}"
+    if denial.explicit:
+        kind = denial.policy_type
+        where = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} policy" if kind else "a policy"
+        return (
+            f"{who}: an explicit Deny in {where} refuses it, and no Allow overrides a Deny; ask "
+            "an administrator to remove or narrow that Deny, or run the wizard as the root user "
+            "(for example in CloudShell)."
+        )
+    if denial.policy_type == "resource-based" and denial.action.startswith("kms:"):
+        grant = f"grant {denial.action} in the key policy"
+    else:
+        grant = (
+            f"grant {denial.action} (for example by adding you to a group with AdministratorAccess)"
+        )
+    return (
+        f"{who}: no {denial.policy_type or 'IAM'} policy allows it; ask an administrator to "
+        f"{grant}, or run the wizard as a user with AdministratorAccess or as the root user "
+        "(for example in CloudShell)."
+    )
+
+
 def describe_error(exc: BaseException) -> str:
     """One sentence saying what happened and what to do, for any error a step can meet."""
     # botocore is imported here, not at the top: the guided TUI imports this module before its
@@ -119,11 +196,7 @@ def _describe_client_error(exc: ClientError) -> str:
     message = str(exc.response.get("Error", {}).get("Message", "")).strip()
     operation = _operation(exc)
     if code in ACCESS_DENIED:
-        return (
-            f"AWS denied {operation}: these credentials lack that permission"
-            f"{' (' + message + ')' if message else ''}; run the wizard as the root user "
-            "(for example in CloudShell) or as an administrator."
-        )
+        return _describe_denial(operation, message)
     if code in EXPIRED:
         return (
             "Your temporary credentials have expired: sign in again (or refresh CloudShell) "

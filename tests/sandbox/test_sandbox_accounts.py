@@ -44,6 +44,8 @@ def test_a_user_made_in_one_account_is_invisible_from_the_other(
     other = sandbox.add_account(account_id="123412341234")
     iam_b = client(sandbox, "iam", other.console_session)
     iam_b.create_user(UserName="bob")
+    # bob may read IAM (the sandbox authorizes IAM users as AWS does: no policy, no access).
+    iam_b.attach_user_policy(UserName="bob", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
     made = iam_b.create_access_key(UserName="bob")["AccessKey"]
     bob = SandboxCredentials(made["AccessKeyId"], made["SecretAccessKey"])
 

@@ -6,7 +6,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from aws_setup_wizard.errors import describe_error
+from aws_setup_wizard.errors import describe_error, parse_denial
 
 
 def client_error(code: str, message: str = "m", operation: str = "ListUsers") -> ClientError:
@@ -36,3 +36,44 @@ def test_every_error_becomes_one_sentence_with_what_to_do(exc, words):
     for word in words:
         assert word in sentence
     assert "\n" not in sentence
+
+
+def test_an_access_denied_names_the_missing_permission_and_who_can_grant_it() -> None:
+    message = (
+        "User: arn:aws:iam::111122223333:user/trainee is not authorized to perform: "
+        "iam:CreateGroup on resource: arn:aws:iam::111122223333:group/Administrators "
+        "because no identity-based policy allows the iam:CreateGroup action"
+    )
+    text = describe_error(client_error("AccessDenied", message))
+    assert "iam:CreateGroup on arn:aws:iam::111122223333:group/Administrators" in text
+    assert "arn:aws:iam::111122223333:user/trainee" in text
+    assert "ask an administrator to grant iam:CreateGroup" in text
+    assert "AdministratorAccess" in text
+
+
+def test_an_explicit_deny_is_named_as_such_and_s3_quotes_are_read() -> None:
+    message = (
+        "User: arn:aws:iam::111122223333:user/trainee is not authorized to perform: "
+        's3:PutBucketPolicy on resource: "arn:aws:s3:::logs" with an explicit deny in a '
+        "resource-based policy"
+    )
+    denial = parse_denial(message)
+    assert denial is not None
+    assert (denial.action, denial.resource, denial.explicit, denial.policy_type) == (
+        "s3:PutBucketPolicy",
+        "arn:aws:s3:::logs",
+        True,
+        "resource-based",
+    )
+    text = describe_error(client_error("AccessDenied", message))
+    assert "explicit Deny in a resource-based policy" in text and "remove or narrow" in text
+
+
+def test_an_ec2_refusal_without_a_resource_still_names_the_action() -> None:
+    message = (
+        "You are not authorized to perform this operation. User: arn:aws:iam::111122223333:"
+        "user/trainee is not authorized to perform: ec2:DescribeRegions because no "
+        "identity-based policy allows the ec2:DescribeRegions action"
+    )
+    text = describe_error(client_error("UnauthorizedOperation", message))
+    assert "the permission ec2:DescribeRegions:" in text

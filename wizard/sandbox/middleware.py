@@ -3,9 +3,9 @@
 For every request it (1) reads the body once and hands moto a fresh copy, (2) works out who
 signed it (root key, root console session, a key moto issued, or nobody) and checks the
 signature the way AWS would, (3) pins the request to the account that owns those credentials,
-and (4) lets a per-action handler answer for root, adjust moto's state first, or rewrite
-moto's answer. Requests under ``/_sandbox/console/`` are the simulated console and never
-reach moto.
+(4) refuses what IAM would refuse an IAM principal (:mod:`.authorization`), and (5) lets a
+per-action handler answer for root, adjust moto's state first, or rewrite moto's answer.
+Requests under ``/_sandbox/console/`` are the simulated console and never reach moto.
 
 Which account a request lands in: the sandbox may hold several accounts
 (:class:`~aws_setup_wizard.sandbox.state.SandboxAccounts`). A root access key or console session
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from aws_setup_wizard.sandbox import backends, console_api, delivery
+from aws_setup_wizard.sandbox import authorization, backends, console_api, delivery
 from aws_setup_wizard.sandbox.auth import Signature, parse_signature, signature_matches
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
 from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
@@ -198,6 +198,11 @@ class RootAccountMiddleware:
         body: bytes,
     ) -> Outcome:
         request = parse_request(sig.service, environ, body)
+        denied = authorization.refusal(
+            request, caller, root.account_id, environ, sig.region or self.region
+        )
+        if denied is not None:
+            return denied
         try:
             # Simulated CloudTrail deliveries that fell due happen before anyone looks.
             delivery.catch_up(root.account_id)

@@ -1,9 +1,11 @@
-"""The one resource-policy evaluator: "may this principal do this action here?".
+"""The one policy evaluator: "may this principal do this action here?".
 
-Two callers share it so that they cannot disagree about what AWS decides:
+Three callers share it so that they cannot disagree about what AWS decides:
 
 - the sandbox (simulated AWS) refuses ``CreateTrail`` when the bucket or key policy would stop
   CloudTrail, and fails a simulated log delivery the way AWS would;
+- the sandbox authorizes every request of an IAM principal (:mod:`.authorization` collects the
+  identity policies and the bucket or key policy; :func:`authorize` decides);
 - the CloudTrail step judges a trail's bucket and key policies before trusting them.
 
 It follows IAM's policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,10 @@ class Principal:
 
     service: str | None = None
     account_id: str | None = None
+    #: The principal's own ARNs: an IAM user's ARN; for a role session both the session ARN
+    #: (``arn:aws:sts::…:assumed-role/ROLE/SESSION``) and the role's ARN, either of which a
+    #: resource policy may name ("AWS JSON policy elements: Principal").
+    arns: tuple[str, ...] = ()
 
     def named_by(self, principal: Any) -> bool:
         """True when a policy's ``Principal`` value covers this principal."""
@@ -62,13 +68,17 @@ class Principal:
             return True
         if self.service is not None and self.service in _as_list(principal.get("Service")):
             return True
+        if any(arn in aws for arn in self.arns):
+            return True
         if self.account_id is not None:
             root = f":iam::{self.account_id}:root"
             return any(value == self.account_id or value.endswith(root) for value in aws)
         return False
 
 
-def _principal_matches(statement: Mapping[str, Any], who: Principal) -> bool:
+def _principal_matches(statement: Mapping[str, Any], who: Principal | None) -> bool:
+    if who is None:  # an identity-based policy: its principal is the identity it is attached to
+        return True
     if "NotPrincipal" in statement:
         return not who.named_by(statement["NotPrincipal"])
     return who.named_by(statement.get("Principal"))
@@ -85,6 +95,9 @@ def _action_matches(statement: Mapping[str, Any], action: str) -> bool:
 
 
 def _resource_matches(statement: Mapping[str, Any], resource: str) -> bool:
+    if "Resource" not in statement and "NotResource" not in statement:
+        # A role's trust policy names no resource: it speaks for the role it is attached to.
+        return True
     if "NotResource" in statement:
         return not any(_wildcard(p, resource) for p in _as_list(statement["NotResource"]))
     return any(_wildcard(p, resource) for p in _as_list(statement.get("Resource")))
@@ -163,7 +176,7 @@ def _document(policy: str | Mapping[str, Any] | None) -> Mapping[str, Any] | Non
 def decide(
     policy: str | Mapping[str, Any] | None,
     *,
-    principal: Principal,
+    principal: Principal | None,
     action: str,
     resource: str,
     context: Mapping[str, str],
@@ -171,9 +184,14 @@ def decide(
 ) -> Decision:
     """Evaluate ``policy`` for one request; see the module docstring for ``strict``.
 
-    ``context`` holds the condition keys the request carries (``aws:SourceArn`` …).
+    ``principal=None`` reads ``policy`` as an identity-based policy (it has no ``Principal``
+    element: it speaks for the identity it is attached to). ``context`` holds the condition keys
+    the request carries (``aws:SourceArn`` …).
     """
-    document = _document(policy)
+    try:
+        document = _document(policy)
+    except ValueError:  # not JSON: a policy that cannot be read allows nothing
+        return Decision(False)
     if document is None:
         return Decision(False)
     denied: list[int] = []
@@ -217,4 +235,93 @@ def service_allowed(
     ).allowed
 
 
-__all__ = ["Decision", "Principal", "condition_holds", "decide", "service_allowed"]
+PolicyDocument = str | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """IAM's answer to one request of an IAM principal, with the reason AWS's message gives.
+
+    ``policy_type`` names the kind of policy AWS's refusal points at: ``identity-based`` or
+    ``resource-based``; ``explicit`` is True for an explicit Deny, False for "no policy allows".
+    """
+
+    allowed: bool
+    policy_type: str = ""
+    explicit: bool = False
+
+    def reason(self, action: str) -> str:
+        """The tail of AWS's ``AccessDenied`` message ("because no identity-based policy …")."""
+        if self.explicit:
+            article = "an" if self.policy_type[:1] in "aeiou" else "a"
+            return f"with an explicit deny in {article} {self.policy_type} policy"
+        return f"because no {self.policy_type} policy allows the {action} action"
+
+
+def authorize(
+    *,
+    identity_policies: Sequence[PolicyDocument],
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Mapping[str, str],
+    resource_policy: PolicyDocument | None = None,
+    resource_policy_required: bool = False,
+) -> Verdict:
+    """Decide a request of an IAM principal to a resource in its own account.
+
+    Follows IAM User Guide, "Policy evaluation logic" ("Policy evaluation for requests within a
+    single account"): an explicit Deny in any identity-based policy or in the resource-based
+    policy wins; otherwise within one account an Allow in *either* the identity-based policies
+    or the resource-based policy suffices. A resource policy naming only the account
+    (``arn:aws:iam::ACCOUNT:root``) delegates to IAM: it grants nothing by itself
+    ("AWS JSON policy elements: Principal", AWS account principals).
+
+    ``resource_policy_required=True`` applies AWS KMS's rule instead ("Key policies in AWS
+    KMS": "Unless the key policy explicitly allows it, you cannot use IAM policies to allow
+    access to a KMS key"): the key policy must allow the principal itself, or allow the
+    account (which lets IAM policies work) *and* an identity-based policy must allow the
+    request. A role's trust
+    policy works the same way for ``sts:AssumeRole`` ("How to use trust policies with IAM
+    roles").
+
+    ``principal`` carries the caller's ARNs and ``account_id``. The sandbox's lenient reading of
+    conditions it cannot know applies (``strict=False``; module docstring).
+    """
+    identity = [
+        decide(p, principal=None, action=action, resource=resource, context=context)
+        for p in identity_policies
+    ]
+    if any(d.denied_by for d in identity):
+        return Verdict(False, "identity-based", explicit=True)
+    direct = Principal(arns=principal.arns)  # the caller named itself, not through its account
+    by_name = decide(
+        resource_policy, principal=direct, action=action, resource=resource, context=context
+    )
+    by_account = decide(
+        resource_policy, principal=principal, action=action, resource=resource, context=context
+    )
+    if by_account.denied_by:
+        return Verdict(False, "resource-based", explicit=True)
+    identity_allows = any(d.allowed for d in identity)
+    if resource_policy_required:
+        if by_name.allowed or (by_account.allowed and identity_allows):
+            return Verdict(True)
+        if not by_account.allowed:
+            return Verdict(False, "resource-based")
+        return Verdict(False, "identity-based")
+    if identity_allows or by_name.allowed:
+        return Verdict(True)
+    return Verdict(False, "identity-based")
+
+
+__all__ = [
+    "Decision",
+    "PolicyDocument",
+    "Principal",
+    "Verdict",
+    "authorize",
+    "condition_holds",
+    "decide",
+    "service_allowed",
+]
