@@ -29,6 +29,7 @@ or a role session, is done here the same way, reading moto's IAM backend directl
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +100,31 @@ def _documents(entity: Any) -> list[PolicyDocument]:
     return documents
 
 
+def _own_password_grant(iam: Any, account_id: str, user_name: str) -> list[PolicyDocument]:
+    """What "Allow users to change their own password" grants every IAM user.
+
+    IAM User Guide, "Set an account password policy for IAM users": with
+    ``AllowUsersToChangePassword`` every IAM user may change their own password without a
+    policy of their own; the grant is the one AWS's ``IAMUserChangePassword`` managed policy
+    makes (``iam:ChangePassword`` on the user itself, ``iam:GetAccountPasswordPolicy``).
+    """
+    policy = getattr(iam, "account_password_policy", None)
+    if policy is None or not getattr(policy, "allow_users_to_change_password", False):
+        return []
+    grant = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:ChangePassword",
+                "Resource": f"arn:aws:iam::{account_id}:user/{user_name}",
+            },
+            {"Effect": "Allow", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"},
+        ],
+    }
+    return [json.dumps(grant)]
+
+
 def identify(account_id: str, access_key_id: str) -> Identity:
     """The principal a key moto issued belongs to, with its identity-based policies.
 
@@ -114,6 +140,7 @@ def identify(account_id: str, access_key_id: str) -> Identity:
         for group in iam.groups.values():
             if user in group.users:
                 policies += _documents(group)
+        policies += _own_password_grant(iam, account_id, str(user.name))
         return Identity(str(user.arn), account_id, "User", user.name, policies=tuple(policies))
     role_arn = getattr(key, "role_arn", None)
     if role_arn:

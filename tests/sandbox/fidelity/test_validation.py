@@ -220,7 +220,9 @@ def test_change_password_follows_the_policy_and_reuse_prevention(
     """An IAM user changes their own password: policy checked, last N passwords refused."""
     box = sandbox_at("fresh")
     iam = client(box, "iam")
-    iam.update_account_password_policy(MinimumPasswordLength=12, PasswordReusePrevention=2)
+    iam.update_account_password_policy(
+        MinimumPasswordLength=12, PasswordReusePrevention=2, AllowUsersToChangePassword=True
+    )
     iam.create_user(UserName="bob")
     iam.create_login_profile(UserName="bob", Password="first-Pass-123", PasswordResetRequired=True)
     bob = _user_client(box, client, "bob")
@@ -262,3 +264,22 @@ def test_the_password_history_holds_no_password(sandbox_at: Any, client: Any) ->
     assert len(history) == 1
     salt, digest = history[0]
     assert COMPLIANT.encode() not in salt + digest and len(digest) == 32
+
+
+def test_changing_ones_own_password_needs_the_policy_setting_or_a_grant(
+    sandbox_at: Any, client: Any
+) -> None:
+    """IAM User Guide, "Set an account password policy for IAM users" (Allow users to change
+    their own password) and "Permit IAM users to change their own password": without the
+    setting or a policy granting ``iam:ChangePassword``, a user's ChangePassword is denied."""
+    box = sandbox_at("fresh")
+    iam = client(box, "iam")
+    iam.update_account_password_policy(MinimumPasswordLength=12)
+    iam.create_user(UserName="carol")
+    iam.create_login_profile(UserName="carol", Password="first-Pass-123")
+    carol = _user_client(box, client, "carol")
+    with pytest.raises(ClientError) as error:
+        carol.change_password(OldPassword="first-Pass-123", NewPassword="second-Pass-123")
+    assert error_of(error)[0] == "AccessDenied"
+    iam.update_account_password_policy(MinimumPasswordLength=12, AllowUsersToChangePassword=True)
+    carol.change_password(OldPassword="first-Pass-123", NewPassword="second-Pass-123")
