@@ -68,7 +68,7 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     which the guided TUI must not pay for before its first screen is drawn.
     """
     from aws_setup_wizard.sandbox import SCENARIOS
-    from aws_setup_wizard.sandbox.cli import add_sandbox_parser
+    from aws_setup_wizard.sandbox.cli import REALISTIC_HELP, add_sandbox_parser
 
     common = _connection_options()
     parser = UsageParser(
@@ -92,6 +92,9 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
         choices=SCENARIOS,
         default="fresh",
         help="the sandbox account's starting state (default: fresh)",
+    )
+    guided.add_argument(
+        "--realistic", action="store_true", help=f"with --sandbox: {REALISTIC_HELP}"
     )
     guided.add_argument(
         "--plain",
@@ -413,6 +416,7 @@ def run_guided(args: argparse.Namespace) -> int:
         region=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         sandbox_scenario=args.scenario if args.sandbox else None,
+        realistic=bool(args.realistic),
     )
     if wants_plain(args):
         from pathlib import Path
