@@ -11,7 +11,7 @@ import botocore.endpoint
 import pytest
 
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.sandbox import Realism, Sandbox
 from tests.sandbox_accounts import account_on
 
 # Keep the developer's own AWS configuration out of every test.
@@ -66,6 +66,23 @@ def sandbox_server() -> Iterator[Sandbox]:
     """The one sandbox server of this test session."""
     with Sandbox("fresh") as running:
         yield running
+
+
+#: Realistic mode in tests: shorter than the defaults (3 s, 5 s) to keep the suite quick, but
+#: long enough that a flow trusting one read after its write fails.
+TEST_IAM_LAG = 1.0
+TEST_POLICY_WINDOW = 1.5
+
+
+@pytest.fixture
+def realistic(sandbox_server: Sandbox) -> Iterator[Realism]:
+    """The session's sandbox in realistic mode for one test (IAM lag, bucket-policy window)."""
+    settings = Realism(iam_lag=TEST_IAM_LAG, policy_window=TEST_POLICY_WINDOW)
+    sandbox_server.set_realism(settings)
+    try:
+        yield settings
+    finally:
+        sandbox_server.set_realism(None)
 
 
 AccountFactory = Callable[..., Account]

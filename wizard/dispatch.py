@@ -12,12 +12,18 @@ them, in order, through the account's clients, and is the single place that
   (``NoSuchEntity`` and kin): that is never "already in place", except for a removal, whose
   target being gone IS the change done;
 - lets the step take part only through declared hooks (:meth:`Step.prepare` before a call,
-  :meth:`Step.recover` after a refusal), never by applying the plan its own way.
+  :meth:`Step.recover` after a refusal), never by applying the plan its own way;
+- waits out the refusals a change declares as "not yet" (``Change.retry``: AWS has not yet
+  seen an earlier change) and sends the call again, saying why it waits;
+- reads with back-off, not once, whether a create whose answer was lost was made: IAM and
+  other services are eventually consistent, so one "not found" just after the write may be a
+  stale read (IAM User Guide, "Changes that I make are not always immediately visible").
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +34,15 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedErro
 
 from aws_setup_wizard.account import WriteOutsideRun
 from aws_setup_wizard.errors import WizardError, error_code
-from aws_setup_wizard.model import Change, Outcome, Phase, Plan, ProgressEvent, ProgressFn, Ref
+from aws_setup_wizard.model import (
+    Change,
+    Outcome,
+    Phase,
+    Plan,
+    ProgressEvent,
+    ProgressFn,
+    Ref,
+)
 
 if TYPE_CHECKING:
     from aws_setup_wizard.account import Account
@@ -183,6 +197,31 @@ def ambiguous(error: BaseException) -> bool:
     return False
 
 
+#: Waits (seconds) between reads of whether a create whose answer was lost was made: a "not
+#: there" is believed only once it has lasted longer than IAM takes to show a change.
+FIND_DELAYS = (0.5, 1.0, 2.0, 2.0)
+
+#: The pause function; tests replace it to run without waiting.
+sleep = time.sleep
+
+
+def find_made_patiently(
+    step: Step, account: Account, change: Change, params: Mapping[str, Any]
+) -> Found | None:
+    """Ask ``step.find_made`` until it finds the resource or the back-off is spent.
+
+    A found resource is believed at once; "not made" only when it still holds after
+    :data:`FIND_DELAYS`, since a read right after the write can be stale.
+    """
+    found = step.find_made(account, change, params)
+    for delay in FIND_DELAYS:
+        if found is None or found.made:
+            break
+        sleep(delay)
+        found = step.find_made(account, change, params)
+    return found
+
+
 def send_once(
     step: Step, account: Account, change: Change, params: Mapping[str, Any], progress: ProgressFn
 ) -> tuple[Any, Found | None]:
@@ -199,7 +238,7 @@ def send_once(
         if not creates(change) or not ambiguous(error):
             raise
         progress(ProgressEvent(Phase.WAITING, change.label, "no answer: was it made? reading"))
-        found = step.find_made(account, change, params)
+        found = find_made_patiently(step, account, change, params)
         if found is None:
             raise
         if found.made:
@@ -209,6 +248,35 @@ def send_once(
             return None, found
         # Read, and not there: the request never took effect, so sending it again is safe.
         return send(account, change, params), None
+
+
+def send_until_accepted(
+    step: Step, account: Account, change: Change, params: Mapping[str, Any], progress: ProgressFn
+) -> tuple[Any, Found | None]:
+    """:func:`send_once`, waiting out and re-sending the refusals ``change.retry`` declares.
+
+    Only a definite refusal (4xx, so nothing was done) is sent again; when the waits are spent
+    AWS's refusal stands.
+    """
+    retry = change.retry
+    waits = iter(retry.delays if retry is not None else ())
+    while True:
+        try:
+            return send_once(step, account, change, params, progress)
+        except ClientError as exc:
+            if retry is None or ambiguous(exc) or error_code(exc) not in retry.codes:
+                raise
+            delay = next(waits, None)
+            if delay is None:
+                raise
+            progress(
+                ProgressEvent(
+                    Phase.WAITING,
+                    change.label,
+                    f"{retry.why} ({error_code(exc)}); trying again in {delay:g} s",
+                )
+            )
+            sleep(delay)
 
 
 def require_write_context(account: Account) -> None:
@@ -237,7 +305,7 @@ def apply_plan(step: Step, account: Account, plan: Plan, progress: ProgressFn) -
             continue
         progress(ProgressEvent(Phase.STARTED, change.label))
         try:
-            response, found = send_once(step, account, change, prepared.params, progress)
+            response, found = send_until_accepted(step, account, change, prepared.params, progress)
         except ClientError as exc:
             recovered = step.recover(account, change, exc, prepared.params)
             code = error_code(exc) or ""

@@ -227,7 +227,10 @@ class GuidedRun:
         if verify:
             reader = self.verifier if self.ended_session else self.account
             if reader is not None:
-                verification = runner.verify(reader)
+                # A step this run changed may still read as before (IAM shows a change after a
+                # few seconds): its failure is re-checked with back-off before it is shown.
+                changed = {line.split(":", 1)[0] for line in self.changes}
+                verification = runner.verify(reader, recheck_failures=lambda _id: changed)
         return Summary(verification, list(self.changes), self.ended_session)
 
     # -- one step --------------------------------------------------------------------------
@@ -382,7 +385,8 @@ class GuidedRun:
         ):
             exchange = self._exchange(step, registration, report=True)
             if exchange is not None and self.talk.register_mfa(exchange):
-                check = runner.recheck(step, self.account)
+                # The device was just enabled: "waiting on MFA" now can only be a stale read.
+                check = runner.recheck(step, self.account, done_by_run=True)
                 self.talk.show_rechecked(step, check)
                 if check.passed:
                     return check

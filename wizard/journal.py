@@ -21,7 +21,15 @@ from aws_setup_wizard.account import Account
 from aws_setup_wizard.operations import READ_PREFIXES, is_write
 from aws_setup_wizard.present import mask_key
 
-__all__ = ["READ_PREFIXES", "Journal", "is_write", "read", "resource_of", "state_dir"]
+__all__ = [
+    "READ_PREFIXES",
+    "Journal",
+    "is_write",
+    "read",
+    "resource_of",
+    "state_dir",
+    "wrote_recently",
+]
 
 
 # Parameters that name a resource (safe to record), by priority.
@@ -207,3 +215,24 @@ def read(path: Path | None = None) -> list[dict[str, Any]]:
             continue
         records.append(record)
     return records
+
+
+def wrote_recently(account_id: str, seconds: float, path: Path | None = None) -> bool:
+    """True when a run on this machine wrote to ``account_id`` within the last ``seconds``.
+
+    A read right after a write may be stale (IAM User Guide, "Changes that I make are not
+    always immediately visible"): ``verify`` then re-checks a failure before believing it.
+    """
+    accounts: dict[str, str] = {}
+    latest: datetime | None = None
+    for entry in read(path):
+        run = str(entry.get("run", ""))
+        if entry.get("kind") == "run":
+            accounts[run] = str(entry.get("account_id", ""))
+        elif entry.get("kind") == "write" and accounts.get(run) == account_id:
+            try:
+                when = datetime.fromisoformat(str(entry.get("time")))
+            except ValueError:
+                continue
+            latest = when if latest is None or when > latest else latest
+    return latest is not None and (datetime.now(UTC) - latest).total_seconds() < seconds

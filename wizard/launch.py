@@ -25,6 +25,7 @@ class Launch:
     region: str | None = None
     endpoint_url: str | None = None
     sandbox_scenario: str | None = None  # None: a real account (or AWS_ENDPOINT_URL)
+    realistic: bool = False  # the sandbox answers with AWS's delays (``--realistic``)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def open_account(launch: Launch) -> Iterator[Opened]:
         return
     from aws_setup_wizard.sandbox import Sandbox
 
-    with Sandbox(launch.sandbox_scenario) as box:
+    with Sandbox(launch.sandbox_scenario, realistic=launch.realistic) as box:
         console = box.console_credentials
         session = Account.from_settings(
             region=box.region,

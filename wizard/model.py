@@ -81,6 +81,21 @@ class TypedConfirmation:
 
 
 @dataclass(frozen=True)
+class Retry:
+    """Refusals that mean "not yet", not "no": the dispatcher waits and sends the call again.
+
+    For a definite refusal (HTTP 4xx: nothing was done, so sending again is safe) that AWS
+    gives while an earlier change propagates, e.g. ``InsufficientS3BucketPolicyException`` from
+    ``CreateTrail`` seconds after ``PutBucketPolicy``. ``why`` is told to the owner while the run
+    waits; ``delays`` are the waits in seconds before each new try.
+    """
+
+    codes: frozenset[str]
+    why: str
+    delays: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
+
+
+@dataclass(frozen=True)
 class Change:
     """One exact change a step will make: the API action, the resource it touches, and why.
 
@@ -95,7 +110,8 @@ class Change:
       of the plan, the journal or the report;
     - ``confirm_by_typing``: what the owner must type to confirm (a key's last characters);
     - ``ends_session``: the call deletes the credentials this run is signed with;
-    - ``done``: what to say once done (``str.format`` over the outputs), else ``describe()``.
+    - ``done``: what to say once done (``str.format`` over the outputs), else ``describe()``;
+    - ``retry``: refusals to wait out and send again (see :class:`Retry`).
     """
 
     action: str
@@ -109,6 +125,7 @@ class Change:
     confirm_by_typing: TypedConfirmation | None = None
     ends_session: bool = False
     done: str = ""
+    retry: Retry | None = None
 
     def describe(self) -> str:
         """One line for a plan listing, e.g. ``iam:CreateGroup Administrators — why``."""

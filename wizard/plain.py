@@ -508,7 +508,8 @@ def run_guided(
                 if decision.choice is not Choice.SANDBOX:
                     return ExitCode.UNKNOWN
             # The plain mode offers one practice account: the new account (``fresh``).
-            with opener(Launch(sandbox_scenario=decision.scenario)) as practice:
+            chosen = Launch(sandbox_scenario=decision.scenario, realistic=launch.realistic)
+            with opener(chosen) as practice:
                 return _guide(practice, talk)
         except KeyboardInterrupt:
             # Outside a run (the sandbox question, starting the sandbox): nothing was written.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,9 +24,11 @@ from aws_setup_wizard.present import exit_code_for
 from aws_setup_wizard.steps import Step
 from aws_setup_wizard.steps.base import safe_check as safe_check  # the runner's too
 
-# IAM and CloudTrail are eventually consistent: a re-check polls this long before believing
-# a failure (seconds between tries, doubling).
-RECHECK_DELAYS = (0.2, 0.4, 0.8, 1.6)
+# IAM and CloudTrail are eventually consistent: "changes take time to become visible"
+# (IAM User Guide, "Changes that I make are not always immediately visible"), typically a few
+# seconds. A re-check polls this long before believing a failure (seconds between tries,
+# doubling): 7.75 s of waiting, twice the sandbox's default realistic lag (3 s).
+RECHECK_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,25 @@ def exit_code(checks: Iterable[Check]) -> int:
     return exit_code_for(check.status for check in checks)
 
 
-def verify(account: Account, steps: Iterable[Step] | None = None) -> Verification:
-    """Read every step's state (default: every registered step), concurrently; read-only."""
+#: A run that wrote to the account this recently makes ``verify`` re-check failures.
+WROTE_RECENTLY_SECONDS = 60.0
+
+#: ``recheck`` names every step (see :func:`verify`).
+EVERY_STEP = frozenset({"*"})
+
+
+def verify(
+    account: Account,
+    steps: Iterable[Step] | None = None,
+    *,
+    recheck_failures: Callable[[str], Collection[str]] | None = None,
+) -> Verification:
+    """Read every step's state (default: every registered step), concurrently; read-only.
+
+    ``recheck_failures(account_id)`` names the steps (or :data:`EVERY_STEP`) that were just
+    written to: a failure among them may be a stale read, so it is re-checked with back-off
+    (:func:`recheck`) before it is believed.
+    """
     chosen = tuple(steps_module.STEPS if steps is None else steps)
     # Every check starts at once and creates its own clients: creating a client is CPU work
     # (parsing service models) that overlaps with the other checks' network waits. The
@@ -69,7 +88,11 @@ def verify(account: Account, steps: Iterable[Step] | None = None) -> Verificatio
         identity = pool.submit(account.caller)
         checks = list(pool.map(lambda step: safe_check(step, account), chosen))
     caller = identity.result()
-    for step, check in zip(chosen, checks, strict=True):
+    again = set(recheck_failures(caller.account_id)) if recheck_failures else set()
+    for index, (step, check) in enumerate(zip(chosen, checks, strict=True)):
+        if not check.passed and (step.id in again or again >= EVERY_STEP):
+            checks[index] = recheck(step, account)  # settles the step itself
+            continue
         settle(step, account, check)
     return Verification(
         account_id=caller.account_id,
@@ -86,14 +109,17 @@ def recheck(
     *,
     delays: tuple[float, ...] = RECHECK_DELAYS,
     sleep: Callable[[float], None] = time.sleep,
+    done_by_run: bool = False,
 ) -> Check:
     """Check again after a write, polling briefly while IAM or CloudTrail settles.
 
-    A failure that waits on the owner (e.g. MFA at first sign-in) is returned at once.
+    A failure that waits on the owner (e.g. MFA at first sign-in) is returned at once, unless
+    ``done_by_run``: this run itself just did what the step waited on (registered the admin's
+    MFA), so such a verdict is a stale read and the poll goes on.
     """
     check = safe_check(step, account)
     for delay in delays:
-        if check.passed or check.waiting_on:
+        if check.passed or (check.waiting_on and not done_by_run):
             break
         sleep(delay)
         check = safe_check(step, account)

@@ -2,7 +2,7 @@
 
 serve fresh → verify (all fail) → console root MFA → apply with the root key (deletes itself
 last) → console user MFA → verify exits 0 → a second apply changes nothing → the AWS CLI sees
-the trail logging.
+the trail logging. Told twice: on an instant sandbox and on ``sandbox serve --realistic``.
 """
 
 from __future__ import annotations
@@ -34,15 +34,26 @@ def load_env(path: Path) -> dict[str, str]:
     return values
 
 
+#: ``sandbox serve --realistic`` in tests: short delays, but a flow trusting one read fails.
+REALISTIC_ENV = {"SANDBOX_IAM_LAG_SECONDS": "1", "SANDBOX_BUCKET_POLICY_SECONDS": "1.5"}
+
+
 @contextmanager
 def serving(
-    folder: Path, scenario: str, extra_env: Mapping[str, str] | None = None
+    folder: Path,
+    scenario: str,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    realistic: bool = False,
 ) -> Iterator[dict[str, str]]:
     """A sandbox in its own process (``sandbox serve``); yields its env file's variables."""
     env_file = folder / "sandbox.env"
+    if realistic:
+        extra_env = {**REALISTIC_ENV, **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "aws_setup_wizard", "sandbox", "serve", "--scenario", scenario]
-        + ["--env-file", str(env_file)],
+        + ["--env-file", str(env_file)]
+        + (["--realistic"] if realistic else []),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -62,6 +73,13 @@ def serving(
 def served(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A ``fresh`` sandbox in its own process."""
     with serving(tmp_path, "fresh") as env:
+        yield env
+
+
+@pytest.fixture
+def served_realistic(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A ``fresh`` sandbox in its own process, in realistic mode (``--realistic``)."""
+    with serving(tmp_path, "fresh", realistic=True) as env:
         yield env
 
 
@@ -88,6 +106,20 @@ def run(
 
 
 def test_the_whole_story(served: dict[str, str]) -> None:
+    the_whole_story(served)
+    the_aws_cli_sees_the_trail_logging(served)
+
+
+def test_the_whole_story_in_realistic_mode(served_realistic: dict[str, str]) -> None:
+    """The same story with IAM reads lagging writes and CloudTrail refusing a bucket whose
+    policy just changed: the wizard waits out the refusal (and says so) and re-checks."""
+    out = the_whole_story(served_realistic)
+    assert "CloudTrail does not see the new bucket policy yet" in out
+    the_aws_cli_sees_the_trail_logging(served_realistic)
+
+
+def the_whole_story(served: dict[str, str]) -> str:
+    """Run the story; returns the output of its apply."""
     first = run(served, "verify", "--json")
     assert first.returncode == 1, first.stderr
     document = json.loads(first.stdout)
@@ -132,6 +164,11 @@ def test_the_whole_story(served: dict[str, str]) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Nothing to do" in again.stdout
 
+    return out
+
+
+def the_aws_cli_sees_the_trail_logging(served: dict[str, str]) -> None:
+    """The story's last part: the AWS CLI sees the trail logging (skipped without the CLI)."""
     aws = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
     if aws is None:
         pytest.skip("the AWS CLI is not installed")

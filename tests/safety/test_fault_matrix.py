@@ -18,7 +18,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
-from aws_setup_wizard import journal, runner
+from aws_setup_wizard import dispatch, journal, runner
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.errors import describe_error
 from aws_setup_wizard.model import Status, no_progress
@@ -130,8 +130,10 @@ def inject(account: Account, operation: str, fault: str) -> Callable[[], None]:
 
 @pytest.fixture(autouse=True)
 def _no_retry_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore's retries still happen (all five attempts); only their back-off is skipped."""
+    """botocore's retries still happen (all five attempts), and the dispatcher still reads
+    again before believing a lost create was not made; only their back-off is skipped."""
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(dispatch, "sleep", lambda _seconds: None)
 
 
 def apply_once(account: Account, step_id: str, journal_path: Path) -> None:

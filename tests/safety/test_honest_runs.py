@@ -168,7 +168,9 @@ def test_a_slow_answer_says_what_the_run_waits_for(sandbox, monkeypatch, capsys)
     ]
 
     real_verify = runner.verify
-    monkeypatch.setattr(runner, "verify", lambda acct: (time.sleep(2.5), real_verify(acct))[1])
+    monkeypatch.setattr(
+        runner, "verify", lambda acct, **kw: (time.sleep(2.5), real_verify(acct, **kw))[1]
+    )
     for name, value in box.env().items():
         monkeypatch.setenv(name, value)
     cli.main(["verify"])

@@ -41,7 +41,7 @@ def test_report_text_and_markdown_are_inert():
 
 
 def test_verify_output_is_inert(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    monkeypatch.setattr(runner, "verify", lambda account: verification_with(HOSTILE))
+    monkeypatch.setattr(runner, "verify", lambda account, **_: verification_with(HOSTILE))
     assert cli.main(["verify", "--region", "us-east-1"]) == 1
     out = capsys.readouterr().out
     assert "evil" in out

@@ -44,8 +44,17 @@ async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:
     await driver.click("#register")
 
 
-async def test_fresh_to_all_verified_on_the_root_key(make_app, tmp_path, monkeypatch):
-    """fresh → every step done through the screens → summary all PASS → export."""
+@pytest.mark.parametrize("mode", ["instant", "realistic"])
+async def test_fresh_to_all_verified_on_the_root_key(
+    make_app, tmp_path, monkeypatch, request, mode
+):
+    """fresh → every step done through the screens → summary all PASS → export.
+
+    ``realistic``: on the sandbox's realistic mode (IAM reads lag writes, CloudTrail refuses a
+    bucket whose policy just changed), where the flow waits, says why, and re-checks.
+    """
+    if mode == "realistic":
+        request.getfixturevalue("realistic")
     monkeypatch.chdir(tmp_path)
     app = make_app("fresh", "root")
     async with app.run_test(size=SIZE) as pilot:
@@ -118,6 +127,8 @@ async def test_fresh_to_all_verified_on_the_root_key(make_app, tmp_path, monkeyp
         await driver.press("y")
         await driver.at("RunningScreen", timeout=30)
         assert "cloudtrail:StartLogging" in driver.text()
+        if mode == "realistic":
+            assert "CloudTrail does not see the new bucket policy yet" in driver.text()
         await driver.press("c")
 
         # 4. Root keys last: type each key's last four characters.

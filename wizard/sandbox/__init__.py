@@ -8,6 +8,11 @@ when a :class:`Sandbox` starts.
 A sandbox starts with one account (:data:`SANDBOX_ACCOUNT_ID`) and can hold more
 (:meth:`Sandbox.add_account`), each with its own root user; every set of credentials belongs to
 one account and moto serves its requests there (see :mod:`aws_setup_wizard.sandbox.middleware`).
+
+A sandbox is instant unless made *realistic* (``realistic=True`` or a
+:class:`~aws_setup_wizard.sandbox.realism.Realism`): then IAM reads lag IAM writes and CloudTrail
+refuses a bucket whose policy just changed, as AWS does (see
+:mod:`aws_setup_wizard.sandbox.realism`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from aws_setup_wizard.sandbox import realism
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.realism import Realism
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 
 if TYPE_CHECKING:
@@ -26,6 +33,7 @@ __all__ = [
     "SANDBOX_ACCOUNT_ID",
     "SANDBOX_REGION",
     "SCENARIOS",
+    "Realism",
     "Sandbox",
     "SandboxCredentials",
     "SandboxError",
@@ -52,7 +60,14 @@ class Sandbox:
     :class:`SandboxError`. Use :meth:`reset` to reseed between tests instead of restarting.
     """
 
-    def __init__(self, scenario: str = "fresh", *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: str = "fresh",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        realistic: bool | Realism = False,
+    ) -> None:
         _check_scenario(scenario)
         self.scenario = scenario
         self.account_id = SANDBOX_ACCOUNT_ID
@@ -61,6 +76,9 @@ class Sandbox:
         self._port = port
         self._server: SandboxServer | None = None
         self._accounts: SandboxAccounts | None = None
+        self._realism: Realism | None = (
+            realistic if isinstance(realistic, Realism) else Realism() if realistic else None
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -83,6 +101,7 @@ class Sandbox:
             self._server = SandboxServer(self._accounts, self._host, self._port, self.region)
             self._server.start()
             self._seed(self.scenario)
+            self.set_realism(self._realism)
         except BaseException:
             self.stop()
             raise
@@ -93,6 +112,8 @@ class Sandbox:
         server, self._server = self._server, None
         if server is not None:
             server.stop()
+        if _running is self:
+            realism.disable()
         with _running_lock:
             if _running is self:
                 _running = None
@@ -111,6 +132,23 @@ class Sandbox:
         server.reset(self._accounts)
         self.scenario = scenario
         self._seed(scenario)
+
+    def set_realism(self, settings: Realism | None) -> None:
+        """Make the running sandbox realistic with ``settings``, or instant again (``None``).
+
+        Seeding a scenario stays instant either way: what a scenario makes was made long ago.
+        """
+        self._require_server()
+        self._realism = settings
+        if settings is None:
+            realism.disable()
+        else:
+            realism.enable(settings)
+
+    @property
+    def realism(self) -> Realism | None:
+        """The realistic mode's settings, or ``None`` when the sandbox is instant."""
+        return self._realism
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -201,7 +239,8 @@ class Sandbox:
         accounts.add(root)
         from aws_setup_wizard.sandbox.scenarios import seed
 
-        seed(scenario, root, self.endpoint_url, self.region)
+        with realism.suspended():  # seeding is instant, whatever the mode
+            seed(scenario, root, self.endpoint_url, self.region)
         return root
 
     # -- internals ---------------------------------------------------------------------------
@@ -219,7 +258,8 @@ class Sandbox:
     def _seed(self, scenario: str) -> None:
         from aws_setup_wizard.sandbox.scenarios import seed
 
-        seed(scenario, self.root, self.endpoint_url, self.region)
+        with realism.suspended():  # seeding is instant, whatever the mode
+            seed(scenario, self.root, self.endpoint_url, self.region)
 
 
 def _check_scenario(scenario: str) -> None:

@@ -19,6 +19,13 @@ from types import FrameType
 from aws_setup_wizard.present import ExitCode
 from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
 
+#: The ``--realistic`` flag's help, shared with the guided mode's.
+REALISTIC_HELP = (
+    "answer with AWS's delays: IAM reads lag IAM writes by $SANDBOX_IAM_LAG_SECONDS (default "
+    "3), CreateTrail refuses a bucket for $SANDBOX_BUCKET_POLICY_SECONDS (default 5) after its "
+    "policy changed"
+)
+
 
 def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sandbox`` command (``serve`` and ``console …``) to a CLI's sub-parsers."""
@@ -36,6 +43,7 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         help="starting state of the account (default: fresh)",
     )
     serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
+    serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
     serve.set_defaults(func=serve_command)
 
     console = commands.add_parser(
@@ -67,8 +75,9 @@ def serve_command(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with Sandbox(args.scenario, port=args.port) as sandbox:
-            text = f"# aws-setup-wizard sandbox ({args.scenario}) at {sandbox.endpoint_url}\n"
+        with Sandbox(args.scenario, port=args.port, realistic=args.realistic) as sandbox:
+            mode = ", realistic" if args.realistic else ""
+            text = f"# aws-setup-wizard sandbox ({args.scenario}{mode}) at {sandbox.endpoint_url}\n"
             text += env_lines(sandbox.env())
             if args.env_file is not None:
                 args.env_file.write_text(text, encoding="utf-8")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from aws_setup_wizard.sandbox import authorization, backends, console_api, delivery
+from aws_setup_wizard.sandbox import authorization, backends, console_api, delivery, realism
 from aws_setup_wizard.sandbox.auth import Signature, parse_signature, signature_matches
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
 from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
@@ -208,7 +208,8 @@ class RootAccountMiddleware:
             delivery.catch_up(root.account_id)
         except Exception:  # noqa: BLE001 - a delivery bug must not break unrelated calls
             log.exception("simulated CloudTrail delivery failed")
-        handler = HANDLERS.get(sig.service, {}).get(request.action)
+        # Realistic mode (off unless asked for) may answer first or watch the answer.
+        handler = realism.wrap(environ, request, HANDLERS.get(sig.service, {}).get(request.action))
         if handler is None:
             return Forward()
         try:

@@ -200,4 +200,3 @@ class RootAccessKeysStep(Step):
             return f"The simulated console deleted {len(deleted)} root access key(s)."
 
         return delete_keys
-

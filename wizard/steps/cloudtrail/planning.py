@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from aws_setup_wizard import assets
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.errors import WizardError, error_code
-from aws_setup_wizard.model import ApiCall, Change, Ref
+from aws_setup_wizard.model import ApiCall, Change, Ref, Retry
 from aws_setup_wizard.options import Option, bucket_name, kms_alias, trail_name
 from aws_setup_wizard.steps.base import OptionValues
 from aws_setup_wizard.steps.cloudtrail.facts import PAB_FLAGS, Bucket, Facts, Trail
@@ -100,6 +100,15 @@ class Settings:
         )
 
 
+#: CloudTrail reads the bucket policy from a copy that takes a few seconds to follow a new
+#: PutBucketPolicy: a CreateTrail or UpdateTrail just after it can be refused although the
+#: policy is right (the refusal is definite, so the call is simply sent again).
+POLICY_NOT_SEEN_YET = Retry(
+    frozenset({"InsufficientS3BucketPolicyException"}),
+    "CloudTrail does not see the new bucket policy yet (AWS takes a few seconds to spread it)",
+)
+
+
 @dataclass
 class Draft:
     """A plan being built: changes in apply order, with their calls, and notes.
@@ -122,6 +131,7 @@ class Draft:
         region: str | None = None,
         outputs: dict[str, str] | None = None,
         done: str = "",
+        retry: Retry | None = None,
     ) -> None:
         """Append one change with the exact call the dispatcher will make."""
         service, operation = action.split(":", 1)
@@ -133,8 +143,18 @@ class Draft:
                 call=ApiCall(service, operation, params, region),
                 outputs=outputs or {},
                 done=done,
+                retry=retry,
             )
         )
+
+    def after_policy_of(self, bucket: str) -> Retry | None:
+        """:data:`POLICY_NOT_SEEN_YET` when this plan writes ``bucket``'s policy, else none:
+        without that write, CloudTrail's refusal is about the policy itself, not its age."""
+        for change in self.changes:
+            call = change.call
+            if call and call.operation == "PutBucketPolicy" and call.params["Bucket"] == bucket:
+                return POLICY_NOT_SEEN_YET
+        return None
 
 
 def choose_target(trails: tuple[Trail, ...], name: str, region: str) -> Trail | None:
@@ -476,6 +496,7 @@ def plan_new_trail(draft: Draft, account: Account, settings: Settings) -> None:
         "file validation" + (", KMS encryption" if settings.use_kms else ""),
         {"Name": trail.name, "S3BucketName": settings.bucket, **settings_wanted},
         done=f"Created multi-Region trail {trail.arn}",
+        retry=draft.after_policy_of(settings.bucket),
     )
     draft.add(
         "cloudtrail:StartLogging",
@@ -520,6 +541,7 @@ def plan_repair(draft: Draft, account: Account, facts: Facts, settings: Settings
             {"Name": trail.arn, **differ},
             region=home,
             done=f"Updated trail {trail.arn}: {', '.join(what)}",
+            retry=draft.after_policy_of(trail.bucket),
         )
     if not facts.management_read_write:
         draft.add(
