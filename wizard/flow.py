@@ -310,6 +310,9 @@ class GuidedRun:
             option.name: option.default_for(self.identity.account_id, self.identity.region)
             for option in step.options
         }
+        if not step.options_needed(self.account):
+            # Nothing to decide here now: the defaults, without a question.
+            return {o.name: o.validate(defaults[o.name]) for o in step.options}
         return self.talk.ask_options(step, defaults)
 
     def _confirmed(self, step: Step, plan: Plan) -> bool:
@@ -390,7 +393,9 @@ class GuidedRun:
                 self.talk.show_rechecked(step, check)
                 if check.passed:
                     return check
-        if plan.console is None:
+        if plan.console is None or self.cancelled:
+            # Not the account the owner meant: nothing more happens to it in this run, not
+            # even a console action the sandbox would play.
             return check if check is not None else runner.safe_check(step, self.account)
         latest = check or runner.safe_check(step, self.account)
         while True:

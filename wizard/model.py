@@ -111,7 +111,9 @@ class Change:
     - ``confirm_by_typing``: what the owner must type to confirm (a key's last characters);
     - ``ends_session``: the call deletes the credentials this run is signed with;
     - ``done``: what to say once done (``str.format`` over the outputs), else ``describe()``;
-    - ``retry``: refusals to wait out and send again (see :class:`Retry`).
+    - ``retry``: refusals to wait out and send again (see :class:`Retry`);
+    - ``precondition``: a condition the step's ``prepare`` hook reads again just before the
+      call is sent, and refuses the change without it (e.g. "another way in exists").
     """
 
     action: str
@@ -126,6 +128,7 @@ class Change:
     ends_session: bool = False
     done: str = ""
     retry: Retry | None = None
+    precondition: str | None = None
 
     def describe(self) -> str:
         """One line for a plan listing, e.g. ``iam:CreateGroup Administrators — why``."""

@@ -24,7 +24,7 @@ from aws_setup_wizard import journal, runner
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.model import Status
 from aws_setup_wizard.steps import step_by_id
-from tests.safety.test_fault_matrix import STEP_OPTIONS, WRITES, apply_once, signer
+from tests.safety.test_fault_matrix import STEP_OPTIONS, WRITES, apply_once, scenario, signer
 from tests.sandbox_accounts import account_on
 
 CASES = [(step, op) for step, ops in WRITES.items() for op in ops]
@@ -110,7 +110,7 @@ EXPECTED = {
 @pytest.mark.slow
 @pytest.mark.parametrize(("step_id", "operation"), CASES)
 def test_a_lost_answer_duplicates_nothing(sandbox, tmp_path: Path, step_id: str, operation: str):
-    box = sandbox("fresh")
+    box = sandbox(scenario(step_id))
     account = account_on(box, signer(step_id))
     sent = lose_first_answer(account, operation)
     path = tmp_path / "journal.jsonl"

@@ -170,14 +170,21 @@ def inventory(account: Account) -> dict[str, int]:
     }
 
 
+# Root's last key goes only while another way in exists: "partial" has an administrator who
+# can sign in (issue 12, item 7), as every guided walk has by the time root keys come.
+def scenario(step_id: str) -> str:
+    """The starting account for ``step_id``'s run."""
+    return "partial" if step_id == "root-access-keys" else "fresh"
+
+
 def signer(step_id: str) -> str:
     # Root keys can be listed and deleted only when signed with a root key.
     return "root" if step_id == "root-access-keys" else "console"
 
 
 def test_the_matrix_lists_every_write_a_real_run_makes(sandbox, tmp_path):
-    box = sandbox("fresh")
     for step_id in WRITES:
+        box = sandbox(scenario(step_id))
         account = account_on(box, signer(step_id))
         path = tmp_path / f"{step_id}.jsonl"
         apply_once(account, step_id, path)
@@ -187,7 +194,7 @@ def test_the_matrix_lists_every_write_a_real_run_makes(sandbox, tmp_path):
 
 @pytest.mark.parametrize(("step_id", "operation", "fault"), CASES)
 def test_fault(sandbox, tmp_path, step_id, operation, fault):
-    box = sandbox("fresh")
+    box = sandbox(scenario(step_id))
     account = account_on(box, signer(step_id))
     path = tmp_path / "journal.jsonl"
     remove = inject(account, operation, fault)

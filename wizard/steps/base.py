@@ -131,6 +131,10 @@ class Step(ABC):
         """A virtual MFA device the guided flow may offer to register after apply."""
         return None
 
+    def options_needed(self, account: Account) -> bool:
+        """Whether the guided modes ask this step's options now (else the defaults hold)."""
+        return bool(self.options)
+
     def console_mfa(self, account: Account, plan: Plan) -> MfaRegistration | None:
         """In the sandbox, the simulated console's MFA registration for ``plan``'s action."""
         return None

@@ -7,14 +7,15 @@ signed with last. With temporary root credentials (console session, CloudShell) 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from aws_setup_wizard.account import Account
-from aws_setup_wizard.dispatch import Recovered
-from aws_setup_wizard.errors import INVALID_KEY, error_code
+from aws_setup_wizard.dispatch import Prepared, Recovered
+from aws_setup_wizard.errors import INVALID_KEY, WizardError, error_code
 from aws_setup_wizard.model import (
     ApiCall,
     Change,
@@ -24,6 +25,7 @@ from aws_setup_wizard.model import (
     Status,
     TypedConfirmation,
 )
+from aws_setup_wizard.options import Option
 from aws_setup_wizard.present import mask_key
 from aws_setup_wizard.steps.base import (
     OptionValues,
@@ -33,6 +35,13 @@ from aws_setup_wizard.steps.base import (
     unknown,
 )
 from aws_setup_wizard.steps.root_mfa import SECURITY_CREDENTIALS_URL
+
+#: The precondition of deleting the key this tool runs on without the owner's word that they
+#: can sign in as root: an administrator who can sign in exists (read just before deleting).
+ADMIN_WAY_IN = "an administrator who can sign in"
+#: How long to look for that administrator before keeping the key: IAM is eventually
+#: consistent, and the admin may have been created seconds earlier in the same run.
+WAY_IN_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 def list_root_keys(account: Account) -> list[dict[str, Any]]:
@@ -60,6 +69,22 @@ def signed_with_root_key(account: Account) -> bool:
     return caller.is_root and not caller.temporary
 
 
+def usable_admins(account: Account, admin: Check | None = None) -> list[str]:
+    """Administrators who can sign in to the console and act: a password, not denied.
+
+    MFA is not required here: an administrator registers it at first sign-in. One denied
+    every action by an explicit Deny can sign in but do nothing, so it is no way in.
+    """
+    from aws_setup_wizard.steps.admin_user import AdminUserStep
+
+    found = admin if admin is not None else safe_check(AdminUserStep(), account)
+    return [
+        a["user_name"]
+        for a in found.evidence.get("admin_users", [])
+        if a.get("console_password") and not a.get("denied_by")
+    ]
+
+
 class RootAccessKeysStep(Step):
     """Delete the root user's access keys."""
 
@@ -76,6 +101,17 @@ class RootAccessKeysStep(Step):
         "signed with a root key: each root key and its last use, as evidence",
     )
     services = ("iam", "sts")
+    options = (
+        Option(
+            name="root_sign_in_confirmed",
+            flag="--root-sign-in-confirmed",
+            label="I can sign in to the console as root (password and MFA)",
+            help="Only with this (and root MFA on) is root's last key deleted while no "
+            "administrator can sign in; otherwise that key is kept as the way in.",
+            default=False,
+            kind="bool",
+        ),
+    )
 
     def check(self, account: Account) -> Check:
         """Pass when ``AccountAccessKeysPresent`` is 0; list the keys when root can."""
@@ -104,6 +140,9 @@ class RootAccessKeysStep(Step):
         if not signed_with_root_key(account):
             return Plan(self.id, console=self._console_action(account))
         signing = account.signing_key_id()
+        # The last way in is protected: the key this tool runs on goes only when root can sign
+        # in with MFA (the owner says so) or, read just before deleting, an admin can.
+        root_way_in = bool(options.get("root_sign_in_confirmed")) and self._root_has_mfa(account)
         keys = sorted(
             (key["access_key_id"] for key in check.evidence.get("keys", [])),
             key=lambda key_id: key_id == signing,  # the key in use goes last
@@ -112,7 +151,7 @@ class RootAccessKeysStep(Step):
             Change(
                 "iam:DeleteAccessKey",
                 f"root access key {mask_key(key_id)}",
-                "the key this tool is signed with, deleted last: this session ends here"
+                self._why_signing(root_way_in)
                 if key_id == signing
                 else "root access keys should not exist (IAM.4)",
                 destructive=True,
@@ -120,17 +159,70 @@ class RootAccessKeysStep(Step):
                 confirm_by_typing=TypedConfirmation(mask_key(key_id), key_id[-4:]),
                 ends_session=key_id == signing,
                 done=f"deleted root access key {mask_key(key_id)}",
+                precondition=ADMIN_WAY_IN if key_id == signing and not root_way_in else None,
             )
             for key_id in keys
         )
         notes: tuple[str, ...] = ()
         if signing in keys:
+            after = (
+                "sign in to the console as root, or open CloudShell as root, to re-verify"
+                if root_way_in
+                else "re-verify with the administrator's profile or from CloudShell"
+            )
             notes = (
                 f"This tool is signed with root access key {mask_key(signing or '')}: it is "
-                "deleted last, and every later call with it fails. Re-verify afterwards from "
-                "CloudShell as root or with the admin user's profile.",
+                f"deleted last, and every later call with it fails; then {after}.",
             )
         return Plan(self.id, changes=changes, notes=notes)
+
+    def options_needed(self, account: Account) -> bool:
+        """Ask "can you sign in as root?" only when the answer decides something: the tool
+        runs on a root key, root has MFA, and no administrator can sign in yet."""
+        return (
+            signed_with_root_key(account)
+            and self._root_has_mfa(account)
+            and not usable_admins(account)
+        )
+
+    @staticmethod
+    def _why_signing(root_way_in: bool) -> str:
+        if root_way_in:
+            return (
+                "the key this tool is signed with, deleted last (you can sign in as root "
+                "with MFA): this session ends here"
+            )
+        return (
+            f"the key this tool is signed with, deleted last and only if {ADMIN_WAY_IN} "
+            "exists by then (read just before): this session ends here"
+        )
+
+    @staticmethod
+    def _root_has_mfa(account: Account) -> bool:
+        from aws_setup_wizard.steps.root_mfa import RootMfaStep
+
+        return safe_check(RootMfaStep(), account).passed
+
+    def prepare(self, account: Account, change: Change, params: Mapping[str, Any]) -> Prepared:
+        """Before deleting the key this tool runs on: is there still another way in?
+
+        Read now, not at planning: in one run the administrator is created minutes before
+        this key's turn, and reads may lag the write that made it (so poll briefly).
+        """
+        if change.precondition != ADMIN_WAY_IN:
+            return Prepared(params)
+        for delay in (0.0, *WAY_IN_DELAYS):
+            time.sleep(delay)
+            if usable_admins(account):
+                return Prepared(params)
+        key = mask_key(str(params.get("AccessKeyId", "")))
+        raise WizardError(
+            f"Kept root access key {key}: it is the last way into this account the wizard "
+            "can verify (no administrator who can sign in was found). Finish the admin-user "
+            "step first; or, if root has MFA and you can sign in to the console as root, "
+            "confirm that (--root-sign-in-confirmed) and run this step again. Nothing else "
+            "was changed by this refusal."
+        )
 
     def _console_action(self, account: Account) -> ConsoleAction:
         return ConsoleAction(
@@ -176,16 +268,15 @@ class RootAccessKeysStep(Step):
         if safe_check(RootMfaStep(), account).passed:
             ways.append("the root user's console password with MFA")
         admin = safe_check(AdminUserStep(), account)
-        # An administrator denied every action can sign in but do nothing: not a way in.
-        usable = [a for a in admin.evidence.get("admin_users", []) if not a.get("denied_by")]
+        usable = usable_admins(account, admin)
         if usable:
-            names = ", ".join(a["user_name"] for a in usable)
+            names = ", ".join(usable)
             ways.append(f"the administrator {names} ({admin.evidence.get('signin_url')})")
         if ways:
             return ("Other ways in after this: " + "; ".join(ways) + ".",)
         return (
-            "WARNING: no other way in was found (no root MFA, no administrator). Only the root "
-            "password remains; set up the admin user first if you can.",
+            "No other way in was found yet (no root MFA, no administrator who can sign in): "
+            "the key is kept unless an administrator can sign in when its turn comes.",
         )
 
     def console_simulation(self, account: Account) -> Callable[[], str] | None:
