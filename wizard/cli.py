@@ -42,7 +42,14 @@ class UsageParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
-        """Print the usage and the problem; exit :attr:`ExitCode.USAGE`."""
+        """Print the usage and the problem; exit :attr:`ExitCode.USAGE`.
+
+        A missing argument with a fixed set of values (``apply``'s STEP) lists them: the
+        usage line names only ``STEP``, and the owner should not have to guess the ids.
+        """
+        for action in self._actions:
+            if action.choices and action.metavar and f"required: {action.metavar}" in message:
+                message += f" (choose one or more of: {', '.join(map(str, action.choices))})"
         self.print_usage(sys.stderr)
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 

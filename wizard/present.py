@@ -156,14 +156,24 @@ def _label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: An access key ID as AWS issues them (long-term AKIA…, temporary ASIA…).
+ACCESS_KEY_ID = re.compile(r"(?:AKIA|ASIA)[A-Z0-9]{16}")
+
+
 def scalar(value: Any) -> str:
-    """One value as a word: ``yes``/``no`` for booleans, ``none`` for nothing."""
+    """One value as a word: ``yes``/``no`` for booleans, ``none`` for nothing.
+
+    An access key ID is masked (``AKIA…WXYZ``), as every other place the wizard shows one:
+    the plain mode printed root's key in full in the evidence while the TUI masked it.
+    """
     if value is True:
         return "yes"
     if value is False:
         return "no"
     if value is None or value == "":
         return "none"
+    if isinstance(value, str) and ACCESS_KEY_ID.fullmatch(value):
+        return mask_key(value)
     return str(value)
 
 

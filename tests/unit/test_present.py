@@ -215,3 +215,13 @@ def test_present_is_cheap_to_import():
     code = "import aws_setup_wizard.present, aws_setup_wizard.no_credentials"
     among = {"boto3", "botocore", "textual", "questionary", "prompt_toolkit", "moto"}
     assert loaded_after(code, among) == []
+
+
+def test_evidence_masks_access_key_ids_like_every_other_place():
+    """Issue 12, item 10: plain mode printed root's key ID in full in the evidence."""
+    lines = present.evidence_lines(
+        {"keys": [{"access_key_id": "AKIAIOSFODNN7EXAMPLE", "status": "Active"}]}
+    )
+    shown = "\n".join(lines)
+    assert "AKIA…MPLE" in shown and "AKIAIOSFODNN7EXAMPLE" not in shown
+    assert "Active" in shown
