@@ -19,6 +19,9 @@ class PrimerScreen(WizardScreen):
     BINDINGS = [
         Binding("c", "answer('continue')", "Continue"),
         Binding("escape,b", "answer('back')", "Back"),
+        # The button has the focus (Enter continues); the arrows still scroll the text.
+        Binding("down", "scroll_text(1)", "Scroll", show=False),
+        Binding("up", "scroll_text(-1)", "Scroll", show=False),
     ]
 
     def __init__(self, markdown: str, *, reading: bool = False) -> None:
@@ -38,5 +41,10 @@ class PrimerScreen(WizardScreen):
             yield Button("Back", id="back")
 
     def on_mount(self) -> None:
-        """Focus the body, so the arrow keys scroll the text straight away."""
-        self.query_one("#body").focus()
+        """The main button has the focus, so Enter does what it says (issue 12, item 9)."""
+        self.query_one("#continue", Button).focus()
+
+    def action_scroll_text(self, lines: int) -> None:
+        """Up/Down scroll the primer whatever has the focus."""
+        body = self.query_one("#body")
+        body.scroll_relative(y=lines, animate=False)

@@ -126,3 +126,25 @@ async def test_partial_admin_first_sign_in_has_a_way_forward(make_app):
         row = app.screen.query_one("#row-admin-user")
         assert "PASS" in str(row.query_one(".status").render())
         await driver.press("q")
+
+
+async def test_the_primer_continues_on_enter_and_scrolls_on_the_arrows(make_app):
+    """Issue 12, item 9: "Continue to the steps" has the focus; Down still scrolls the text."""
+    app = make_app("fresh", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        await driver.at("DashboardScreen")
+        await driver.press("w")
+        primer = await driver.at("PrimerScreen")
+        assert app.focused is not None and app.focused.id == "continue"
+        body = primer.query_one("#body")
+        await driver.press("down", "down", "down")
+        assert body.scroll_y > 0
+        assert app.focused.id == "continue"
+        await driver.press("enter")
+        step = await driver.at("StepScreen")
+        assert "Step 1 of 4" in driver.text()
+        assert step is app.screen
+        await driver.press("q")
