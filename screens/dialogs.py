@@ -113,16 +113,38 @@ class PlanConfirmScreen(YesNoScreen):
                 classes="suffix",
             )
         if self.request.typed_suffixes:
+            yield Static("", id="suffix-problem", classes="warning-text hidden", markup=False)
             yield plain("Deleting cannot be undone.").add_class("warning-text")
 
     def on_mount(self) -> None:
-        """With keys to type, "Yes" waits for them."""
+        """With keys to type, "Yes" waits for them and the first field has the cursor.
+
+        The cursor used to start on "No", so the characters typed went nowhere until
+        Shift-Tab (issue 12, item 9); "No" is still one Tab or Escape away.
+        """
         self.query_one("#yes", Button).disabled = bool(self.request.typed_suffixes)
+        if self.request.typed_suffixes:
+            self.query_one("#suffix-0", Input).focus()
 
     @on(Input.Changed, ".suffix")
     def _typed(self) -> None:
         typed = [field.value for field in self.query(".suffix").results(Input)]
         self.query_one("#yes", Button).disabled = not self.request.accepts(typed)
+        # A complete but wrong suffix says so, instead of a silently disabled "Yes".
+        wrong = [
+            label
+            for value, suffix, label in zip(
+                typed, self.request.typed_suffixes, self.request.labels, strict=False
+            )
+            if len(value.strip()) == len(suffix) and value.strip().upper() != suffix.upper()
+        ]
+        problem = self.query_one("#suffix-problem", Static)
+        problem.update(
+            f"That is not how key {wrong[0]} ends: type its last four characters."
+            if wrong
+            else ""
+        )
+        problem.set_class(not wrong, "hidden")
 
     @on(Input.Submitted, ".suffix")
     def _next_field(self) -> None:

@@ -88,9 +88,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 
 
 def type_suffix(terminal: Terminal, suffix: str) -> None:
-    """Move from "No" to the suffix field and type; on a busy machine a key can land before
+    """Type into the suffix field (it has the cursor); on a busy machine a key can land before
     the dialog has settled its focus, so check what the field shows and type again if needed."""
-    terminal.keys("BTab")
     for _ in range(5):
         terminal.keys(*suffix)
         field = re.search(r"▊  (\S*)\s*▎", terminal.screen())

@@ -138,10 +138,17 @@ async def test_fresh_to_all_verified_on_the_root_key(
         confirm = await driver.at("PlanConfirmScreen")
         suffixes = confirm.request.typed_suffixes
         assert suffixes and confirm.query_one("#yes", Button).disabled
-        await driver.type("#suffix-0", "XXXX")
+        # The cursor starts in the field: keys typed at once land there (issue 12, item 9).
+        assert app.focused is not None and app.focused.id == "suffix-0"
+        await driver.press("x", "x", "x", "x")
+        assert confirm.query_one("#suffix-0", Input).value == "xxxx"
         assert confirm.query_one("#yes", Button).disabled
+        # A wrong suffix says so.
+        problem = confirm.query_one("#suffix-problem")
+        assert not problem.has_class("hidden") and "not how key" in str(problem.render())
         await driver.type("#suffix-0", suffixes[0].lower(), keys=True)
         assert not confirm.query_one("#yes", Button).disabled
+        assert problem.has_class("hidden")
         await driver.click("#yes")
         await driver.at("RunningScreen")
         assert "this session ends here" in driver.text()
