@@ -119,6 +119,8 @@ def test_fresh_to_all_verified_on_the_root_key(sandbox):
     assert confirms[-1].startswith("confirm root-access-keys")
     assert talk.reveals and talk.reveals[0]["user"] == "admin"
     assert any("deleted root access key" in change for change in summary.changes)
+    # The admin's MFA, registered through the wizard, is a change of this run too.
+    assert any("registered virtual MFA device" in change for change in summary.changes)
 
 
 class RefusesTheAccount(Scripted):

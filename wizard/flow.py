@@ -388,6 +388,11 @@ class GuidedRun:
         ):
             exchange = self._exchange(step, registration, report=True)
             if exchange is not None and self.talk.register_mfa(exchange):
+                # A write of this run like any other: the summary's "What changed" says so.
+                self.changes.append(
+                    f"{step.id}: registered virtual MFA device {exchange.enrollment.serial_number}"
+                    f" for {registration.user}"
+                )
                 # The device was just enabled: "waiting on MFA" now can only be a stale read.
                 check = runner.recheck(step, self.account, done_by_run=True)
                 self.talk.show_rechecked(step, check)
