@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.gate import SECRET_ENV, new_secret
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ __all__ = [
     "Sandbox",
     "SandboxCredentials",
     "SandboxError",
+    "secret_for",
 ]
 
 SCENARIOS: tuple[str, ...] = ("fresh", "partial", "drifted", "done")
@@ -59,6 +61,9 @@ class Sandbox:
         self.region = SANDBOX_REGION
         self._host = host
         self._port = port
+        #: Guards moto's admin API and the simulated console; lasts as long as this object
+        #: (a reset keeps it), so clients given :meth:`env` keep working.
+        self.secret = new_secret()
         self._server: SandboxServer | None = None
         self._accounts: SandboxAccounts | None = None
 
@@ -80,7 +85,9 @@ class Sandbox:
             )
 
             self._accounts = SandboxAccounts(RootAccount(self.account_id))
-            self._server = SandboxServer(self._accounts, self._host, self._port, self.region)
+            self._server = SandboxServer(
+                self._accounts, self._host, self._port, self.region, self.secret
+            )
             self._server.start()
             self._seed(self.scenario)
         except BaseException:
@@ -151,6 +158,8 @@ class Sandbox:
         """Environment variables that point boto3 and the AWS CLI at this sandbox.
 
         Signed as the default account's root console session, or ``account_id``'s.
+        ``SANDBOX_SECRET`` is the sandbox's own secret, which the simulated console (and
+        moto's admin API) require.
         """
         root = self.root if account_id is None else self.account(account_id)
         session = root.console_session
@@ -160,6 +169,7 @@ class Sandbox:
             "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
             "AWS_SESSION_TOKEN": session.session_token or "",
             "AWS_DEFAULT_REGION": self.region,
+            SECRET_ENV: self.secret,
         }
         keys = root.access_keys()
         if keys:
@@ -220,6 +230,19 @@ class Sandbox:
         from aws_setup_wizard.sandbox.scenarios import seed
 
         seed(scenario, self.root, self.endpoint_url, self.region)
+
+
+def secret_for(endpoint_url: str) -> str | None:
+    """The secret of the sandbox this process runs at ``endpoint_url``, if it runs one.
+
+    How the in-process callers of the simulated console (``--sandbox`` runs, tests) find the
+    secret without it being passed down through every layer: this process made it.
+    """
+    with _running_lock:
+        running = _running
+    if running is None or running._server is None:
+        return None
+    return running.secret if running.endpoint_url == endpoint_url.rstrip("/") else None
 
 
 def _check_scenario(scenario: str) -> None:
