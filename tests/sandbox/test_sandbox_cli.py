@@ -65,6 +65,9 @@ def test_serve_writes_loadable_env_and_stops_on_sigterm(tmp_path: Path, cli_env:
         assert all(line.startswith("#") or "=" in line for line in lines)
         assert sum(line.startswith("#") for line in lines) <= 1
         assert env_file.read_text().splitlines()[0].startswith("#")
+        # The sandbox's own secret (console, admin API) is in the owner-only file.
+        assert "\nSANDBOX_SECRET=" in env_file.read_text()
+        assert env_file.stat().st_mode & 0o777 == 0o600
         # Load the file the way a shell user would, and use the sandbox through it.
         probe = (
             "import boto3, json; "
