@@ -87,7 +87,9 @@ def run(
     env: dict[str, str], *args: str, root_key: bool = False, terminal: bool = False
 ) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # The sandbox's secret too: `sandbox console …` needs it, as an owner's loaded env file has it.
     full.update({k: v for k, v in env.items() if not k.startswith("SANDBOX_")})
+    full["SANDBOX_SECRET"] = env["SANDBOX_SECRET"]
     full["AWS_CONFIG_FILE"] = full["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     if root_key:
         full["AWS_ACCESS_KEY_ID"] = env["SANDBOX_ROOT_ACCESS_KEY_ID"]

@@ -30,6 +30,7 @@ PASSWORD_LINE = re.compile(
 def isolated_env(box, tree: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_"))}
     env.update({k: v for k, v in box.env().items() if not k.startswith("SANDBOX_")})
+    env["SANDBOX_SECRET"] = box.secret  # `sandbox console …` needs it, as sandbox.env has it
     env.update(
         HOME=str(tree / "home"),
         XDG_STATE_HOME=str(tree / "state"),
@@ -121,6 +122,7 @@ def test_cli_story_writes_no_secret(sandbox, tmp_path, tmp_path_factory):
             "console secret access key": console.secret_access_key,
             "console session token": console.session_token or "",
             "admin password": password,
+            "sandbox secret": box.secret,
         },
         places,
     )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from aws_setup_wizard.sandbox import SANDBOX_ACCOUNT_ID, SandboxCredentials, SandboxError
+from aws_setup_wizard.sandbox import SANDBOX_ACCOUNT_ID, Sandbox, SandboxCredentials, SandboxError
 
 
 def user_names(iam: Any) -> set[str]:
@@ -151,12 +151,12 @@ def test_a_reset_leaves_only_the_first_account(sandbox_at: Any, client: Any) -> 
     assert error.value.response["Error"]["Code"] == "InvalidClientTokenId"
 
 
-def console_post(url: str, page: str, account_id: str | None) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
+def console_post(box: Sandbox, page: str, account_id: str | None) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json", "X-Sandbox-Secret": box.secret}
     if account_id is not None:
         headers["X-Sandbox-Account-Id"] = account_id
     request = urllib.request.Request(
-        f"{url}/_sandbox/console/{page}", data=b"{}", headers=headers, method="POST"
+        f"{box.endpoint_url}/_sandbox/console/{page}", data=b"{}", headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -170,8 +170,8 @@ def test_the_console_acts_in_the_account_it_is_told(sandbox_at: Any) -> None:
     sandbox = sandbox_at("fresh")
     other = sandbox.add_account()
     other_key = other.access_keys()[0].access_key_id
-    deleted = console_post(sandbox.endpoint_url, "root-keys/delete", other.account_id)
+    deleted = console_post(sandbox, "root-keys/delete", other.account_id)
     assert deleted == {"deleted": [other_key]}
     assert sandbox.root_access_key is not None  # the first account's key is untouched
-    missing = console_post(sandbox.endpoint_url, "root-keys/delete", "999999999999")
+    missing = console_post(sandbox, "root-keys/delete", "999999999999")
     assert missing["status"] == 404 and "999999999999" in missing["error"]

@@ -65,6 +65,9 @@ def test_serve_writes_loadable_env_and_stops_on_sigterm(tmp_path: Path, cli_env:
         assert all(line.startswith("#") or "=" in line for line in lines)
         assert sum(line.startswith("#") for line in lines) <= 1
         assert env_file.read_text().splitlines()[0].startswith("#")
+        # The sandbox's own secret (console, admin API) is in the owner-only file.
+        assert "\nSANDBOX_SECRET=" in env_file.read_text()
+        assert env_file.stat().st_mode & 0o777 == 0o600
         # Load the file the way a shell user would, and use the sandbox through it.
         probe = (
             "import boto3, json; "
@@ -88,8 +91,15 @@ def test_serve_writes_loadable_env_and_stops_on_sigterm(tmp_path: Path, cli_env:
 
 def test_console_commands(sandbox_at: Any, client: Any, cli_env: Any) -> None:
     sandbox: Sandbox = sandbox_at("partial")
-    env = cli_env(AWS_ENDPOINT_URL=sandbox.endpoint_url)
+    env = cli_env(AWS_ENDPOINT_URL=sandbox.endpoint_url, SANDBOX_SECRET=sandbox.secret)
     sandbox_at("fresh")
+    without_secret = run_cli(
+        "console", "root-mfa", env=cli_env(AWS_ENDPOINT_URL=sandbox.endpoint_url)
+    )
+    assert without_secret.returncode == 1 and "SANDBOX_SECRET" in without_secret.stderr
+    wrong = run_cli("console", "root-mfa", env={**env, "SANDBOX_SECRET": "guess"})
+    assert wrong.returncode == 1 and "X-Sandbox-Secret" in wrong.stderr
+    assert sandbox.root.mfa is None  # neither attempt changed anything
     mfa_run = run_cli("console", "root-mfa", env=env)
     assert mfa_run.returncode == 0, mfa_run.stderr
     assert mfa_run.stdout.count("\n") == 1 and "root" in mfa_run.stdout

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from aws_setup_wizard.sandbox import realism
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
+from aws_setup_wizard.sandbox.gate import SECRET_ENV, new_secret
 from aws_setup_wizard.sandbox.realism import Realism
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 
@@ -37,6 +38,7 @@ __all__ = [
     "Sandbox",
     "SandboxCredentials",
     "SandboxError",
+    "secret_for",
 ]
 
 SCENARIOS: tuple[str, ...] = ("fresh", "partial", "drifted", "done")
@@ -74,6 +76,9 @@ class Sandbox:
         self.region = SANDBOX_REGION
         self._host = host
         self._port = port
+        #: Guards moto's admin API and the simulated console; lasts as long as this object
+        #: (a reset keeps it), so clients given :meth:`env` keep working.
+        self.secret = new_secret()
         self._server: SandboxServer | None = None
         self._accounts: SandboxAccounts | None = None
         self._realism: Realism | None = (
@@ -98,7 +103,9 @@ class Sandbox:
             )
 
             self._accounts = SandboxAccounts(RootAccount(self.account_id))
-            self._server = SandboxServer(self._accounts, self._host, self._port, self.region)
+            self._server = SandboxServer(
+                self._accounts, self._host, self._port, self.region, self.secret
+            )
             self._server.start()
             self._seed(self.scenario)
             self.set_realism(self._realism)
@@ -189,6 +196,8 @@ class Sandbox:
         """Environment variables that point boto3 and the AWS CLI at this sandbox.
 
         Signed as the default account's root console session, or ``account_id``'s.
+        ``SANDBOX_SECRET`` is the sandbox's own secret, which the simulated console (and
+        moto's admin API) require.
         """
         root = self.root if account_id is None else self.account(account_id)
         session = root.console_session
@@ -198,6 +207,7 @@ class Sandbox:
             "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
             "AWS_SESSION_TOKEN": session.session_token or "",
             "AWS_DEFAULT_REGION": self.region,
+            SECRET_ENV: self.secret,
         }
         keys = root.access_keys()
         if keys:
@@ -260,6 +270,19 @@ class Sandbox:
 
         with realism.suspended():  # seeding is instant, whatever the mode
             seed(scenario, self.root, self.endpoint_url, self.region)
+
+
+def secret_for(endpoint_url: str) -> str | None:
+    """The secret of the sandbox this process runs at ``endpoint_url``, if it runs one.
+
+    How the in-process callers of the simulated console (``--sandbox`` runs, tests) find the
+    secret without it being passed down through every layer: this process made it.
+    """
+    with _running_lock:
+        running = _running
+    if running is None or running._server is None:
+        return None
+    return running.secret if running.endpoint_url == endpoint_url.rstrip("/") else None
 
 
 def _check_scenario(scenario: str) -> None:

@@ -1,11 +1,15 @@
 """The root-account layer: a WSGI middleware in front of moto's server application.
 
-For every request it (1) reads the body once and hands moto a fresh copy, (2) works out who
-signed it (root key, root console session, a key moto issued, or nobody) and checks the
-signature the way AWS would, (3) pins the request to the account that owns those credentials,
-(4) refuses what IAM would refuse an IAM principal (:mod:`.authorization`), and (5) lets a
-per-action handler answer for root, adjust moto's state first, or rewrite moto's answer.
-Requests under ``/_sandbox/console/`` are the simulated console and never reach moto.
+For every request it (1) turns browsers away and strips moto's CORS headers, and lets only the
+sandbox's owner (holding its secret) reach moto's admin API and the simulated console
+(:mod:`~aws_setup_wizard.sandbox.gate`); (2) reads the body once and hands moto a fresh copy;
+(3) refuses anything not signed with SigV4 the way AWS would
+(:mod:`~aws_setup_wizard.sandbox.signing_rules`), works out who signed it (root key, root
+console session, or a key moto issued; nobody else) and checks the signature; (4) pins the
+request to the account that owns those credentials, (5) refuses what IAM would refuse an IAM
+principal (:mod:`~aws_setup_wizard.sandbox.authorization`), and (6) lets a per-action handler
+answer for root, adjust moto's state first, or rewrite moto's answer. Requests under
+``/_sandbox/console/`` are the simulated console and never reach moto.
 
 Which account a request lands in: the sandbox may hold several accounts
 (:class:`~aws_setup_wizard.sandbox.state.SandboxAccounts`). A root access key or console session
@@ -13,9 +17,12 @@ belongs to the account whose root holds it; a key moto issued (an IAM user's key
 credentials) belongs to the account whose moto IAM backend holds it (moto keeps an assumed role's
 key in the role's own account, so a cross-account role lands in the target account). The layer tells
 moto through the ``x-moto-account-id`` header, which moto reads before its own key lookup
-(``moto/core/responses.py``, ``get_current_account``); unsigned requests, moto's documentation STS
-key and the console go to the default account unless the console request names another in
-``X-Sandbox-Account-Id``.
+(``moto/core/responses.py``, ``get_current_account``). The console goes to the default account
+unless the request names another in ``X-Sandbox-Account-Id``.
+
+AWS's documentation key pair (``AKIAIOSFODNN7EXAMPLE``), which moto's ``GetSessionToken`` and
+``GetFederationToken`` hand out, is not a key this sandbox issued and is refused like any other
+unknown key; nothing in the wizard calls those two actions.
 """
 
 from __future__ import annotations
@@ -26,13 +33,22 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from aws_setup_wizard.sandbox import authorization, backends, console_api, delivery, realism
-from aws_setup_wizard.sandbox.auth import Signature, parse_signature, signature_matches
+from aws_setup_wizard.sandbox import (
+    authorization,
+    backends,
+    console_api,
+    delivery,
+    gate,
+    realism,
+    signing_rules,
+)
+from aws_setup_wizard.sandbox.auth import Signature, signature_matches
+from aws_setup_wizard.sandbox.auth_errors import bad_signature, invalid_credentials
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
 from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
 from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
-from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request, protocol_of
+from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 from aws_setup_wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
@@ -47,18 +63,6 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "ec2": EC2_HANDLERS,
     "kms": KMS_HANDLERS,
 }
-
-#: moto's GetSessionToken/GetFederationToken always hand out this documentation key pair;
-#: it has to keep working or those moto flows would break.
-_MOTO_STS_EXAMPLE_KEY = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY")
-
-_INVALID_TOKEN = "The security token included in the request is invalid."
-_EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
-_BAD_SIGNATURE = (
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your AWS Secret Access Key and signing method. "
-    "Consult the service documentation for details."
-)
 
 
 class _LogStream(io.TextIOBase):
@@ -85,70 +89,44 @@ def read_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
-def invalid_credentials(service: str) -> Response:
-    """What AWS answers for a deleted, inactive or unknown key, in the service's protocol."""
-    protocol = protocol_of(service)
-    if protocol == "json":
-        return error_response(service, "UnrecognizedClientException", _INVALID_TOKEN, 400)
-    if protocol == "ec2":
-        return error_response(
-            service,
-            "AuthFailure",
-            "AWS was not able to validate the provided access credentials",
-            401,
-        )
-    if protocol == "query":
-        return error_response(service, "InvalidClientTokenId", _INVALID_TOKEN, 403)
-    return error_response(
-        service,
-        "InvalidAccessKeyId",
-        "The AWS Access Key Id you provided does not exist in our records.",
-        403,
-    )
-
-
-def bad_signature(service: str) -> Response:
-    """What AWS answers when the signature was made with another secret."""
-    if protocol_of(service) == "json":
-        return error_response(service, "InvalidSignatureException", _BAD_SIGNATURE, 400)
-    message = _BAD_SIGNATURE
-    if service == "s3":
-        message = (
-            "The request signature we calculated does not match the signature you provided. "
-            "Check your key and signing method."
-        )
-    return error_response(service, "SignatureDoesNotMatch", message, 403)
-
-
 class RootAccountMiddleware:
     """WSGI middleware giving moto a root user; see the module docstring for the flow."""
 
-    def __init__(self, app: WsgiApp, accounts: SandboxAccounts, region: str) -> None:
+    def __init__(self, app: WsgiApp, accounts: SandboxAccounts, region: str, secret: str) -> None:
         self.app = app
         #: Replaced wholesale by :meth:`Sandbox.reset`.
         self.accounts = accounts
         self.region = region
+        #: The sandbox's own secret, needed for moto's admin API and the console (see gate).
+        self.secret = secret
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Handle one request."""
         environ["wsgi.errors"] = _LogStream()
+        # No answer leaves with CORS headers (moto's Flask app adds them for any Origin).
+        start_response = gate.without_cors(start_response)
+        refused = gate.browser_refusal(environ)
+        if refused is not None:
+            return _send(refused, start_response)
         path = str(environ.get("PATH_INFO", ""))
-        if path.startswith("/moto-api"):
+        if gate.is_admin_path(path) and not gate.holds_secret(environ, self.secret):
+            return _send(gate.secret_required(), start_response)
+        if path.startswith("/moto-api") or path == "/favicon.ico":
             return self.app(environ, start_response)
         body = read_body(environ)
         accounts = self.accounts  # one request, one set of accounts, even across a reset
         if path.startswith("/_sandbox/"):
             method = str(environ.get("REQUEST_METHOD", "GET"))
             return _send(self._console(accounts, environ, path, method, body), start_response)
-        # Unsigned requests land in the default account; signed ones in their owner's (below).
-        environ["HTTP_X_MOTO_ACCOUNT_ID"] = accounts.default.account_id
-        signature = parse_signature(environ)
-        if signature is None:
-            return self.app(environ, start_response)
+        # Every request to AWS is signed with SigV4 by a key this sandbox issued, or refused.
+        signature = signing_rules.admit(environ, body)
+        if isinstance(signature, Response):
+            return _send(signature, start_response)
         signed = self._authenticate(accounts, signature, environ, body)
         if isinstance(signed, Response):
             return _send(signed, start_response)
         root, caller = signed
+        # moto reads the account from this header; the client's own value never gets through.
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = root.account_id
         outcome = self._handle(root, signature, caller, environ, body)
         if isinstance(outcome, Response):
@@ -181,8 +159,6 @@ class RootAccountMiddleware:
             if known is not None:
                 owner = root
                 break
-        if known is None and key_id == _MOTO_STS_EXAMPLE_KEY[0]:
-            known = (_MOTO_STS_EXAMPLE_KEY[1], "Active")
         if known is None or known[1] != "Active":
             return invalid_credentials(sig.service)
         if not signature_matches(sig, environ, body, known[0]):

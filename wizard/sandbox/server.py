@@ -42,10 +42,12 @@ class QuietRequestHandler(MotoRequestHandler):
 class SandboxServer:
     """moto + root-account layer served on a background thread."""
 
-    def __init__(self, accounts: SandboxAccounts, host: str, port: int, region: str) -> None:
+    def __init__(
+        self, accounts: SandboxAccounts, host: str, port: int, region: str, secret: str
+    ) -> None:
         backends.reset_all()
         self.middleware = RootAccountMiddleware(
-            DomainDispatcherApplication(create_backend_app), accounts, region
+            DomainDispatcherApplication(create_backend_app), accounts, region, secret
         )
         self._server: BaseWSGIServer = make_server(
             host, port, self.middleware, threaded=True, request_handler=QuietRequestHandler
