@@ -178,3 +178,67 @@ def test_aws_cli_sees_the_done_trail_logging(sandbox_at: Any, cli_env: Any) -> N
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["IsLogging"] is True
+
+
+def _serve(env_file: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "sandbox", "serve", "--env-file", str(env_file)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while "SANDBOX_PID=" not in (env_file.read_text() if env_file.exists() else ""):
+        assert process.poll() is None, "sandbox serve exited early"
+        assert time.monotonic() < deadline, "sandbox serve wrote no env file"
+        time.sleep(0.1)
+    return process
+
+
+def test_stop_stops_exactly_the_sandbox_of_its_env_file(tmp_path: Path, cli_env: Any) -> None:
+    """Issue 12, item 6: two trainees' sandboxes; stopping one leaves the other serving (the
+    README's old ``pkill -f 'aws-setup-wizard sandbox serve'`` stopped both)."""
+    first_file, second_file = tmp_path / "first.env", tmp_path / "second.env"
+    first_file.write_text("stale, readable by others\n")
+    first_file.chmod(0o644)
+    first = _serve(first_file, cli_env())
+    second = _serve(second_file, cli_env())
+    try:
+        assert first_file.stat().st_mode & 0o777 == 0o600  # an old file is made private too
+        stopped = run_cli("stop", "--env-file", str(first_file), env=cli_env())
+        assert stopped.returncode == 0, stopped.stderr
+        assert "Stopped the sandbox" in stopped.stdout
+        assert first.wait(timeout=15) == 0
+        assert second.poll() is None  # the other sandbox still serves
+        probe = "import boto3; print(boto3.client('sts').get_caller_identity()['Account'])"
+        script = f'set -a; . "{second_file}"; set +a; exec "{sys.executable}" -c "{probe}"'
+        loaded = subprocess.run(
+            ["sh", "-c", script],
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        again = run_cli("stop", "--env-file", str(first_file), env=cli_env())
+        assert again.returncode == 0 and "not running any more" in again.stdout
+    finally:
+        for process in (first, second):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.communicate(timeout=30)
+
+
+def test_stop_refuses_a_file_that_names_no_sandbox(tmp_path: Path, cli_env: Any) -> None:
+    """A pid that is not a sandbox (here: this test's own process) is never signalled."""
+    import os
+
+    env_file = tmp_path / "other.env"
+    env_file.write_text(f"SANDBOX_PID={os.getpid()}\n")
+    refused = run_cli("stop", "--env-file", str(env_file), env=cli_env())
+    assert refused.returncode == 64 and "not a sandbox" in refused.stderr
+    env_file.write_text("AWS_ENDPOINT_URL=http://127.0.0.1:1\n")
+    missing = run_cli("stop", "--env-file", str(env_file), env=cli_env())
+    assert missing.returncode == 64 and "SANDBOX_PID" in missing.stderr

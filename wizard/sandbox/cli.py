@@ -13,6 +13,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -25,6 +26,10 @@ REALISTIC_HELP = (
     "3), CreateTrail refuses a bucket for $SANDBOX_BUCKET_POLICY_SECONDS (default 5) after its "
     "policy changed"
 )
+
+
+#: The env file's line naming the serving process, for ``sandbox stop``.
+PID_ENV = "SANDBOX_PID"
 
 
 def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +50,14 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
     serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
     serve.set_defaults(func=serve_command)
+
+    stop = commands.add_parser(
+        "stop", help="stop the sandbox that wrote this env file (and no other)"
+    )
+    stop.add_argument(
+        "--env-file", type=Path, required=True, help="the file `sandbox serve --env-file` wrote"
+    )
+    stop.set_defaults(func=stop_command)
 
     console = commands.add_parser(
         "console", help="do a console-only action against $AWS_ENDPOINT_URL"
@@ -78,10 +91,10 @@ def serve_command(args: argparse.Namespace) -> int:
         with Sandbox(args.scenario, port=args.port, realistic=args.realistic) as sandbox:
             mode = ", realistic" if args.realistic else ""
             text = f"# aws-setup-wizard sandbox ({args.scenario}{mode}) at {sandbox.endpoint_url}\n"
-            text += env_lines(sandbox.env())
+            # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
+            text += env_lines({**sandbox.env(), PID_ENV: str(os.getpid())})
             if args.env_file is not None:
-                args.env_file.write_text(text, encoding="utf-8")
-                args.env_file.chmod(0o600)  # it holds credentials, even if only sandbox ones
+                write_private(args.env_file, text)
             sys.stdout.write(text)
             sys.stdout.flush()
             while not stop.wait(0.5):
@@ -90,6 +103,98 @@ def serve_command(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return ExitCode.PASS
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only its owner can read, from its first byte.
+
+    Created 0600 by ``os.open`` (not chmod after writing, which leaves the credentials
+    readable by others for a moment); an existing file is truncated and made 0600 too.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(text)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The ``KEY=VALUE`` lines of an env file ``sandbox serve`` wrote (comments skipped)."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or "=" not in line:
+            continue
+        key, _, raw = line.partition("=")
+        parts = shlex.split(raw)
+        values[key.strip()] = parts[0] if parts else ""
+    return values
+
+
+def _is_sandbox_server(pid: int) -> bool:
+    """True when ``pid`` runs ``sandbox serve`` (read from /proc where there is one)."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not Path("/proc/self").exists():
+        return True  # no /proc (macOS): the pid from our own 0600 file is all we have
+    try:
+        words = cmdline.read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"sandbox" in words and b"serve" in words
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs; an exited process its parent has not reaped yet (a zombie)
+    has stopped serving, so it counts as gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def stop_command(args: argparse.Namespace) -> int:
+    """Stop the sandbox whose env file is given: its pid, checked, then SIGTERM.
+
+    Never ``pkill``: on a shared training machine that stops every trainee's sandbox.
+    """
+    path: Path = args.env_file
+    try:
+        if path.stat().st_uid != os.getuid():
+            print(f"{path} belongs to another user: not stopping anything.", file=sys.stderr)
+            return ExitCode.USAGE
+        values = read_env_file(path)
+    except (OSError, ValueError) as error:
+        print(f"Cannot read {path}: {error}.", file=sys.stderr)
+        return ExitCode.USAGE
+    raw_pid = values.get(PID_ENV, "")
+    if not raw_pid.isdigit():
+        print(f"{path} names no sandbox process ({PID_ENV} is missing).", file=sys.stderr)
+        return ExitCode.USAGE
+    pid = int(raw_pid)
+    where = values.get("AWS_ENDPOINT_URL", "?")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        print(f"The sandbox at {where} (pid {pid}) is not running any more.")
+        return ExitCode.PASS
+    except PermissionError:
+        print(f"Process {pid} belongs to another user: not stopping it.", file=sys.stderr)
+        return ExitCode.USAGE
+    if not _is_sandbox_server(pid):
+        print(f"Process {pid} is not a sandbox any more: not stopping it.", file=sys.stderr)
+        return ExitCode.USAGE
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            print(f"Stopped the sandbox at {where} (pid {pid}).")
+            return ExitCode.PASS
+        time.sleep(0.1)
+    print(f"The sandbox at {where} (pid {pid}) did not stop within 10 s.", file=sys.stderr)
+    return ExitCode.ERROR
 
 
 def _endpoint() -> str | None:
