@@ -49,6 +49,14 @@ class Asking:
             reply.set(value)
 
 
+class Body(VerticalScroll, can_focus=False):
+    """The scrolling body of a main screen: never a Tab stop of its own.
+
+    Focusable, it was an invisible Tab stop on every screen (issue 12, item 9), and it took
+    Up/Down for scrolling from the widgets inside it. Page Up/Down scroll it from anywhere.
+    """
+
+
 class WizardScreen(Asking, Screen[None]):
     """A main screen: bar, body (``body()``), buttons (``actions()``), footer.
 
@@ -69,7 +77,7 @@ class WizardScreen(Asking, Screen[None]):
     def compose(self) -> ComposeResult:
         """The shared frame around the screen's own parts."""
         yield IdentityBar(self.wizard.bar_line, self.wizard.sandbox)
-        with VerticalScroll(id="body"):
+        with Body(id="body"):
             yield from self.body()
         with Horizontal(id="actions"):
             for widget in self.actions():

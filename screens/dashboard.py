@@ -60,8 +60,9 @@ class DashboardScreen(WizardScreen):
         Binding("p", "answer('primer')", "Primer"),
         Binding("r", "answer('reverify')", "Re-verify"),
         Binding("s", "answer('summary')", "Summary"),
-        Binding("down", "app.focus_next", "Next", show=False),
-        Binding("up", "app.focus_previous", "Previous", show=False),
+        # Priority: the scrolling body would otherwise take Up/Down once the rows overflow it.
+        Binding("down", "app.focus_next", "Next", show=False, priority=True),
+        Binding("up", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
     def body(self) -> ComposeResult:

@@ -148,3 +148,27 @@ async def test_the_primer_continues_on_enter_and_scrolls_on_the_arrows(make_app)
         assert "Step 1 of 4" in driver.text()
         assert step is app.screen
         await driver.press("q")
+
+
+async def test_tab_never_stops_on_nothing_and_arrows_move_between_rows(make_app):
+    """Issue 12, item 9: every Tab stop is a visible control, and Down moves row to row even
+    when the rows overflow a small window (the body took the arrows to scroll)."""
+    app = make_app("done", "console")
+    async with app.run_test(size=(80, 24)) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("c")
+        dashboard = await driver.at("DashboardScreen")
+        seen = []
+        for _ in range(12):
+            await driver.press("tab")
+            focused = app.focused
+            assert focused is not None and focused.id != "body", seen
+            seen.append(focused.id)
+        rows = _rows(dashboard)
+        dashboard.query_one(f"#{rows[0]}").focus()
+        await driver.pilot.pause()
+        for expected in rows[1:]:
+            await driver.press("down")
+            assert app.focused is not None and app.focused.id == expected
+        await driver.press("q")
