@@ -14,7 +14,13 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
-from aws_setup_wizard.errors import ConfigurationError, WizardError, describe_error
+from aws_setup_wizard.errors import (
+    ACCESS_DENIED,
+    ConfigurationError,
+    WizardError,
+    describe_error,
+    error_code,
+)
 from aws_setup_wizard.options import OptionError
 from aws_setup_wizard.options import account_id as account_id_rule
 from aws_setup_wizard.present import (
@@ -33,6 +39,9 @@ if TYPE_CHECKING:
     from aws_setup_wizard.steps import Step
 
 EXIT_CODES_HELP = exit_codes_help()
+
+
+RUN_AGAIN = "Run the same command again: it finds what was done and finishes the rest."
 
 
 class UsageParser(argparse.ArgumentParser):
@@ -379,7 +388,10 @@ def _apply_plans(account: Account, plans: list[tuple[Step, Plan]], journal: Jour
         except Exception as exc:  # noqa: BLE001 - say what happened and how to finish
             journal.mark_failed(f"{step.id}: {describe_error(exc)}")
             print(f"   FAILED: {describe_error(exc)}")
-            print("   Run the same command again: it finds what was done and finishes the rest.")
+            if error_code(exc) not in ACCESS_DENIED:
+                # A refused permission is not fixed by running again: the sentence above
+                # already says which permission to ask for.
+                print(f"   {RUN_AGAIN}")
             return ExitCode.ERROR
         done += list(applied.outcome.done)
         _show_reveal(account, applied.outcome.reveal, journal)
@@ -471,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         return _fail(str(exc), ExitCode.USAGE)
     except KeyboardInterrupt:
-        print("Run the same command again: it finds what was done and finishes the rest.")
+        print(RUN_AGAIN)
         return ExitCode.INTERRUPTED
     finally:
         sys.stdout, sys.stderr = saved

@@ -125,6 +125,8 @@ def test_a_read_only_user_is_refused_the_first_write_by_name(
     assert "FAILED: AWS denied" in text
     assert "the permission iam:CreateGroup on arn:aws:iam::" in text
     assert "ask an administrator to grant iam:CreateGroup" in text
+    # Running again would meet the same refusal: the CLI does not suggest it.
+    assert cli.RUN_AGAIN not in text
     assert console_clients(as_user.box)("iam").list_groups()["Groups"] == []
 
 
