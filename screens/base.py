@@ -63,6 +63,10 @@ class WizardScreen(Asking, Screen[None]):
     A button's id is the answer it gives, unless the screen handles the press itself.
     """
 
+    # Before a screen focuses its own choice, Textual focuses the first focusable widget ("*"):
+    # an input in the body would scroll the body to it. The main action button instead.
+    AUTO_FOCUS = "#actions Button"
+
     # Page keys scroll the body wherever the focus is (a button usually has it).
     BINDINGS = [
         Binding("pagedown", "scroll_body(1)", "Page down", show=False),
