@@ -64,9 +64,14 @@ def test_a_finished_account_plans_nothing(step: Step, account: Any) -> None:
     assert step.plan(acct, defaults(step, acct)).empty
 
 
+#: Where a step's apply starts when ``fresh`` cannot show it: root's last key goes only once
+#: another way in exists ("partial" has an administrator who can sign in).
+STARTING_SCENARIO = {"root-access-keys": "partial"}
+
+
 @pytest.mark.parametrize("step", STEPS, ids=IDS)
 def test_apply_is_journaled_and_leaves_nothing_to_do(step: Step, sandbox: Any) -> None:
-    box = sandbox("fresh")
+    box = sandbox(STARTING_SCENARIO.get(step.id, "fresh"))
     signer = account_on(box, "root")
     reader = account_on(box, "console")
     plan = step.plan(signer, defaults(step, signer))

@@ -95,6 +95,12 @@ class Driver:
         await self.until(ready, screen, timeout)
         return self.app.screen
 
+    async def to_dashboard(self) -> Any:
+        """From the start screen, Continue, to the dashboard (waiting for its question)."""
+        await self.at("StartScreen")
+        await self.press("c")
+        return await self.at("DashboardScreen")
+
     async def press(self, *keys: str) -> None:
         """Press keys, then let the app settle."""
         await self.pilot.press(*keys)

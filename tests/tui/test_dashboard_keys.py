@@ -32,9 +32,7 @@ async def test_reverify_keeps_every_row_and_every_key(make_app, scenario, how):
     app = make_app(scenario, "console")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        dashboard = await driver.at("DashboardScreen")
+        dashboard = await driver.to_dashboard()
         before = _rows(dashboard)
         assert len(before) == 4
         for _ in range(2):
@@ -58,9 +56,7 @@ async def test_back_to_the_dashboard_from_the_summary_shows_every_row(make_app):
     app = make_app("done", "console")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        await driver.at("DashboardScreen")
+        await driver.to_dashboard()
         for _ in range(2):
             await driver.press("s")
             await driver.at("SummaryScreen")
@@ -79,9 +75,7 @@ async def test_escape_leaves_a_passing_step_opened_from_the_dashboard(make_app):
     app = make_app("done", "console")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        await driver.at("DashboardScreen")
+        await driver.to_dashboard()
         await driver.click("#row-cloudtrail")
         step = await driver.at("StepScreen")
         assert step.check.passed
@@ -100,9 +94,7 @@ async def test_partial_admin_first_sign_in_has_a_way_forward(make_app):
     app = make_app("partial", "console")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        await driver.at("DashboardScreen")
+        await driver.to_dashboard()
         await driver.click("#row-admin-user")
         await driver.at("StepScreen")
         await driver.press("f")
@@ -133,9 +125,7 @@ async def test_the_primer_continues_on_enter_and_scrolls_on_the_arrows(make_app)
     app = make_app("fresh", "console")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        await driver.at("DashboardScreen")
+        await driver.to_dashboard()
         await driver.press("w")
         primer = await driver.at("PrimerScreen")
         assert app.focused is not None and app.focused.id == "continue"
@@ -156,9 +146,7 @@ async def test_tab_never_stops_on_nothing_and_arrows_move_between_rows(make_app)
     app = make_app("done", "console")
     async with app.run_test(size=(80, 24)) as pilot:
         driver = Driver(pilot)
-        await driver.at("StartScreen")
-        await driver.press("c")
-        dashboard = await driver.at("DashboardScreen")
+        dashboard = await driver.to_dashboard()
         seen = []
         for _ in range(12):
             await driver.press("tab")

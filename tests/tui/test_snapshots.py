@@ -26,9 +26,7 @@ FAKE_URI = "otpauth://totp/AWS:root@210987654321?secret=JBSWY3DPEHPK3PXPJBSWY3DP
 
 async def to_dashboard(pilot: Any) -> Driver:
     driver = Driver(pilot)
-    await driver.at("StartScreen")
-    await driver.press("c")
-    await driver.at("DashboardScreen")
+    await driver.to_dashboard()
     return driver
 
 
