@@ -42,6 +42,15 @@ def create_then_deactivate(box: Sandbox) -> None:
     box.root.update_key(key.access_key_id, "Inactive")
 
 
+def create_after_the_admin_lost_its_password(box: Sandbox) -> None:
+    """The only administrator's console password is removed, then root makes a key: the key the
+    wizard runs on is the last way in it can verify, unless the owner says root can sign in."""
+    from tests.drift.runner import client
+
+    client(box, "iam").delete_login_profile(UserName="alice")
+    box.root.create_key()
+
+
 DRIFTS = (
     Drift("a root key created in the console", STEP, create_in_console, HAS_KEY, (CONSOLE,)),
     Drift(
@@ -53,4 +62,13 @@ DRIFTS = (
         credentials="root",
     ),
     Drift("a deactivated root key still counts", STEP, create_then_deactivate, HAS_KEY, (CONSOLE,)),
+    Drift(
+        "a root key while no administrator can sign in: root MFA and the owner's word",
+        STEP,
+        create_after_the_admin_lost_its_password,
+        HAS_KEY,
+        ("iam:DeleteAccessKey",),
+        options={"root_sign_in_confirmed": True},
+        credentials="root",
+    ),
 )
