@@ -137,17 +137,12 @@ def _admit_header(
                 400,
             )
         return auth_errors.incomplete(service, _five_elements(credential))
-    wrong_scope = _scope_problems(service, scope, amz_date)
-    if wrong_scope is not None:
-        return wrong_scope
-    return Signature(
-        access_key_id=scope[0],
-        date=scope[1],
-        region=scope[2],
-        service=scope[3],
+    return _scoped_signature(
+        service,
+        scope,
+        amz_date,
         signed_headers=signed_headers,
         signature=fields["Signature"],
-        amz_date=amz_date,
         security_token=environ.get("HTTP_X_AMZ_SECURITY_TOKEN"),
         presigned=False,
     )
@@ -202,17 +197,12 @@ def _admit_query(
                 'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
             )
         return auth_errors.incomplete(service, _five_elements(credential))
-    wrong_scope = _scope_problems(service, scope, amz_date)
-    if wrong_scope is not None:
-        return wrong_scope
-    return Signature(
-        access_key_id=scope[0],
-        date=scope[1],
-        region=scope[2],
-        service=scope[3],
+    return _scoped_signature(
+        service,
+        scope,
+        amz_date,
         signed_headers=tuple(query["X-Amz-SignedHeaders"].split(";")),
         signature=query["X-Amz-Signature"],
-        amz_date=amz_date,
         security_token=query.get("X-Amz-Security-Token"),
         presigned=True,
     )
@@ -413,3 +403,30 @@ def _s3_no_date() -> Response:
 
 def _s3_query_error(message: str) -> Response:
     return auth_errors.s3_error("AuthorizationQueryParametersError", message, 400)
+
+
+def _scoped_signature(
+    service: str,
+    scope: list[str],
+    amz_date: str,
+    *,
+    signed_headers: tuple[str, ...],
+    signature: str,
+    security_token: str | None,
+    presigned: bool,
+) -> Signature | Response:
+    """The signature's fields once its credential scope checks out; AWS's refusal otherwise."""
+    wrong_scope = _scope_problems(service, scope, amz_date)
+    if wrong_scope is not None:
+        return wrong_scope
+    return Signature(
+        access_key_id=scope[0],
+        date=scope[1],
+        region=scope[2],
+        service=scope[3],
+        signed_headers=signed_headers,
+        signature=signature,
+        amz_date=amz_date,
+        security_token=security_token,
+        presigned=presigned,
+    )
