@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aws_setup_wizard.flow import Answer, ConfirmRequest, GuidedRun, Identity, MfaExchange, Summary
+from aws_setup_wizard.lock import AccountBusy, account_lock
 from aws_setup_wizard.model import Check, Plan, Status
 from aws_setup_wizard.runner import Applied
-from aws_setup_wizard.steps import Step
+from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.steps import Step, step_by_id
 from tests.sandbox_accounts import account_on
 
 
@@ -173,3 +177,79 @@ def test_console_session_uses_the_simulated_console_for_root_keys(sandbox):
     assert "The simulated console deleted 1 root access key(s)." in talk.log
     assert summary.verification.exit_code == 0
     assert not summary.ended_session
+
+
+class WatchesTheLock(Scripted):
+    """Notes, whenever a step is shown, whether another wizard could take the account's lock."""
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.lock_free: list[bool] = []
+
+    def show_step(self, step: Step, check: Check) -> Answer:
+        try:
+            with account_lock(self.account_id):
+                self.lock_free.append(True)
+        except AccountBusy:
+            self.lock_free.append(False)
+        return super().show_step(step, check)
+
+
+def test_the_lock_is_held_only_while_writes_run(sandbox):
+    """A guided run left on a step (or its dashboard) never keeps another wizard out: the
+    account's lock is taken for each burst of writes and given back after it."""
+    box = sandbox("fresh")
+    talk = WatchesTheLock(box.account_id)
+    run = GuidedRun(account_on(box, "root"), talk, verifier=account_on(box, "console"))
+    summary = run.run()
+    assert summary.changes, "the run wrote"
+    # Four steps shown; three of them after the run had written (and taken the lock) already.
+    assert talk.lock_free == [True] * 4
+
+
+class AnotherWizardMeanwhile(Scripted):
+    """While the owner confirms the admin plan, another wizard takes the lock and makes the
+    admin's group, its policy and the user itself."""
+
+    def __init__(self, box: Sandbox) -> None:
+        super().__init__()
+        self.box = box
+        self.other: threading.Thread | None = None
+
+    def confirm_account(self, identity: Identity) -> bool:
+        self.log.append("confirm-account")
+        ready = threading.Event()
+
+        def other_wizard() -> None:
+            with account_lock(self.box.account_id):
+                ready.set()
+                time.sleep(1.0)
+                iam = account_on(self.box, "root").client("iam")
+                iam.create_group(GroupName="Administrators")
+                iam.attach_group_policy(
+                    GroupName="Administrators",
+                    PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+                )
+                iam.create_user(UserName="admin")
+
+        self.other = threading.Thread(target=other_wizard)
+        self.other.start()
+        ready.wait(5)
+        return True
+
+
+def test_a_guided_run_that_waited_for_the_lock_plans_again(sandbox):
+    box = sandbox("fresh")
+    talk = AnotherWizardMeanwhile(box)
+    run = GuidedRun(account_on(box, "root"), talk)
+    with run:
+                run.run_step(step_by_id("admin-user"))
+    assert talk.other is not None
+    talk.other.join(10)
+    assert any("Waiting for" in line for line in talk.log), talk.log
+    assert any("The account changed while this run waited" in line for line in talk.log)
+    # The second confirmation shows the two changes left, never "already in place".
+    confirms = [line for line in talk.log if line.startswith("confirm admin-user")]
+    assert confirms == ["confirm admin-user 5", "confirm admin-user 2"], talk.log
+    assert not any("already in place" in line for line in talk.log)

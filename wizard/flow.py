@@ -13,8 +13,8 @@ the owner goes back.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from typing import Protocol
 
 from aws_setup_wizard import runner, wording
@@ -46,7 +46,7 @@ from aws_setup_wizard.model import (
 from aws_setup_wizard.present import mask_key
 from aws_setup_wizard.secrets import SecretStore
 from aws_setup_wizard.steps import PRIMER, Step
-from aws_setup_wizard.writes import writing
+from aws_setup_wizard.writes import journaled, locked
 
 __all__ = [
     "NEXT_STEPS",
@@ -171,12 +171,13 @@ class GuidedRun:
         self.cancelled = False
         self.secrets = secrets or SecretStore()
         self.journal: Journal | None = None
-        # The account lock and the journal, held from the first confirmed write to close().
+        # The journal's run record, open from the account confirmation to close(); the
+        # account's lock is held only while writes run (``_locked``), so a run that sits on
+        # its dashboard never keeps another wizard from the account.
         self._writes = ExitStack()
-        self._replanned = False
 
     def close(self) -> None:
-        """Release the account lock and end the journal's run record."""
+        """End the journal's run record."""
         self._writes.close()
 
     def __enter__(self) -> GuidedRun:
@@ -273,16 +274,6 @@ class GuidedRun:
                 plan = dataclasses.replace(plan, notes=(*plan.notes, *notes))
             if not self._confirmed(step, plan):
                 return runner.safe_check(step, self.account) if self.cancelled else AGAIN
-            if self._replan_after_wait():
-                # Another wizard held the account: what it did may change this plan.
-                fresh = step.plan(self.account, values)
-                if fresh.changes != plan.changes:
-                    self.talk.progress(note("The account changed while this run waited."))
-                    if not fresh.changes or not self.talk.confirm_plan(
-                        step, fresh, confirm_request(fresh, self.identity)
-                    ):
-                        return AGAIN
-                    plan = fresh
             applied = self._apply(step, plan, values)
             if applied is None:
                 return runner.safe_check(step, self.account)
@@ -332,24 +323,47 @@ class GuidedRun:
             # Not the right account: no step of this run may write.
             self.cancelled = True
             return False
-        try:
-            self.journal = self._writes.enter_context(
-                writing(self.account, "guided", on_wait=self._waiting)
-            )
-        except AccountBusy as exc:
-            self.talk.show_failure(step, str(exc), ())
-            self.cancelled = True
-            return False
+        self.journal = self._writes.enter_context(journaled(self.account, "guided"))
         self.account.secrets = self.secrets
         self.account_confirmed = True
         return True
 
-    def _replan_after_wait(self) -> bool:
-        """True once, right after this run got the lock by waiting for another wizard."""
-        if self.journal is None or not self.journal.waited_for_lock or self._replanned:
-            return False
-        self._replanned = True
-        return True
+    @contextmanager
+    def _locked(self) -> Iterator[bool]:
+        """The account's lock for one burst of writes; yields whether it had to wait."""
+        assert self.journal is not None, "writes only after the account confirmation"
+        with locked(self.account, self.journal, on_wait=self._waiting) as waited:
+            yield waited
+
+    def _plan_after_wait(self, step: Step, plan: Plan, values: OptionValues) -> Plan | None:
+        """The plan to apply after waiting for another wizard; None if the owner declines it.
+
+        The other wizard may have changed the account meanwhile: the step is planned again,
+        and a plan that changed is shown and confirmed before anything is written.
+        """
+        assert self.identity is not None
+        fresh = step.plan(self.account, values)
+        if fresh.changes == plan.changes:
+            return plan
+        self.talk.progress(note("The account changed while this run waited."))
+        if fresh.changes and not self.talk.confirm_plan(
+            step, fresh, confirm_request(fresh, self.identity)
+        ):
+            return None
+        return fresh
+
+    @contextmanager
+    def _writes_guarded(self) -> Iterator[None]:
+        """The lock around an MFA registration's writes once the account is confirmed.
+
+        Before the confirmation only the sandbox's simulated console is offered, which writes
+        as the console would, not through this run's account.
+        """
+        if self.journal is None:
+            yield
+            return
+        with self._locked():
+            yield
 
     def _waiting(self, message: str) -> None:
         self.talk.progress(ProgressEvent(Phase.WAITING, message))
@@ -358,7 +372,21 @@ class GuidedRun:
         """Apply; on failure explain and offer a retry, which re-plans (apply is idempotent)."""
         while True:
             try:
-                applied = runner.apply_step(step, self.account, plan, self.talk.progress)
+                with self._locked() as waited:
+                    if waited:
+                        fresh = self._plan_after_wait(step, plan, values)
+                        if fresh is None:
+                            return None
+                        plan = fresh
+                    if not plan.changes:
+                        # The other wizard did it all.
+                        return runner.Applied(
+                            plan, Outcome(step.id), runner.recheck(step, self.account)
+                        )
+                    applied = runner.apply_step(step, self.account, plan, self.talk.progress)
+            except AccountBusy as exc:
+                self.talk.show_failure(step, str(exc), ())
+                return None
             except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
                 answer = self.talk.show_failure(step, describe_error(exc), ())
                 if answer is not Answer.RETRY:
@@ -424,13 +452,15 @@ class GuidedRun:
         not offered.
         """
         try:
-            enrollment = registration.begin()
+            with self._writes_guarded():
+                enrollment = registration.begin()
         except Exception as exc:  # noqa: BLE001 - explained (or not offered) and skipped
             if report:
                 self.talk.show_failure(step, describe_error(exc), ())
             return None
 
         def finish(code1: str, code2: str) -> None:
-            registration.finish(enrollment, code1, code2)
+            with self._writes_guarded():
+                registration.finish(enrollment, code1, code2)
 
         return MfaExchange(registration.title, enrollment, finish, registration.practice)
