@@ -184,33 +184,32 @@ class PlainConversation:
         default: str = "",
         validate: Callable[[str], str | None] | None = None,
     ) -> str:
-        """A line of text; ``validate`` returns the problem, and the prompt asks again."""
-        kwargs: dict[str, Any] = dict(self._io)
-        if validate is not None:
-            check = validate
+        """A line of text; a value ``validate`` rejects is explained and asked for again.
 
-            def questionary_validate(value: str) -> bool | str:
-                problem = check(value)
-                return True if problem is None else problem
-
-            kwargs["validate"] = questionary_validate
-        question = questionary.text(message, default=default, **kwargs)
-        return str(self._ask(question, message))
+        The question is asked anew, not edited in place: a prompt that kept the rejected text
+        made the next try append to it (``12345`` then ``1a3456`` became ``123451a3456``).
+        """
+        while True:
+            question = questionary.text(message, default=default, **self._io)
+            answer = str(self._ask(question, message))
+            problem = validate(answer) if validate is not None else None
+            if problem is None:
+                return answer
+            self.say(render.PROBLEM.format(message=problem))
 
     def secret_text(self, message: str, *, validate: Callable[[str], str | None]) -> str:
         """A secret typed without echo (questionary's password prompt); never in a transcript."""
-
-        def questionary_validate(value: str) -> bool | str:
-            problem = validate(value)
-            return True if problem is None else problem
-
-        question = questionary.password(message, validate=questionary_validate, **self._io)
-        if self.before_prompt is not None:
-            self.before_prompt(message)
-        answer = str(question.unsafe_ask())
-        if self.transcript is not None:
-            self.transcript.write(f"? {message} {render.REDACTED}\n")
-        return answer
+        while True:
+            question = questionary.password(message, **self._io)
+            if self.before_prompt is not None:
+                self.before_prompt(message)
+            answer = str(question.unsafe_ask())
+            if self.transcript is not None:
+                self.transcript.write(f"? {message} {render.REDACTED}\n")
+            problem = validate(answer)
+            if problem is None:
+                return answer
+            self.say(render.PROBLEM.format(message=problem))
 
     # -- the Conversation ------------------------------------------------------------------
 

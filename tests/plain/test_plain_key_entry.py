@@ -29,7 +29,8 @@ def test_typed_root_key_is_masked_used_and_announced(sandbox, tmp_path):
 
     script = [
         (NEXT, DOWN + ENTER),  # practise / *enter a temporary root key* / quit
-        (wording.ACCESS_KEY_ID, "AKIA-not-a-key" + ENTER + "\x15" + key.access_key_id + ENTER),
+        (wording.ACCESS_KEY_ID, "AKIA-not-a-key" + ENTER),  # explained, then asked anew
+        (wording.ACCESS_KEY_ID, key.access_key_id + ENTER),
         (wording.SECRET_ACCESS_KEY, key.secret_access_key + ENTER),
         (READY, DOWN + ENTER),  # seen who and where; quit before any change
     ]
