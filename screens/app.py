@@ -104,7 +104,8 @@ class WizardApp(App[int]):
         self.done_in_write: list[str] = []
         self.changes: list[str] = []
         self.farewell: list[str] = []
-        # UNKNOWN until something was verified, as in the plain mode ("nothing was verified").
+        # UNKNOWN until the account answers (no credentials, an unreadable caller); then PASS
+        # until a verification says otherwise: quitting before any check is not a failure.
         self.exit_code: int = ExitCode.UNKNOWN
         if os.environ.get(REDUCED_MOTION_ENV):
             self.animation_level = "none"

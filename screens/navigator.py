@@ -51,6 +51,11 @@ class Navigator:
         if identity is None:
             return self.app.exit_code
         opened, who = identity
+        from aws_setup_wizard.present import ExitCode
+
+        # The account answered: until something is verified, quitting is the owner's choice
+        # and nothing failed (an unreadable account or a verify that failed stays UNKNOWN).
+        self.app.exit_code = ExitCode.PASS
         from aws_setup_wizard.dialogue import Answer
         from aws_setup_wizard.flow import GuidedRun
 
@@ -186,7 +191,9 @@ class Navigator:
                 verification = runner.verify(reader)
             except Exception as exc:  # noqa: BLE001
                 from aws_setup_wizard.errors import describe_error
+                from aws_setup_wizard.present import ExitCode
 
+                self.app.exit_code = ExitCode.UNKNOWN
                 if self.talk.verify_failed(describe_error(exc)) != "retry":
                     return None
                 continue

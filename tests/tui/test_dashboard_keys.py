@@ -160,3 +160,13 @@ async def test_tab_never_stops_on_nothing_and_arrows_move_between_rows(make_app)
             await driver.press("down")
             assert app.focused is not None and app.focused.id == expected
         await driver.press("q")
+
+
+async def test_quitting_at_the_first_screen_is_not_a_failure(make_app):
+    """``q`` on the who-and-where screen: exit 0 (it used to exit 2, "could not be read")."""
+    app = make_app("fresh", "console")
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await driver.at("StartScreen")
+        await driver.press("q")
+    assert app.return_code == 0
