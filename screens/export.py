@@ -32,14 +32,19 @@ def to_json(verification: Verification, changes: Sequence[str] = ()) -> dict[str
     return document
 
 
+#: Where an export goes unless the owner names another place: one folder of the owner's own,
+#: not whatever directory the wizard happened to start in (a checkout, a shared classroom folder).
+DEFAULT_EXPORT_FOLDER = "~/aws-setup-wizard-reports"
+
+
 def targets(verification: Verification, chosen: str, cwd: Path) -> tuple[Path, Path]:
     """Where the two files go: a directory gets default names; anything else is a stem."""
     stamp = f"{verification.verified_at:%Y%m%d-%H%M%S}"
     default = f"aws-setup-wizard-{verification.account_id}-{stamp}"
-    path = Path(chosen.strip() or ".").expanduser()
+    path = Path(chosen.strip() or DEFAULT_EXPORT_FOLDER).expanduser()
     if not path.is_absolute():
         path = cwd / path
-    if path.is_dir():
+    if path.is_dir() or chosen.strip() in ("", DEFAULT_EXPORT_FOLDER):
         path = path / default
     elif path.suffix in {".md", ".json"}:
         path = path.with_suffix("")
@@ -51,7 +56,8 @@ def write_exports(
 ) -> tuple[Path, Path]:
     """Write the Markdown and JSON files; returns their paths (``OSError`` when it cannot)."""
     markdown, json_path = targets(verification, chosen, cwd)
-    markdown.parent.mkdir(parents=True, exist_ok=True)
+    # Only the owner may list their reports (they name the account and what it lacks).
+    markdown.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     markdown.write_text(to_markdown(verification, changes), encoding="utf-8")
     json_path.write_text(
         json.dumps(to_json(verification, changes), indent=2, default=str) + "\n",

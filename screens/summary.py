@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from aws_setup_wizard.screens.base import WizardScreen
-from aws_setup_wizard.screens.export import write_exports
+from aws_setup_wizard.screens.export import DEFAULT_EXPORT_FOLDER, write_exports
 from aws_setup_wizard.screens.widgets import StatusWord, WizardInput, numbered, plain
 from aws_setup_wizard.wording import NOTHING_CHANGED, SESSION_ENDED
 
@@ -68,8 +68,8 @@ class SummaryScreen(WizardScreen):
         yield plain(numbered(self.summary.next_steps))
         if verification is not None:
             yield Static("Export (Markdown and JSON; no secrets)", classes="subtitle")
-            yield Label("Folder or file name (. is the current directory)")
-            yield WizardInput(".", id="export-path")
+            yield Label("Folder or file name (a new folder is made if needed)")
+            yield WizardInput(DEFAULT_EXPORT_FOLDER, id="export-path")
             yield Static("", id="export-result", markup=False, classes="hidden")
 
     def actions(self) -> ComposeResult:

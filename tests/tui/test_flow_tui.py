@@ -56,6 +56,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
     if mode == "realistic":
         request.getfixturevalue("realistic")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     app = make_app("fresh", "root")
     async with app.run_test(size=SIZE) as pilot:
         driver = Driver(pilot)
@@ -163,7 +164,11 @@ async def test_fresh_to_all_verified_on_the_root_key(
         await driver.until(
             lambda: not summary.query_one("#export-result").has_class("hidden"), "export"
         )
-        written = sorted(tmp_path.glob("aws-setup-wizard-210987654321-*"))
+        # Into the owner's reports folder, not the directory the wizard started in.
+        assert not list(tmp_path.glob("aws-setup-wizard-210987654321-*"))
+        reports = tmp_path / "home" / "aws-setup-wizard-reports"
+        assert reports.stat().st_mode & 0o777 == 0o700
+        written = sorted(reports.glob("aws-setup-wizard-210987654321-*"))
         assert [p.suffix for p in written] == [".json", ".md"]
         for path in written:
             assert password not in path.read_text()
