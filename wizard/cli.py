@@ -84,7 +84,7 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     which the guided TUI must not pay for before its first screen is drawn.
     """
     from aws_setup_wizard.sandbox import SCENARIOS
-    from aws_setup_wizard.sandbox.cli import REALISTIC_HELP, add_sandbox_parser
+    from aws_setup_wizard.sandbox.cli import ACCOUNT_ID_HELP, REALISTIC_HELP, add_sandbox_parser
 
     common = _connection_options()
     parser = UsageParser(
@@ -111,6 +111,9 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     )
     guided.add_argument(
         "--realistic", action="store_true", help=f"with --sandbox: {REALISTIC_HELP}"
+    )
+    guided.add_argument(
+        "--sandbox-account-id", metavar="ID", help=f"with --sandbox: {ACCOUNT_ID_HELP}"
     )
     guided.add_argument(
         "--plain",
@@ -440,12 +443,24 @@ def run_guided(args: argparse.Namespace) -> int:
     """No command: the guided wizard, full-screen (Textual) or plain (questionary)."""
     from aws_setup_wizard.launch import Launch
 
+    account_id: str | None = None
+    if args.sandbox_account_id is not None and not args.sandbox:
+        return _fail("--sandbox-account-id works only with --sandbox.", ExitCode.USAGE)
+    if args.sandbox:
+        from aws_setup_wizard.sandbox import SandboxSettingError, choose_account_id
+
+        try:
+            # Before any screen: a bad ID (flag or $SANDBOX_ACCOUNT_ID) starts nothing.
+            account_id = choose_account_id(args.sandbox_account_id, source="--sandbox-account-id")
+        except SandboxSettingError as exc:
+            return _fail(str(exc), ExitCode.USAGE)
     launch = Launch(
         profile=getattr(args, "profile", None),
         region=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         sandbox_scenario=args.scenario if args.sandbox else None,
         realistic=bool(args.realistic),
+        sandbox_account_id=account_id,
     )
     if wants_plain(args):
         from pathlib import Path

@@ -5,9 +5,12 @@ has and moto lacks (a root user with access keys, MFA and a console session; AWS
 where moto is lenient). Importing this package is cheap: moto and werkzeug are loaded only
 when a :class:`Sandbox` starts.
 
-A sandbox starts with one account (:data:`SANDBOX_ACCOUNT_ID`) and can hold more
-(:meth:`Sandbox.add_account`), each with its own root user; every set of credentials belongs to
-one account and moto serves its requests there (see :mod:`aws_setup_wizard.sandbox.middleware`).
+A sandbox starts with one account and can hold more (:meth:`Sandbox.add_account`), each with
+its own root user; every set of credentials belongs to one account and moto serves its requests
+there (see :mod:`aws_setup_wizard.sandbox.middleware`). Its first account's ID is new and random
+for every sandbox (so that trainees sharing a machine never share the wizard's per-account lock
+and journal), unless fixed: ``Sandbox(account_id=...)``, else ``$SANDBOX_ACCOUNT_ID``
+(:data:`ACCOUNT_ID_ENV`). Read it from :attr:`Sandbox.account_id`, never assume it.
 
 A sandbox is instant unless made *realistic* (``realistic=True`` or a
 :class:`~aws_setup_wizard.sandbox.realism.Realism`): then IAM reads lag IAM writes and CloudTrail
@@ -17,34 +20,44 @@ refuses a bucket whose policy just changed, as AWS does (see
 
 from __future__ import annotations
 
+import os
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from aws_setup_wizard.errors import ConfigurationError
+from aws_setup_wizard.options import account_id as account_id_rule
 from aws_setup_wizard.sandbox import realism
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 from aws_setup_wizard.sandbox.gate import SECRET_ENV, new_secret
 from aws_setup_wizard.sandbox.realism import Realism
-from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
+from aws_setup_wizard.sandbox.state import (
+    MOTO_DEFAULT_ACCOUNT_ID,
+    RootAccount,
+    SandboxAccounts,
+    random_account_id,
+)
 
 if TYPE_CHECKING:
     from aws_setup_wizard.sandbox.server import SandboxServer
 
 __all__ = [
-    "SANDBOX_ACCOUNT_ID",
+    "ACCOUNT_ID_ENV",
     "SANDBOX_REGION",
     "SCENARIOS",
     "Realism",
     "Sandbox",
     "SandboxCredentials",
     "SandboxError",
+    "SandboxSettingError",
+    "choose_account_id",
     "secret_for",
 ]
 
 SCENARIOS: tuple[str, ...] = ("fresh", "partial", "drifted", "done")
 SANDBOX_REGION = "us-east-1"
-#: Deliberately not moto's default 123456789012, so code that assumes that ID shows up.
-SANDBOX_ACCOUNT_ID = "210987654321"
+#: The environment variable that fixes a sandbox's account ID (trainers' scripts, the tests).
+ACCOUNT_ID_ENV = "SANDBOX_ACCOUNT_ID"
 
 _running_lock = threading.Lock()
 _running: Sandbox | None = None
@@ -54,8 +67,44 @@ class SandboxError(RuntimeError):
     """The sandbox cannot do what was asked (not started, or another one is running)."""
 
 
+class SandboxSettingError(ConfigurationError, ValueError):
+    """A sandbox setting (account ID, scenario) is invalid; nothing was started.
+
+    The message is one sentence fit to show as it is; the command line exits with the usage
+    code for it.
+    """
+
+
+def choose_account_id(account_id: str | None = None, *, source: str = "account_id") -> str:
+    """The sandbox account's ID: ``account_id``, else ``$SANDBOX_ACCOUNT_ID``, else a new
+    random one; a given ID must be 12 digits (AWS's rule) and not moto's default.
+
+    ``source`` names where ``account_id`` came from (a flag, say) in the error message.
+    """
+    if account_id is None:
+        fixed = os.environ.get(ACCOUNT_ID_ENV, "").strip()
+        if not fixed:
+            return random_account_id()
+        account_id, source = fixed, f"${ACCOUNT_ID_ENV}"
+    problem = account_id_rule(account_id)
+    if problem:
+        raise SandboxSettingError(
+            f"{source} {problem.rstrip('.')}, not {account_id!r}: no sandbox was started."
+        )
+    if account_id == MOTO_DEFAULT_ACCOUNT_ID:
+        raise SandboxSettingError(
+            f"{source} {account_id} is moto's default account, which would hide code that "
+            "assumes it: choose another 12-digit ID; no sandbox was started."
+        )
+    return account_id
+
+
 class Sandbox:
     """A new AWS account served on ``http://HOST:PORT``, seeded with a scenario.
+
+    Its account ID is ``account_id``, else ``$SANDBOX_ACCOUNT_ID``, else new and random (see
+    :func:`choose_account_id`; an invalid one raises :class:`SandboxSettingError` here, before
+    anything starts). A :meth:`reset` keeps it.
 
     Only one sandbox may run per process: moto keeps its state in process-global backends,
     so two would share (and wipe) each other's accounts. Starting a second raises
@@ -69,10 +118,11 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         realistic: bool | Realism = False,
+        account_id: str | None = None,
     ) -> None:
         _check_scenario(scenario)
         self.scenario = scenario
-        self.account_id = SANDBOX_ACCOUNT_ID
+        self.account_id = choose_account_id(account_id)
         self.region = SANDBOX_REGION
         self._host = host
         self._port = port

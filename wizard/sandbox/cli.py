@@ -18,13 +18,26 @@ from pathlib import Path
 from types import FrameType
 
 from aws_setup_wizard.present import ExitCode
-from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
+from aws_setup_wizard.sandbox import (
+    ACCOUNT_ID_ENV,
+    SCENARIOS,
+    Sandbox,
+    SandboxSettingError,
+    choose_account_id,
+)
 
 #: The ``--realistic`` flag's help, shared with the guided mode's.
 REALISTIC_HELP = (
     "answer with AWS's delays: IAM reads lag IAM writes by $SANDBOX_IAM_LAG_SECONDS (default "
     "3), CreateTrail refuses a bucket for $SANDBOX_BUCKET_POLICY_SECONDS (default 5) after its "
     "policy changed"
+)
+
+
+#: The ``--account-id`` / ``--sandbox-account-id`` flag's help, shared with the guided mode's.
+ACCOUNT_ID_HELP = (
+    f"the sandbox account's 12-digit ID (default: ${ACCOUNT_ID_ENV} if set, else a new random "
+    "one for every sandbox, so trainees on one machine never share an account)"
 )
 
 
@@ -49,6 +62,7 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     )
     serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
     serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
+    serve.add_argument("--account-id", metavar="ID", help=ACCOUNT_ID_HELP)
     serve.set_defaults(func=serve_command)
 
     stop = commands.add_parser(
@@ -80,7 +94,19 @@ def env_lines(env: dict[str, str]) -> str:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Serve a sandbox until SIGINT or SIGTERM; print its environment when ready."""
+    """Serve a sandbox until SIGINT or SIGTERM; print its environment when ready.
+
+    The environment names the account (``SANDBOX_ACCOUNT_ID``): a shell that loads it and
+    serves again gets the same account ID back.
+    """
+    try:
+        account_id = choose_account_id(args.account_id, source="--account-id")
+        box = Sandbox(
+            args.scenario, port=args.port, realistic=args.realistic, account_id=account_id
+        )
+    except SandboxSettingError as error:
+        print(f"aws-setup-wizard: {error}", file=sys.stderr)
+        return ExitCode.USAGE
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -88,11 +114,20 @@ def serve_command(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with Sandbox(args.scenario, port=args.port, realistic=args.realistic) as sandbox:
+        with box as sandbox:
             mode = ", realistic" if args.realistic else ""
-            text = f"# aws-setup-wizard sandbox ({args.scenario}{mode}) at {sandbox.endpoint_url}\n"
+            text = (
+                f"# aws-setup-wizard sandbox ({args.scenario}{mode}), account "
+                f"{sandbox.account_id}, at {sandbox.endpoint_url}\n"
+            )
             # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
-            text += env_lines({**sandbox.env(), PID_ENV: str(os.getpid())})
+            text += env_lines(
+                {
+                    **sandbox.env(),
+                    ACCOUNT_ID_ENV: sandbox.account_id,
+                    PID_ENV: str(os.getpid()),
+                }
+            )
             if args.env_file is not None:
                 write_private(args.env_file, text)
             sys.stdout.write(text)
