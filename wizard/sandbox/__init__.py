@@ -39,6 +39,7 @@ from aws_setup_wizard.sandbox.state import (
 )
 
 if TYPE_CHECKING:
+    from aws_setup_wizard.sandbox.drifts import Place
     from aws_setup_wizard.sandbox.server import SandboxServer
 
 __all__ = [
@@ -265,6 +266,13 @@ class Sandbox:
             values["SANDBOX_ROOT_SECRET_ACCESS_KEY"] = keys[0].secret_access_key
         return values
 
+    def make_drift(self, name: str) -> None:
+        """Make the catalogue's drift ``name`` to the default account, as an owner or attacker
+        would (see :mod:`aws_setup_wizard.sandbox.drifts`); it expects a ``done`` account."""
+        from aws_setup_wizard.sandbox import drifts
+
+        drifts.make(name, self._place())
+
     # -- more than one account -------------------------------------------------------------------
 
     @property
@@ -314,6 +322,11 @@ class Sandbox:
         if self._accounts is None:
             raise SandboxError("The sandbox has not been started.")
         return self._accounts
+
+    def _place(self) -> Place:
+        from aws_setup_wizard.sandbox.drifts import Place
+
+        return Place(self.root, self.endpoint_url, self.region, self.secret)
 
     def _seed(self, scenario: str) -> None:
         from aws_setup_wizard.sandbox.scenarios import seed

@@ -25,6 +25,8 @@ from aws_setup_wizard.sandbox.state import RootAccount
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 TRAIL_NAME = "org-audit"
+#: The administrator of the ``done`` and ``drifted`` scenarios, and its group.
+DONE_ADMIN_USER, DONE_ADMIN_GROUP = "alice", "Admins"
 KMS_ALIAS = "alias/org-audit-trail"
 
 
@@ -33,7 +35,7 @@ def bucket_name(account_id: str) -> str:
     return f"org-audit-logs-{account_id}"
 
 
-class _Clients:
+class Clients:
     """boto3 clients signed with the root console session, pointed at the sandbox."""
 
     def __init__(self, endpoint_url: str, region: str, creds: SandboxCredentials) -> None:
@@ -47,6 +49,7 @@ class _Clients:
         self._config = Config(retries={"max_attempts": 1})
 
     def __call__(self, service: str) -> Any:
+        """A client of ``service`` (``"iam"``, ``"s3"``...) on the sandbox."""
         return self._session.client(
             service,
             endpoint_url=self._endpoint_url,
@@ -60,7 +63,7 @@ def _root_virtual_mfa(root: RootAccount) -> None:
     sync_root_mfa_device(root)
 
 
-def _admin(clients: _Clients, group: str, user: str, *, with_mfa: bool) -> None:
+def _admin(clients: Clients, group: str, user: str, *, with_mfa: bool) -> None:
     iam = clients("iam")
     iam.create_group(GroupName=group)
     iam.attach_group_policy(GroupName=group, PolicyArn=ADMIN_POLICY_ARN)
@@ -82,7 +85,7 @@ def _admin(clients: _Clients, group: str, user: str, *, with_mfa: bool) -> None:
         )
 
 
-def _trail(clients: _Clients, account_id: str, region: str) -> None:
+def _trail(clients: Clients, account_id: str, region: str) -> None:
     trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{TRAIL_NAME}"
     bucket = bucket_name(account_id)
     values = {
@@ -132,7 +135,7 @@ def _trail(clients: _Clients, account_id: str, region: str) -> None:
 
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
-    clients = _Clients(endpoint_url, region, root.console_session)
+    clients = Clients(endpoint_url, region, root.console_session)
     if scenario == "fresh":
         root.create_key()
     elif scenario == "partial":
@@ -141,7 +144,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _admin(clients, "Administrators", "admin", with_mfa=False)
     elif scenario in ("done", "drifted"):
         _root_virtual_mfa(root)
-        _admin(clients, "Admins", "alice", with_mfa=True)
+        _admin(clients, DONE_ADMIN_GROUP, DONE_ADMIN_USER, with_mfa=True)
         _trail(clients, root.account_id, region)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
