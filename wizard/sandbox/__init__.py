@@ -40,6 +40,7 @@ from aws_setup_wizard.sandbox.state import (
 
 if TYPE_CHECKING:
     from aws_setup_wizard.sandbox.drifts import Place
+    from aws_setup_wizard.sandbox.scenario_files import TrainerScenario
     from aws_setup_wizard.sandbox.server import SandboxServer
 
 __all__ = [
@@ -103,6 +104,11 @@ def choose_account_id(account_id: str | None = None, *, source: str = "account_i
 class Sandbox:
     """A new AWS account served on ``http://HOST:PORT``, seeded with a scenario.
 
+    ``scenario`` is a built-in scenario's name (:data:`SCENARIOS`), a trainer's scenario file
+    (its path, a shipped example's name, or one already read: see
+    :mod:`aws_setup_wizard.sandbox.scenario_files`); an unusable one raises
+    :class:`SandboxSettingError` here, before anything starts.
+
     Its account ID is ``account_id``, else ``$SANDBOX_ACCOUNT_ID``, else new and random (see
     :func:`choose_account_id`; an invalid one raises :class:`SandboxSettingError` here, before
     anything starts). A :meth:`reset` keeps it.
@@ -114,15 +120,16 @@ class Sandbox:
 
     def __init__(
         self,
-        scenario: str = "fresh",
+        scenario: str | TrainerScenario = "fresh",
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         realistic: bool | Realism = False,
         account_id: str | None = None,
     ) -> None:
-        _check_scenario(scenario)
-        self.scenario = scenario
+        self._plan = _scenario(scenario)
+        #: The scenario's name: a built-in one, or how a trainer's file was named.
+        self.scenario = _label(self._plan)
         self.account_id = choose_account_id(account_id)
         self.region = SANDBOX_REGION
         self._host = host
@@ -158,7 +165,7 @@ class Sandbox:
                 self._accounts, self._host, self._port, self.region, self.secret
             )
             self._server.start()
-            self._seed(self.scenario)
+            self._seed(self._plan)
             self.set_realism(self._realism)
         except BaseException:
             self.stop()
@@ -176,20 +183,20 @@ class Sandbox:
             if _running is self:
                 _running = None
 
-    def reset(self, scenario: str) -> None:
+    def reset(self, scenario: str | TrainerScenario) -> None:
         """Wipe the whole account (moto and root layer) and seed ``scenario``, same endpoint.
 
         The console session credentials survive a reset, so clients built from :meth:`env`
         keep working; root access keys are new. Accounts added with :meth:`add_account` are
         gone afterwards: the sandbox holds its one default account again.
         """
-        _check_scenario(scenario)
+        plan = _scenario(scenario)
         server = self._require_server()
         previous = self._accounts.default.console_session if self._accounts else None
         self._accounts = SandboxAccounts(RootAccount(self.account_id, console_session=previous))
         server.reset(self._accounts)
-        self.scenario = scenario
-        self._seed(scenario)
+        self._plan, self.scenario = plan, _label(plan)
+        self._seed(plan)
 
     def set_realism(self, settings: Realism | None) -> None:
         """Make the running sandbox realistic with ``settings``, or instant again (``None``).
@@ -328,11 +335,14 @@ class Sandbox:
 
         return Place(self.root, self.endpoint_url, self.region, self.secret)
 
-    def _seed(self, scenario: str) -> None:
-        from aws_setup_wizard.sandbox.scenarios import seed
+    def _seed(self, plan: str | TrainerScenario) -> None:
+        from aws_setup_wizard.sandbox.scenarios import seed, seed_file
 
         with realism.suspended():  # seeding is instant, whatever the mode
-            seed(scenario, self.root, self.endpoint_url, self.region)
+            if isinstance(plan, str):
+                seed(plan, self.root, self.endpoint_url, self.region)
+            else:
+                seed_file(plan, self.root, self.endpoint_url, self.region, self.secret)
 
 
 def secret_for(endpoint_url: str) -> str | None:
@@ -346,6 +356,19 @@ def secret_for(endpoint_url: str) -> str | None:
     if running is None or running._server is None:
         return None
     return running.secret if running.endpoint_url == endpoint_url.rstrip("/") else None
+
+
+def _scenario(scenario: str | TrainerScenario) -> str | TrainerScenario:
+    """A built-in scenario's name, or a trainer's file read and validated."""
+    if not isinstance(scenario, str) or scenario in SCENARIOS:
+        return scenario
+    from aws_setup_wizard.sandbox.scenario_files import resolve
+
+    return resolve(scenario)
+
+
+def _label(plan: str | TrainerScenario) -> str:
+    return plan if isinstance(plan, str) else plan.label
 
 
 def _check_scenario(scenario: str) -> None:

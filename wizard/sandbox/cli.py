@@ -34,6 +34,13 @@ REALISTIC_HELP = (
 )
 
 
+#: The ``--scenario`` flag's help, shared with the guided mode's.
+SCENARIO_HELP = (
+    f"the account's starting state: a built-in scenario ({', '.join(SCENARIOS)}), a shipped "
+    "example's name or the path of a scenario file (TOML); `aws-setup-wizard sandbox "
+    "scenarios` lists them (default: fresh)"
+)
+
 #: The ``--account-id`` / ``--sandbox-account-id`` flag's help, shared with the guided mode's.
 ACCOUNT_ID_HELP = (
     f"the sandbox account's 12-digit ID (default: ${ACCOUNT_ID_ENV} if set, else a new random "
@@ -54,12 +61,7 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
 
     serve = commands.add_parser("serve", help="run a sandbox account until interrupted")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
-    serve.add_argument(
-        "--scenario",
-        choices=SCENARIOS,
-        default="fresh",
-        help="starting state of the account (default: fresh)",
-    )
+    serve.add_argument("--scenario", metavar="NAME|FILE", default="fresh", help=SCENARIO_HELP)
     serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
     serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
     serve.add_argument("--account-id", metavar="ID", help=ACCOUNT_ID_HELP)
@@ -99,14 +101,15 @@ def serve_command(args: argparse.Namespace) -> int:
     The environment names the account (``SANDBOX_ACCOUNT_ID``): a shell that loads it and
     serves again gets the same account ID back.
     """
+    from aws_setup_wizard.sandbox.scenario_files import resolve
+
     try:
         account_id = choose_account_id(args.account_id, source="--account-id")
         box = Sandbox(
-            args.scenario, port=args.port, realistic=args.realistic, account_id=account_id
+            resolve(args.scenario), port=args.port, realistic=args.realistic, account_id=account_id
         )
     except SandboxSettingError as error:
-        print(f"aws-setup-wizard: {error}", file=sys.stderr)
-        return ExitCode.USAGE
+        return _usage(error)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -114,30 +117,42 @@ def serve_command(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with box as sandbox:
-            mode = ", realistic" if args.realistic else ""
-            text = (
-                f"# aws-setup-wizard sandbox ({args.scenario}{mode}), account "
-                f"{sandbox.account_id}, at {sandbox.endpoint_url}\n"
-            )
-            # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
-            text += env_lines(
-                {
-                    **sandbox.env(),
-                    ACCOUNT_ID_ENV: sandbox.account_id,
-                    PID_ENV: str(os.getpid()),
-                }
-            )
-            if args.env_file is not None:
-                write_private(args.env_file, text)
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        try:
+            box.start()
+        except SandboxSettingError as error:  # a scenario file the account refused: not served
+            return _usage(error)
+        try:
+            _announce(box, args)
             while not stop.wait(0.5):
                 pass
+        finally:
+            box.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return ExitCode.PASS
+
+
+def _announce(sandbox: Sandbox, args: argparse.Namespace) -> None:
+    """Print the running sandbox's environment (and write it to ``--env-file``)."""
+    mode = ", realistic" if args.realistic else ""
+    text = (
+        f"# aws-setup-wizard sandbox ({sandbox.scenario}{mode}), account "
+        f"{sandbox.account_id}, at {sandbox.endpoint_url}\n"
+    )
+    # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
+    text += env_lines(
+        {**sandbox.env(), ACCOUNT_ID_ENV: sandbox.account_id, PID_ENV: str(os.getpid())}
+    )
+    if args.env_file is not None:
+        write_private(args.env_file, text)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _usage(error: Exception) -> int:
+    print(f"aws-setup-wizard: {error}", file=sys.stderr)
+    return ExitCode.USAGE
 
 
 def write_private(path: Path, text: str) -> None:
