@@ -412,3 +412,49 @@ def test_the_guided_mode_refuses_a_bad_file(tmp_path: Path, cli_env: Any) -> Non
     assert run.stderr.strip() == (
         f"aws-setup-wizard: Scenario file {bad}: [root].mfa must be true or false (a number given)."
     )
+
+
+@pytest.mark.parametrize("name", ["fresh", "partial", "drifted", "done"])
+def test_what_files_are_checked_against_is_what_each_built_in_holds(
+    name: str, seeded: Any, client: Any
+) -> None:
+    """The names a file may not repeat (and the groups it may join) are the built-in's own."""
+    from aws_setup_wizard.sandbox import scenario_files
+
+    box = seeded(name)
+    iam = client(box, "iam")
+    assert (
+        tuple(u["UserName"] for u in iam.list_users()["Users"]) == (scenario_files.BASE_USERS[name])
+    )
+    assert (
+        tuple(g["GroupName"] for g in iam.list_groups()["Groups"])
+        == (scenario_files.BASE_GROUPS[name])
+    )
+    trails = client(box, "cloudtrail").describe_trails()["trailList"]
+    assert tuple(t["Name"] for t in trails) == scenario_files.BASE_TRAILS[name]
+
+
+def test_sandbox_scenarios_lists_built_ins_examples_drifts_and_how_to_pass_a_file(
+    cli_env: Any,
+) -> None:
+    from aws_setup_wizard.sandbox import drifts, scenario_files
+
+    result = subprocess.run(
+        [sys.executable, "-m", "aws_setup_wizard", "sandbox", "scenarios"],
+        cwd=PROJECT_ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    lines = result.stdout.splitlines()
+    for name, description in scenario_files.BUILT_IN.items():
+        assert any(line.split() == [name, *description.split()] for line in lines), name
+    for name, _ in examples():
+        assert any(line.startswith(f"  {name} ") for line in lines), name
+    assert str(scenario_files.examples_folder()) in result.stdout
+    assert "--scenario PATH" in result.stdout
+    assert "aws-setup-wizard --sandbox --scenario my-class.toml" in result.stdout
+    for drift in drifts.CATALOGUE:
+        assert f"    {drift.name}" in lines

@@ -12,6 +12,7 @@ import os
 import shlex
 import signal
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -66,6 +67,12 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
     serve.add_argument("--account-id", metavar="ID", help=ACCOUNT_ID_HELP)
     serve.set_defaults(func=serve_command)
+
+    listing = commands.add_parser(
+        "scenarios",
+        help="list the starting states --scenario takes: built-in, shipped examples, drifts",
+    )
+    listing.set_defaults(func=scenarios_command)
 
     stop = commands.add_parser(
         "stop", help="stop the sandbox that wrote this env file (and no other)"
@@ -153,6 +160,48 @@ def _announce(sandbox: Sandbox, args: argparse.Namespace) -> None:
 def _usage(error: Exception) -> int:
     print(f"aws-setup-wizard: {error}", file=sys.stderr)
     return ExitCode.USAGE
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    """``sandbox scenarios``: every starting state, one line each, and how to pass a file."""
+    print(scenarios_text())
+    return ExitCode.PASS
+
+
+def scenarios_text(width: int = 100) -> str:
+    """The text of ``sandbox scenarios``."""
+    from aws_setup_wizard.sandbox import drifts, scenario_files
+
+    def rows(items: list[tuple[str, str]]) -> list[str]:
+        column = max(len(name) for name, _ in items) + 2
+        return [
+            textwrap.fill(
+                text,
+                width,
+                initial_indent=f"  {name:<{column}}",
+                subsequent_indent=" " * (column + 2),
+            )
+            for name, text in items
+        ]
+
+    lines = ["Built-in scenarios (--scenario NAME):"]
+    lines += rows([(name, scenario_files.BUILT_IN[name]) for name in SCENARIOS])
+    shipped = scenario_files.examples()
+    folder = scenario_files.examples_folder()
+    lines += ["", f"Example scenario files (--scenario NAME; the files are in {folder}):"]
+    lines += rows(shipped) if shipped else ["  (none)"]
+    lines += [
+        "",
+        "Your own scenario file: --scenario PATH, a TOML file; copy an example to start.",
+        "  aws-setup-wizard sandbox serve --scenario my-class.toml --env-file trainee.env",
+        "  aws-setup-wizard --sandbox --scenario my-class.toml",
+        "",
+        'Drifts a file may name (drifts = ["..."], with base = "done"):',
+    ]
+    for step_id in dict.fromkeys(drift.step_id for drift in drifts.CATALOGUE):
+        lines.append(f"  {step_id}:")
+        lines += [f"    {d.name}" for d in drifts.CATALOGUE if d.step_id == step_id]
+    return "\n".join(lines)
 
 
 def write_private(path: Path, text: str) -> None:

@@ -188,9 +188,14 @@ def load(path: Path, *, label: str | None = None) -> TrainerScenario:
     return parse(text, label=shown)
 
 
+def examples_folder() -> Any:
+    """Where the shipped example files are (a folder of the installed package)."""
+    return resources.files("aws_setup_wizard.assets").joinpath(EXAMPLES_FOLDER)
+
+
 def examples() -> list[tuple[str, str]]:
     """The shipped example files: ``(name, description)``, sorted by name."""
-    folder = resources.files("aws_setup_wizard.assets").joinpath(EXAMPLES_FOLDER)
+    folder = examples_folder()
     found = []
     for item in folder.iterdir():
         if item.name.endswith(SUFFIX) and item.is_file():
