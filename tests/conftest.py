@@ -18,6 +18,10 @@ from tests.sandbox_accounts import account_on
 for _name in list(os.environ):
     if _name.startswith("AWS_") or _name.startswith("SANDBOX_"):
         del os.environ[_name]
+# Every sandbox gets a random account ID unless one is fixed: the tests (and the SVG snapshots)
+# expect 210987654321, so fix it here, where sandboxes started by a subprocess inherit it too.
+# Tests of the random IDs remove it (monkeypatch.delenv, or a subprocess's clean environment).
+os.environ["SANDBOX_ACCOUNT_ID"] = "210987654321"
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"

@@ -83,8 +83,12 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads boto3,
     which the guided TUI must not pay for before its first screen is drawn.
     """
-    from aws_setup_wizard.sandbox import SCENARIOS
-    from aws_setup_wizard.sandbox.cli import REALISTIC_HELP, add_sandbox_parser
+    from aws_setup_wizard.sandbox.cli import (
+        ACCOUNT_ID_HELP,
+        REALISTIC_HELP,
+        SCENARIO_HELP,
+        add_sandbox_parser,
+    )
 
     common = _connection_options()
     parser = UsageParser(
@@ -103,14 +107,12 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="practise on a built-in sandbox account instead of a real one",
     )
-    guided.add_argument(
-        "--scenario",
-        choices=SCENARIOS,
-        default="fresh",
-        help="the sandbox account's starting state (default: fresh)",
-    )
+    guided.add_argument("--scenario", metavar="NAME|FILE", help=f"with --sandbox: {SCENARIO_HELP}")
     guided.add_argument(
         "--realistic", action="store_true", help=f"with --sandbox: {REALISTIC_HELP}"
+    )
+    guided.add_argument(
+        "--sandbox-account-id", metavar="ID", help=f"with --sandbox: {ACCOUNT_ID_HELP}"
     )
     guided.add_argument(
         "--plain",
@@ -440,12 +442,32 @@ def run_guided(args: argparse.Namespace) -> int:
     """No command: the guided wizard, full-screen (Textual) or plain (questionary)."""
     from aws_setup_wizard.launch import Launch
 
+    account_id: str | None = None
+    for flag, given in (
+        ("--scenario", args.scenario),
+        ("--sandbox-account-id", args.sandbox_account_id),
+    ):
+        if given is not None and not args.sandbox:
+            # Never silently ignored: without --sandbox the run is on a real account.
+            return _fail(f"{flag} works only with --sandbox.", ExitCode.USAGE)
+    if args.sandbox:
+        from aws_setup_wizard.sandbox import SandboxSettingError, choose_account_id
+        from aws_setup_wizard.sandbox.scenario_files import resolve
+
+        try:
+            # Before any screen: a bad ID (flag or $SANDBOX_ACCOUNT_ID) or scenario file
+            # starts nothing.
+            account_id = choose_account_id(args.sandbox_account_id, source="--sandbox-account-id")
+            resolve(args.scenario or "fresh")
+        except SandboxSettingError as exc:
+            return _fail(str(exc), ExitCode.USAGE)
     launch = Launch(
         profile=getattr(args, "profile", None),
         region=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
-        sandbox_scenario=args.scenario if args.sandbox else None,
+        sandbox_scenario=(args.scenario or "fresh") if args.sandbox else None,
         realistic=bool(args.realistic),
+        sandbox_account_id=account_id,
     )
     if wants_plain(args):
         from pathlib import Path

@@ -26,6 +26,8 @@ class Launch:
     endpoint_url: str | None = None
     sandbox_scenario: str | None = None  # None: a real account (or AWS_ENDPOINT_URL)
     realistic: bool = False  # the sandbox answers with AWS's delays (``--realistic``)
+    #: The sandbox account's ID (``--sandbox-account-id``); None: $SANDBOX_ACCOUNT_ID or random.
+    sandbox_account_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,11 @@ def open_account(launch: Launch) -> Iterator[Opened]:
         return
     from aws_setup_wizard.sandbox import Sandbox
 
-    with Sandbox(launch.sandbox_scenario, realistic=launch.realistic) as box:
+    with Sandbox(
+        launch.sandbox_scenario,
+        realistic=launch.realistic,
+        account_id=launch.sandbox_account_id,
+    ) as box:
         console = box.console_credentials
         session = Account.from_settings(
             region=box.region,

@@ -1,8 +1,10 @@
 """The drift catalogue's shared runner: make a drift, judge it, repair it, prove the repair.
 
-A catalogue entry is DATA (a :class:`Drift`): how an owner or attacker changes a finished
-sandbox account, the verdict and reason the step's check must then give, and the repair its
-plan must propose. :func:`run_drift` plays one entry over real HTTP against the sandbox:
+A catalogue entry is DATA (a :class:`Drift`): which drift of the sandbox's catalogue
+(:mod:`aws_setup_wizard.sandbox.drifts`, the same name: how an owner or attacker changes a
+finished account, which trainers' scenario files name too), the verdict and reason the step's
+check must then give, and the repair its plan must propose. :func:`run_drift` plays one entry
+over real HTTP against the sandbox:
 
 1. reset the sandbox to ``scenario`` (default ``done``) and confirm the step passes there;
 2. ``make`` the drift (boto3 calls, the sandbox console, or the root layer: what AWS allows);
@@ -21,12 +23,9 @@ Nothing here names a step's internals: a step takes part only through the contra
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import boto3
-from botocore.config import Config
 
 from aws_setup_wizard import runner
 from aws_setup_wizard.account import Account
@@ -46,9 +45,9 @@ CONSOLE = "console"
 class Drift:
     """One drift of one step, as data.
 
-    - ``name``: what happened, in words (the test id);
+    - ``name``: what happened, in words (the test id), and the name of the sandbox drift that
+      makes it (:data:`aws_setup_wizard.sandbox.drifts.DRIFTS`);
     - ``step_id``: the step whose verdict must change;
-    - ``make``: does the drift to a running sandbox, as an owner or attacker could;
     - ``reason``: text the check's summary must contain (the named cause);
     - ``repair``: the plan's change actions in order (``iam:AddUserToGroup``), plus
       :data:`CONSOLE` last when a console action completes it; ``()`` for a pass;
@@ -62,7 +61,6 @@ class Drift:
 
     name: str
     step_id: str
-    make: Callable[[Sandbox], None]
     reason: str
     repair: tuple[str, ...]
     status: str = "fail"
@@ -75,6 +73,10 @@ class Drift:
         """``step-id: name``, for pytest ids."""
         return f"{self.step_id}: {self.name}"
 
+    def make(self, box: Sandbox) -> None:
+        """Do the drift to a running sandbox, as an owner or attacker could."""
+        box.make_drift(self.name)
+
 
 @dataclass(frozen=True)
 class DriftRun:
@@ -85,20 +87,6 @@ class DriftRun:
     repair: tuple[str, ...]
     progress: tuple[ProgressEvent, ...]
     final: Check
-
-
-def client(box: Sandbox, service: str) -> Any:
-    """A boto3 client on the sandbox signed with root's console session (an owner's shell)."""
-    creds = box.console_credentials
-    return boto3.client(
-        service,
-        region_name=box.region,
-        endpoint_url=box.endpoint_url,
-        aws_access_key_id=creds.access_key_id,
-        aws_secret_access_key=creds.secret_access_key,
-        aws_session_token=creds.session_token,
-        config=Config(retries={"max_attempts": 1}),
-    )
 
 
 def count_writes(account: Account) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from aws_setup_wizard.sandbox import SANDBOX_ACCOUNT_ID, Sandbox, SandboxCredentials, SandboxError
+from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials, SandboxError
 
 
 def user_names(iam: Any) -> set[str]:
@@ -22,13 +22,13 @@ def test_a_second_account_has_its_own_root_key_and_console_session(
 ) -> None:
     sandbox = sandbox_at("fresh")
     other = sandbox.add_account()
-    assert other.account_id != SANDBOX_ACCOUNT_ID and len(other.account_id) == 12
-    assert [root.account_id for root in sandbox.accounts] == [SANDBOX_ACCOUNT_ID, other.account_id]
+    assert other.account_id != sandbox.account_id and len(other.account_id) == 12
+    assert [root.account_id for root in sandbox.accounts] == [sandbox.account_id, other.account_id]
     (key,) = other.access_keys()
     assert key.access_key_id != sandbox.root_access_key.access_key_id
     for creds, account_id in [
-        (sandbox.console_credentials, SANDBOX_ACCOUNT_ID),
-        (sandbox.root_access_key, SANDBOX_ACCOUNT_ID),
+        (sandbox.console_credentials, sandbox.account_id),
+        (sandbox.root_access_key, sandbox.account_id),
         (other.console_session, other.account_id),
         (key.credentials, other.account_id),
     ]:
@@ -71,7 +71,7 @@ def test_the_same_name_can_exist_in_both_accounts(sandbox_at: Any, client: Any) 
         for creds in (sandbox.console_credentials, other.console_session)
     }
     assert arns == {
-        f"arn:aws:iam::{SANDBOX_ACCOUNT_ID}:user/alice",
+        f"arn:aws:iam::{sandbox.account_id}:user/alice",
         f"arn:aws:iam::{other.account_id}:user/alice",
     }
 
@@ -99,7 +99,7 @@ def test_a_role_assumed_across_accounts_lands_in_the_roles_account(
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{SANDBOX_ACCOUNT_ID}:root"},
+                "Principal": {"AWS": f"arn:aws:iam::{sandbox.account_id}:root"},
                 "Action": "sts:AssumeRole",
             }
         ],
@@ -135,7 +135,7 @@ def test_account_ids_must_be_twelve_digits_and_new(sandbox_at: Any) -> None:
     with pytest.raises(ValueError):
         sandbox.add_account(account_id="1234")
     with pytest.raises(SandboxError):
-        sandbox.add_account(account_id=SANDBOX_ACCOUNT_ID)
+        sandbox.add_account(account_id=sandbox.account_id)
     with pytest.raises(ValueError):
         sandbox.add_account(scenario="nonsense")
     assert len(sandbox.accounts) == 1
@@ -145,7 +145,7 @@ def test_a_reset_leaves_only_the_first_account(sandbox_at: Any, client: Any) -> 
     sandbox = sandbox_at("fresh")
     other = sandbox.add_account()
     sandbox = sandbox_at("fresh")
-    assert [root.account_id for root in sandbox.accounts] == [SANDBOX_ACCOUNT_ID]
+    assert [root.account_id for root in sandbox.accounts] == [sandbox.account_id]
     with pytest.raises(ClientError) as error:
         client(sandbox, "sts", other.console_session).get_caller_identity()
     assert error.value.response["Error"]["Code"] == "InvalidClientTokenId"

@@ -5,9 +5,12 @@ has and moto lacks (a root user with access keys, MFA and a console session; AWS
 where moto is lenient). Importing this package is cheap: moto and werkzeug are loaded only
 when a :class:`Sandbox` starts.
 
-A sandbox starts with one account (:data:`SANDBOX_ACCOUNT_ID`) and can hold more
-(:meth:`Sandbox.add_account`), each with its own root user; every set of credentials belongs to
-one account and moto serves its requests there (see :mod:`aws_setup_wizard.sandbox.middleware`).
+A sandbox starts with one account and can hold more (:meth:`Sandbox.add_account`), each with
+its own root user; every set of credentials belongs to one account and moto serves its requests
+there (see :mod:`aws_setup_wizard.sandbox.middleware`). Its first account's ID is new and random
+for every sandbox (so that trainees sharing a machine never share the wizard's per-account lock
+and journal), unless fixed: ``Sandbox(account_id=...)``, else ``$SANDBOX_ACCOUNT_ID``
+(:data:`ACCOUNT_ID_ENV`). Read it from :attr:`Sandbox.account_id`, never assume it.
 
 A sandbox is instant unless made *realistic* (``realistic=True`` or a
 :class:`~aws_setup_wizard.sandbox.realism.Realism`): then IAM reads lag IAM writes and CloudTrail
@@ -17,34 +20,46 @@ refuses a bucket whose policy just changed, as AWS does (see
 
 from __future__ import annotations
 
+import os
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from aws_setup_wizard.errors import ConfigurationError
+from aws_setup_wizard.options import account_id as account_id_rule
 from aws_setup_wizard.sandbox import realism
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 from aws_setup_wizard.sandbox.gate import SECRET_ENV, new_secret
 from aws_setup_wizard.sandbox.realism import Realism
-from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
+from aws_setup_wizard.sandbox.state import (
+    MOTO_DEFAULT_ACCOUNT_ID,
+    RootAccount,
+    SandboxAccounts,
+    random_account_id,
+)
 
 if TYPE_CHECKING:
+    from aws_setup_wizard.sandbox.drifts import Place
+    from aws_setup_wizard.sandbox.scenario_files import TrainerScenario
     from aws_setup_wizard.sandbox.server import SandboxServer
 
 __all__ = [
-    "SANDBOX_ACCOUNT_ID",
+    "ACCOUNT_ID_ENV",
     "SANDBOX_REGION",
     "SCENARIOS",
     "Realism",
     "Sandbox",
     "SandboxCredentials",
     "SandboxError",
+    "SandboxSettingError",
+    "choose_account_id",
     "secret_for",
 ]
 
 SCENARIOS: tuple[str, ...] = ("fresh", "partial", "drifted", "done")
 SANDBOX_REGION = "us-east-1"
-#: Deliberately not moto's default 123456789012, so code that assumes that ID shows up.
-SANDBOX_ACCOUNT_ID = "210987654321"
+#: The environment variable that fixes a sandbox's account ID (trainers' scripts, the tests).
+ACCOUNT_ID_ENV = "SANDBOX_ACCOUNT_ID"
 
 _running_lock = threading.Lock()
 _running: Sandbox | None = None
@@ -54,8 +69,49 @@ class SandboxError(RuntimeError):
     """The sandbox cannot do what was asked (not started, or another one is running)."""
 
 
+class SandboxSettingError(ConfigurationError, ValueError):
+    """A sandbox setting (account ID, scenario) is invalid; nothing was started.
+
+    The message is one sentence fit to show as it is; the command line exits with the usage
+    code for it.
+    """
+
+
+def choose_account_id(account_id: str | None = None, *, source: str = "account_id") -> str:
+    """The sandbox account's ID: ``account_id``, else ``$SANDBOX_ACCOUNT_ID``, else a new
+    random one; a given ID must be 12 digits (AWS's rule) and not moto's default.
+
+    ``source`` names where ``account_id`` came from (a flag, say) in the error message.
+    """
+    if account_id is None:
+        fixed = os.environ.get(ACCOUNT_ID_ENV, "").strip()
+        if not fixed:
+            return random_account_id()
+        account_id, source = fixed, f"${ACCOUNT_ID_ENV}"
+    problem = account_id_rule(account_id)
+    if problem:
+        raise SandboxSettingError(
+            f"{source} {problem.rstrip('.')}, not {account_id!r}: no sandbox was started."
+        )
+    if account_id == MOTO_DEFAULT_ACCOUNT_ID:
+        raise SandboxSettingError(
+            f"{source} {account_id} is moto's default account, which would hide code that "
+            "assumes it: choose another 12-digit ID; no sandbox was started."
+        )
+    return account_id
+
+
 class Sandbox:
     """A new AWS account served on ``http://HOST:PORT``, seeded with a scenario.
+
+    ``scenario`` is a built-in scenario's name (:data:`SCENARIOS`), a trainer's scenario file
+    (its path, a shipped example's name, or one already read: see
+    :mod:`aws_setup_wizard.sandbox.scenario_files`); an unusable one raises
+    :class:`SandboxSettingError` here, before anything starts.
+
+    Its account ID is ``account_id``, else ``$SANDBOX_ACCOUNT_ID``, else new and random (see
+    :func:`choose_account_id`; an invalid one raises :class:`SandboxSettingError` here, before
+    anything starts). A :meth:`reset` keeps it.
 
     Only one sandbox may run per process: moto keeps its state in process-global backends,
     so two would share (and wipe) each other's accounts. Starting a second raises
@@ -64,15 +120,17 @@ class Sandbox:
 
     def __init__(
         self,
-        scenario: str = "fresh",
+        scenario: str | TrainerScenario = "fresh",
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         realistic: bool | Realism = False,
+        account_id: str | None = None,
     ) -> None:
-        _check_scenario(scenario)
-        self.scenario = scenario
-        self.account_id = SANDBOX_ACCOUNT_ID
+        self._plan = _scenario(scenario)
+        #: The scenario's name: a built-in one, or how a trainer's file was named.
+        self.scenario = _label(self._plan)
+        self.account_id = choose_account_id(account_id)
         self.region = SANDBOX_REGION
         self._host = host
         self._port = port
@@ -107,7 +165,7 @@ class Sandbox:
                 self._accounts, self._host, self._port, self.region, self.secret
             )
             self._server.start()
-            self._seed(self.scenario)
+            self._seed(self._plan)
             self.set_realism(self._realism)
         except BaseException:
             self.stop()
@@ -125,20 +183,20 @@ class Sandbox:
             if _running is self:
                 _running = None
 
-    def reset(self, scenario: str) -> None:
+    def reset(self, scenario: str | TrainerScenario) -> None:
         """Wipe the whole account (moto and root layer) and seed ``scenario``, same endpoint.
 
         The console session credentials survive a reset, so clients built from :meth:`env`
         keep working; root access keys are new. Accounts added with :meth:`add_account` are
         gone afterwards: the sandbox holds its one default account again.
         """
-        _check_scenario(scenario)
+        plan = _scenario(scenario)
         server = self._require_server()
         previous = self._accounts.default.console_session if self._accounts else None
         self._accounts = SandboxAccounts(RootAccount(self.account_id, console_session=previous))
         server.reset(self._accounts)
-        self.scenario = scenario
-        self._seed(scenario)
+        self._plan, self.scenario = plan, _label(plan)
+        self._seed(plan)
 
     def set_realism(self, settings: Realism | None) -> None:
         """Make the running sandbox realistic with ``settings``, or instant again (``None``).
@@ -215,6 +273,13 @@ class Sandbox:
             values["SANDBOX_ROOT_SECRET_ACCESS_KEY"] = keys[0].secret_access_key
         return values
 
+    def make_drift(self, name: str) -> None:
+        """Make the catalogue's drift ``name`` to the default account, as an owner or attacker
+        would (see :mod:`aws_setup_wizard.sandbox.drifts`); it expects a ``done`` account."""
+        from aws_setup_wizard.sandbox import drifts
+
+        drifts.make(name, self._place())
+
     # -- more than one account -------------------------------------------------------------------
 
     @property
@@ -265,11 +330,19 @@ class Sandbox:
             raise SandboxError("The sandbox has not been started.")
         return self._accounts
 
-    def _seed(self, scenario: str) -> None:
-        from aws_setup_wizard.sandbox.scenarios import seed
+    def _place(self) -> Place:
+        from aws_setup_wizard.sandbox.drifts import Place
+
+        return Place(self.root, self.endpoint_url, self.region, self.secret)
+
+    def _seed(self, plan: str | TrainerScenario) -> None:
+        from aws_setup_wizard.sandbox.scenarios import seed, seed_file
 
         with realism.suspended():  # seeding is instant, whatever the mode
-            seed(scenario, self.root, self.endpoint_url, self.region)
+            if isinstance(plan, str):
+                seed(plan, self.root, self.endpoint_url, self.region)
+            else:
+                seed_file(plan, self.root, self.endpoint_url, self.region, self.secret)
 
 
 def secret_for(endpoint_url: str) -> str | None:
@@ -283,6 +356,19 @@ def secret_for(endpoint_url: str) -> str | None:
     if running is None or running._server is None:
         return None
     return running.secret if running.endpoint_url == endpoint_url.rstrip("/") else None
+
+
+def _scenario(scenario: str | TrainerScenario) -> str | TrainerScenario:
+    """A built-in scenario's name, or a trainer's file read and validated."""
+    if not isinstance(scenario, str) or scenario in SCENARIOS:
+        return scenario
+    from aws_setup_wizard.sandbox.scenario_files import resolve
+
+    return resolve(scenario)
+
+
+def _label(plan: str | TrainerScenario) -> str:
+    return plan if isinstance(plan, str) else plan.label
 
 
 def _check_scenario(scenario: str) -> None:

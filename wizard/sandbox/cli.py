@@ -12,19 +12,40 @@ import os
 import shlex
 import signal
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
 from types import FrameType
 
 from aws_setup_wizard.present import ExitCode
-from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
+from aws_setup_wizard.sandbox import (
+    ACCOUNT_ID_ENV,
+    SCENARIOS,
+    Sandbox,
+    SandboxSettingError,
+    choose_account_id,
+)
 
 #: The ``--realistic`` flag's help, shared with the guided mode's.
 REALISTIC_HELP = (
     "answer with AWS's delays: IAM reads lag IAM writes by $SANDBOX_IAM_LAG_SECONDS (default "
     "3), CreateTrail refuses a bucket for $SANDBOX_BUCKET_POLICY_SECONDS (default 5) after its "
     "policy changed"
+)
+
+
+#: The ``--scenario`` flag's help, shared with the guided mode's.
+SCENARIO_HELP = (
+    f"the account's starting state: a built-in scenario ({', '.join(SCENARIOS)}), a shipped "
+    "example's name or the path of a scenario file (TOML); `aws-setup-wizard sandbox "
+    "scenarios` lists them (default: fresh)"
+)
+
+#: The ``--account-id`` / ``--sandbox-account-id`` flag's help, shared with the guided mode's.
+ACCOUNT_ID_HELP = (
+    f"the sandbox account's 12-digit ID (default: ${ACCOUNT_ID_ENV} if set, else a new random "
+    "one for every sandbox, so trainees on one machine never share an account)"
 )
 
 
@@ -41,15 +62,17 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
 
     serve = commands.add_parser("serve", help="run a sandbox account until interrupted")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
-    serve.add_argument(
-        "--scenario",
-        choices=SCENARIOS,
-        default="fresh",
-        help="starting state of the account (default: fresh)",
-    )
+    serve.add_argument("--scenario", metavar="NAME|FILE", default="fresh", help=SCENARIO_HELP)
     serve.add_argument("--env-file", type=Path, help="also write the environment to this file")
     serve.add_argument("--realistic", action="store_true", help=REALISTIC_HELP)
+    serve.add_argument("--account-id", metavar="ID", help=ACCOUNT_ID_HELP)
     serve.set_defaults(func=serve_command)
+
+    listing = commands.add_parser(
+        "scenarios",
+        help="list the starting states --scenario takes: built-in, shipped examples, drifts",
+    )
+    listing.set_defaults(func=scenarios_command)
 
     stop = commands.add_parser(
         "stop", help="stop the sandbox that wrote this env file (and no other)"
@@ -80,7 +103,20 @@ def env_lines(env: dict[str, str]) -> str:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Serve a sandbox until SIGINT or SIGTERM; print its environment when ready."""
+    """Serve a sandbox until SIGINT or SIGTERM; print its environment when ready.
+
+    The environment names the account (``SANDBOX_ACCOUNT_ID``): a shell that loads it and
+    serves again gets the same account ID back.
+    """
+    from aws_setup_wizard.sandbox.scenario_files import resolve
+
+    try:
+        account_id = choose_account_id(args.account_id, source="--account-id")
+        box = Sandbox(
+            resolve(args.scenario), port=args.port, realistic=args.realistic, account_id=account_id
+        )
+    except SandboxSettingError as error:
+        return _usage(error)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -88,21 +124,84 @@ def serve_command(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with Sandbox(args.scenario, port=args.port, realistic=args.realistic) as sandbox:
-            mode = ", realistic" if args.realistic else ""
-            text = f"# aws-setup-wizard sandbox ({args.scenario}{mode}) at {sandbox.endpoint_url}\n"
-            # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
-            text += env_lines({**sandbox.env(), PID_ENV: str(os.getpid())})
-            if args.env_file is not None:
-                write_private(args.env_file, text)
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        try:
+            box.start()
+        except SandboxSettingError as error:  # a scenario file the account refused: not served
+            return _usage(error)
+        try:
+            _announce(box, args)
             while not stop.wait(0.5):
                 pass
+        finally:
+            box.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return ExitCode.PASS
+
+
+def _announce(sandbox: Sandbox, args: argparse.Namespace) -> None:
+    """Print the running sandbox's environment (and write it to ``--env-file``)."""
+    mode = ", realistic" if args.realistic else ""
+    text = (
+        f"# aws-setup-wizard sandbox ({sandbox.scenario}{mode}), account "
+        f"{sandbox.account_id}, at {sandbox.endpoint_url}\n"
+    )
+    # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
+    text += env_lines(
+        {**sandbox.env(), ACCOUNT_ID_ENV: sandbox.account_id, PID_ENV: str(os.getpid())}
+    )
+    if args.env_file is not None:
+        write_private(args.env_file, text)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _usage(error: Exception) -> int:
+    print(f"aws-setup-wizard: {error}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    """``sandbox scenarios``: every starting state, one line each, and how to pass a file."""
+    print(scenarios_text())
+    return ExitCode.PASS
+
+
+def scenarios_text(width: int = 100) -> str:
+    """The text of ``sandbox scenarios``."""
+    from aws_setup_wizard.sandbox import drifts, scenario_files
+
+    def rows(items: list[tuple[str, str]]) -> list[str]:
+        column = max(len(name) for name, _ in items) + 2
+        return [
+            textwrap.fill(
+                text,
+                width,
+                initial_indent=f"  {name:<{column}}",
+                subsequent_indent=" " * (column + 2),
+            )
+            for name, text in items
+        ]
+
+    lines = ["Built-in scenarios (--scenario NAME):"]
+    lines += rows([(name, scenario_files.BUILT_IN[name]) for name in SCENARIOS])
+    shipped = scenario_files.examples()
+    folder = scenario_files.examples_folder()
+    lines += ["", f"Example scenario files (--scenario NAME; the files are in {folder}):"]
+    lines += rows(shipped) if shipped else ["  (none)"]
+    lines += [
+        "",
+        "Your own scenario file: --scenario PATH, a TOML file; copy an example to start.",
+        "  aws-setup-wizard sandbox serve --scenario my-class.toml --env-file trainee.env",
+        "  aws-setup-wizard --sandbox --scenario my-class.toml",
+        "",
+        'Drifts a file may name (drifts = ["..."], with base = "done"):',
+    ]
+    for step_id in dict.fromkeys(drift.step_id for drift in drifts.CATALOGUE):
+        lines.append(f"  {step_id}:")
+        lines += [f"    {d.name}" for d in drifts.CATALOGUE if d.step_id == step_id]
+    return "\n".join(lines)
 
 
 def write_private(path: Path, text: str) -> None:

@@ -11,8 +11,11 @@ independent picture of an account.
 from __future__ import annotations
 
 import json
+import re
 import secrets
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -23,8 +26,13 @@ from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
 from aws_setup_wizard.sandbox.state import RootAccount
 
+if TYPE_CHECKING:
+    from aws_setup_wizard.sandbox.scenario_files import GroupPlan, RootPlan, TrainerScenario
+
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 TRAIL_NAME = "org-audit"
+#: The administrator of the ``done`` and ``drifted`` scenarios, and its group.
+DONE_ADMIN_USER, DONE_ADMIN_GROUP = "alice", "Admins"
 KMS_ALIAS = "alias/org-audit-trail"
 
 
@@ -33,7 +41,7 @@ def bucket_name(account_id: str) -> str:
     return f"org-audit-logs-{account_id}"
 
 
-class _Clients:
+class Clients:
     """boto3 clients signed with the root console session, pointed at the sandbox."""
 
     def __init__(self, endpoint_url: str, region: str, creds: SandboxCredentials) -> None:
@@ -47,6 +55,7 @@ class _Clients:
         self._config = Config(retries={"max_attempts": 1})
 
     def __call__(self, service: str) -> Any:
+        """A client of ``service`` (``"iam"``, ``"s3"``...) on the sandbox."""
         return self._session.client(
             service,
             endpoint_url=self._endpoint_url,
@@ -60,15 +69,34 @@ def _root_virtual_mfa(root: RootAccount) -> None:
     sync_root_mfa_device(root)
 
 
-def _admin(clients: _Clients, group: str, user: str, *, with_mfa: bool) -> None:
+def _admin(clients: Clients, group: str, user: str, *, with_mfa: bool) -> None:
     iam = clients("iam")
     iam.create_group(GroupName=group)
     iam.attach_group_policy(GroupName=group, PolicyArn=ADMIN_POLICY_ARN)
+    _user(clients, user, groups=(group,), console_password=True, with_mfa=with_mfa)
+
+
+def _user(
+    clients: Clients,
+    user: str,
+    *,
+    groups: tuple[str, ...] = (),
+    console_password: bool = False,
+    with_mfa: bool = False,
+    access_keys: int = 0,
+    policies: tuple[str, ...] = (),
+) -> None:
+    """An IAM user made with the calls an owner would make (password: reset at first use)."""
+    iam = clients("iam")
     iam.create_user(UserName=user)
-    iam.add_user_to_group(GroupName=group, UserName=user)
-    iam.create_login_profile(
-        UserName=user, Password=secrets.token_urlsafe(24) + "aA1!", PasswordResetRequired=True
-    )
+    for group in groups:
+        iam.add_user_to_group(GroupName=group, UserName=user)
+    for arn in policies:
+        iam.attach_user_policy(UserName=user, PolicyArn=arn)
+    if console_password:
+        iam.create_login_profile(
+            UserName=user, Password=secrets.token_urlsafe(24) + "aA1!", PasswordResetRequired=True
+        )
     if with_mfa:
         device = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{user}-mfa")
         seed = device["VirtualMFADevice"]["Base32StringSeed"]
@@ -80,11 +108,26 @@ def _admin(clients: _Clients, group: str, user: str, *, with_mfa: bool) -> None:
             AuthenticationCode1=code1,
             AuthenticationCode2=code2,
         )
+    for _ in range(access_keys):
+        iam.create_access_key(UserName=user)
 
 
-def _trail(clients: _Clients, account_id: str, region: str) -> None:
-    trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{TRAIL_NAME}"
-    bucket = bucket_name(account_id)
+def _trail(
+    clients: Clients,
+    account_id: str,
+    region: str,
+    *,
+    name: str = TRAIL_NAME,
+    bucket: str | None = None,
+    kms_alias: str | None = KMS_ALIAS,
+    multi_region: bool = True,
+    validation: bool = True,
+    logging: bool = True,
+) -> None:
+    """A trail with its bucket (and KMS key unless ``kms_alias`` is ``None``), as the wizard
+    would make it; by default the ``done`` scenario's."""
+    trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{name}"
+    bucket = bucket or bucket_name(account_id)
     values = {
         "partition": "aws",
         "bucket": bucket,
@@ -107,32 +150,36 @@ def _trail(clients: _Clients, account_id: str, region: str) -> None:
     s3.put_bucket_policy(
         Bucket=bucket, Policy=json.dumps(assets.policy("cloudtrail-bucket", **values))
     )
-    kms = clients("kms")
-    key = kms.create_key(
-        Description="CloudTrail log encryption for org-audit",
-        Policy=json.dumps(assets.policy("cloudtrail-kms-key", **values)),
-    )["KeyMetadata"]
-    kms.enable_key_rotation(KeyId=key["KeyId"])
-    kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key["KeyId"])
+    encryption: dict[str, str] = {}
+    if kms_alias is not None:
+        kms = clients("kms")
+        key = kms.create_key(
+            Description=f"CloudTrail log encryption for {name}",
+            Policy=json.dumps(assets.policy("cloudtrail-kms-key", **values)),
+        )["KeyMetadata"]
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+        kms.create_alias(AliasName=kms_alias, TargetKeyId=key["KeyId"])
+        encryption["KmsKeyId"] = key["Arn"]
     cloudtrail = clients("cloudtrail")
     cloudtrail.create_trail(
-        Name=TRAIL_NAME,
+        Name=name,
         S3BucketName=bucket,
-        IsMultiRegionTrail=True,
+        IsMultiRegionTrail=multi_region,
         IncludeGlobalServiceEvents=True,
-        EnableLogFileValidation=True,
-        KmsKeyId=key["Arn"],
+        EnableLogFileValidation=validation,
+        **encryption,
     )
     cloudtrail.put_event_selectors(
-        TrailName=TRAIL_NAME,
+        TrailName=name,
         EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}],
     )
-    cloudtrail.start_logging(Name=TRAIL_NAME)
+    if logging:
+        cloudtrail.start_logging(Name=name)
 
 
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
-    clients = _Clients(endpoint_url, region, root.console_session)
+    clients = Clients(endpoint_url, region, root.console_session)
     if scenario == "fresh":
         root.create_key()
     elif scenario == "partial":
@@ -141,10 +188,94 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _admin(clients, "Administrators", "admin", with_mfa=False)
     elif scenario in ("done", "drifted"):
         _root_virtual_mfa(root)
-        _admin(clients, "Admins", "alice", with_mfa=True)
+        _admin(clients, DONE_ADMIN_GROUP, DONE_ADMIN_USER, with_mfa=True)
         _trail(clients, root.account_id, region)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()
     else:
         raise ValueError(f"unknown sandbox scenario {scenario!r}")
+
+
+def seed_file(
+    plan: TrainerScenario, root: RootAccount, endpoint_url: str, region: str, secret: str
+) -> None:
+    """Bring a freshly reset account into a trainer's scenario file's state.
+
+    The base scenario first, then the drifts (each made to that account), root, groups, users
+    and trails. A call the account refuses (two drifts that contradict each other, say) raises
+    :class:`~aws_setup_wizard.sandbox.scenario_files.ScenarioFileError` naming the item.
+    """
+    from aws_setup_wizard.sandbox import drifts
+
+    seed(plan.base, root, endpoint_url, region)
+    clients = Clients(endpoint_url, region, root.console_session)
+    place = drifts.Place(root, endpoint_url, region, secret)
+    for name in plan.drifts:
+        _made(plan, f"drift {name!r}", partial(drifts.make, name, place))
+    _made(plan, "[root]", partial(_root, plan.root, root))
+    for group in plan.groups:
+        _made(plan, f"group {group.name!r}", partial(_group, clients, group))
+    for user in plan.users:
+        make_user = partial(
+            _user,
+            clients,
+            user.name,
+            groups=user.groups,
+            console_password=user.console_password,
+            with_mfa=user.mfa,
+            access_keys=user.access_keys,
+            policies=user.policies,
+        )
+        _made(plan, f"user {user.name!r}", make_user)
+    for trail in plan.trails:
+        make_trail = partial(
+            _trail,
+            clients,
+            root.account_id,
+            region,
+            name=trail.name,
+            bucket=trail.bucket_for(root.account_id),
+            kms_alias=f"alias/{_alias_part(trail.name)}-trail" if trail.encrypted else None,
+            multi_region=trail.multi_region,
+            validation=trail.log_file_validation,
+            logging=trail.logging,
+        )
+        _made(plan, f"trail {trail.name!r}", make_trail)
+
+
+def _made(plan: TrainerScenario, what: str, make: Callable[[], None]) -> None:
+    try:
+        make()
+    except Exception as error:  # noqa: BLE001 - every refusal becomes one sentence
+        details = getattr(error, "response", {}).get("Error", {})
+        reason = f"{details.get('Code')}: {details.get('Message')}" if details else str(error)
+        raise plan.error(
+            f"{what} could not be made on this account ({reason.rstrip('.')}); nothing is served."
+        ) from error
+
+
+def _root(wanted: RootPlan, root: RootAccount) -> None:
+    if wanted.mfa is True and not root.mfa_enabled:
+        _root_virtual_mfa(root)
+    elif wanted.mfa is False and root.mfa_enabled:
+        root.disable_mfa()
+        sync_root_mfa_device(root)
+    if wanted.access_keys is not None:
+        keys = root.access_keys()
+        for key in keys[wanted.access_keys :]:
+            root.delete_key(key.access_key_id)
+        for _ in range(wanted.access_keys - len(keys)):
+            root.create_key()
+
+
+def _group(clients: Clients, group: GroupPlan) -> None:
+    iam = clients("iam")
+    iam.create_group(GroupName=group.name)
+    for arn in group.policies:
+        iam.attach_group_policy(GroupName=group.name, PolicyArn=arn)
+
+
+def _alias_part(name: str) -> str:
+    """A trail name as a KMS alias part (aliases allow letters, digits, '/', '_' and '-')."""
+    return re.sub(r"[^A-Za-z0-9/_-]", "-", name)

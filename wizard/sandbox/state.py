@@ -39,6 +39,24 @@ def new_secret(length: int = 40) -> str:
     return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
 
 
+#: moto's default account: never a sandbox's, so code that assumes that ID shows up.
+MOTO_DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+def random_account_id(taken: frozenset[str] = frozenset()) -> str:
+    """A random 12-digit AWS account ID, not in ``taken`` and never moto's default.
+
+    AWS account IDs may start with 0; these never do, so that no tool along the way (a
+    spreadsheet, a shell's arithmetic, JSON read as a number) silently drops the digit.
+    """
+    while True:
+        candidate = secrets.choice("123456789") + "".join(
+            secrets.choice(string.digits) for _ in range(11)
+        )
+        if candidate != MOTO_DEFAULT_ACCOUNT_ID and candidate not in taken:
+            return candidate
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, second precision (as IAM reports it)."""
     return datetime.now(UTC).replace(microsecond=0)
@@ -262,8 +280,4 @@ class SandboxAccounts:
 
     def new_account_id(self) -> str:
         """A random 12-digit account ID not yet used (nor moto's default 123456789012)."""
-        taken = {a.account_id for a in self._accounts} | {"123456789012"}
-        while True:
-            candidate = "".join(secrets.choice(string.digits) for _ in range(12))
-            if candidate not in taken:
-                return candidate
+        return random_account_id(frozenset(a.account_id for a in self._accounts))
