@@ -255,3 +255,68 @@ def test_verify_leaves_the_collector_as_it_found_it(
     assert json.loads(capsys.readouterr().out)["steps"]
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+# -- endpoint data ---------------------------------------------------------------------------
+
+
+def _resolvers() -> tuple[Any, Any]:
+    from botocore.regions import EndpointResolver
+
+    ours, path = trimmed.TrimmedLoader().load_data_with_path("endpoints")
+    whole_data = generate.botocore_loader().load_data("endpoints")
+    assert trimmed.TrimmedLoader().is_builtin_path(path)  # botocore treats it as its own
+    return EndpointResolver(ours, uses_builtin_data=True), EndpointResolver(
+        whole_data, uses_builtin_data=True
+    )
+
+
+def _answer(resolver: Any, args: tuple[Any, ...]) -> Any:
+    try:
+        return resolver.construct_endpoint(*args)
+    except Exception as exc:  # noqa: BLE001 - a refusal is an answer too
+        return type(exc), str(exc)
+
+
+def test_trimmed_endpoint_data_answers_as_botocore_s_for_every_kept_service() -> None:
+    ours, theirs = _resolvers()
+    prefixes = json.loads((trimmed.DATA / trimmed.INDEX).read_text())["endpoints"]["services"]
+    assert "s3-control" in prefixes and "iam" in prefixes
+    for partition in theirs.get_available_partitions():
+        regions = theirs.get_available_endpoints("ec2", partition, allow_non_regional=True)
+        for service in prefixes:
+            assert ours.get_available_endpoints(
+                service, partition, allow_non_regional=True
+            ) == theirs.get_available_endpoints(service, partition, allow_non_regional=True)
+            for region in [*regions, "aws-global", "us-east-1", "mars-north-1"]:
+                for fips, dualstack in [(False, False), (True, False), (False, True)]:
+                    args = (service, region, partition, dualstack, fips)
+                    assert _answer(ours, args) == _answer(theirs, args)
+
+
+def test_a_service_left_out_of_the_endpoint_data_is_read_from_botocore_s(
+    lenient: list[str],
+) -> None:
+    ours, theirs = _resolvers()
+    assert ours.get_available_endpoints("sso") == theirs.get_available_endpoints("sso")
+    assert ours.construct_endpoint("sso", "eu-west-1") == theirs.construct_endpoint(
+        "sso", "eu-west-1"
+    )
+    assert ours.construct_endpoint("no-such-service", "us-east-1") == (
+        theirs.construct_endpoint("no-such-service", "us-east-1")
+    )
+    assert lenient[-1] == "endpoints:sso"
+
+
+def test_strict_mode_names_a_service_left_out_of_the_endpoint_data() -> None:
+    ours, _ = _resolvers()
+    with pytest.raises(trimmed.OperationLeftOut, match="endpoints:sso"):
+        ours.get_available_endpoints("sso")
+    assert trimmed.LEFT_OUT.pop() == "endpoints:sso"
+
+
+def test_an_endpoints_file_of_the_owner_s_wins(tmp_path: Path) -> None:
+    (tmp_path / "endpoints.json").write_text(json.dumps({"partitions": [], "version": 3}))
+    loader = trimmed.TrimmedLoader(extra_search_paths=[str(tmp_path)])
+    assert not loader.serves_endpoints()
+    assert loader.load_data("endpoints") == {"partitions": [], "version": 3}

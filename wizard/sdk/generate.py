@@ -9,6 +9,9 @@ shape of the service; documentation is dropped (botocore reads it only for docst
 Everything else (metadata, protocol settings, member order, endpoint context parameters) is
 kept as botocore has it. ``data/index.json`` records the botocore version the models came from:
 the loader serves them only to that version.
+
+``data/endpoints.json`` is botocore's endpoint data (1.2 MB) with only the kept services' entries
+(see :func:`trim_endpoints`); endpoint rule sets are never trimmed.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import botocore
 from botocore.loaders import Loader
 
 from aws_setup_wizard.sdk.kept import ALL, KEPT
-from aws_setup_wizard.sdk.loader import DATA, INDEX
+from aws_setup_wizard.sdk.loader import DATA, ENDPOINTS, INDEX
 
 DOCS = "documentation"
 
@@ -100,6 +103,24 @@ def trim(model: dict[str, Any], keep: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def trim_endpoints(endpoints: dict[str, Any], prefixes: Iterable[str]) -> dict[str, Any]:
+    """botocore's ``endpoints.json`` with each partition's ``services`` cut to ``prefixes``.
+
+    Partitions, Regions, defaults and variants stay whole: they are what an endpoint of a
+    service not kept is built from, and the loader reads that service from botocore's own file.
+    """
+    keep = set(prefixes)
+    out = dict(endpoints)
+    out["partitions"] = [
+        {
+            **partition,
+            "services": {k: v for k, v in partition["services"].items() if k in keep},
+        }
+        for partition in endpoints["partitions"]
+    ]
+    return out
+
+
 def botocore_loader() -> Loader:
     """botocore's loader over its own data only (never the developer's ``~/.aws/models``)."""
     return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
@@ -120,10 +141,20 @@ def build() -> dict[str, str]:
             "file": name,
             "operations": sorted(trimmed["operations"]),
         }
+    # Endpoint data is keyed by each model's endpoint prefix (s3control's is s3-control).
+    prefixes = sorted(
+        {
+            json.loads(files[entry["file"]])["metadata"]["endpointPrefix"]
+            for entry in services.values()
+        }
+    )
+    endpoints = trim_endpoints(loader.load_data("endpoints"), prefixes)
+    files[ENDPOINTS] = json.dumps(endpoints, separators=(",", ":")) + "\n"
     index = {
         "botocore": botocore.__version__,
         "generated_by": "python -m aws_setup_wizard.sdk.generate",
         "services": services,
+        "endpoints": {"file": ENDPOINTS, "services": prefixes},
     }
     files[INDEX] = json.dumps(index, indent=1) + "\n"
     return files

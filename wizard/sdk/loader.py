@@ -8,6 +8,10 @@
   (``~/.aws/models``, ``AWS_DATA_PATH``) names that service. Anything else is botocore's.
 - The other files of a trimmed service (endpoint rules, paginators, waiters) are botocore's own,
   found without listing ~460 service folders twice to learn what the index already says.
+- ``endpoints.json`` (botocore's endpoint data, 1.2 MB, 4 MiB once parsed, read by every
+  session) comes from ``data/`` too, holding only the trimmed services' entries; a service not
+  there is read from botocore's whole file when first asked for (:class:`ServicesOnDemand`), so
+  every answer is botocore's own. An ``endpoints.json`` of the owner's wins, as in botocore.
 - JSON is parsed into plain dicts: botocore's ``OrderedDict`` hook makes ``endpoints.json``
   (1.2 MB, read by every session) about three times slower to parse, and a dict keeps its
   order, which is all botocore relies on.
@@ -40,6 +44,7 @@ from botocore.model import ServiceModel
 
 DATA = Path(__file__).resolve().with_name("data")
 INDEX = "index.json"
+ENDPOINTS = "endpoints.json"
 MODE_ENV = "AWS_SETUP_WIZARD_TRIMMED_MODELS"
 
 
@@ -82,10 +87,113 @@ class PlainJSONFileLoader(JSONFileLoader):
         return json.loads(payload)
 
 
+class OperationLeftOut(BaseException):  # noqa: N818 - it is a failure, not an everyday error
+    """Strict mode: a client called an operation the trimmed models left out.
+
+    A ``BaseException``, so that no ``except Exception`` of the engine turns it into an
+    "unknown" verdict: the test that made the call fails, naming the operation.
+    """
+
+
+#: Operations served from the whole model since the process started (``service:Operation``).
+LEFT_OUT: list[str] = []
+_LEFT_OUT_LOCK = threading.Lock()
+
+
+def _left_out(what: str, hint: str) -> None:
+    with _LEFT_OUT_LOCK:
+        LEFT_OUT.append(what)
+    if mode() == "strict":
+        raise OperationLeftOut(
+            f"{what} is not in the trimmed service models: {hint}, then run "
+            "'python -m aws_setup_wizard.sdk.generate'"
+        )
+
+
+class ServicesOnDemand(dict[str, Any]):
+    """One partition's ``services`` of the trimmed ``endpoints.json``.
+
+    botocore's ``EndpointResolver`` asks it ``name in services``, ``services[name]`` and
+    ``services.get(name, default)``; a service it does not hold is read from botocore's whole
+    endpoint data (``whole()``, loaded once) and kept.
+    """
+
+    def __init__(
+        self, kept: dict[str, Any], partition: str, whole: Callable[[], dict[str, Any]]
+    ) -> None:
+        super().__init__(kept)
+        self._partition = partition
+        self._whole = whole
+
+    def _fetch(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        for partition in self._whole()["partitions"]:
+            if partition["partition"] == self._partition and name in partition["services"]:
+                _left_out(f"endpoints:{name}", "add the service to wizard/sdk/kept.py")
+                dict.__setitem__(self, name, partition["services"][name])
+                return True
+        return False
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or self._fetch(name)
+
+    def __getitem__(self, name: str) -> Any:
+        if not dict.__contains__(self, name):
+            self._fetch(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``self[name]``, or ``default`` when neither file has the service."""
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+
 class TrimmedLoader(Loader):
     """botocore's loader, serving the trimmed models where they give the same answers."""
 
     FILE_LOADER_CLASS = PlainJSONFileLoader
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._whole_endpoints_lock = threading.Lock()
+        self._whole_endpoints: dict[str, Any] | None = None
+
+    def serves_endpoints(self) -> bool:
+        """True when ``endpoints.json`` comes trimmed (see the module's docstring)."""
+        if "endpoints" not in (_index() or {}) or not trimmed_services():
+            return False
+        return not any(
+            path != self.BUILTIN_DATA_PATH
+            and self.file_loader.exists(os.path.join(path, "endpoints"))
+            for path in self.search_paths
+        )
+
+    @instance_cache
+    def load_data_with_path(self, name: str) -> Any:
+        """botocore's ``load_data_with_path``; trimmed ``endpoints`` where served.
+
+        The trimmed data is named by botocore's own file, which it answers for: botocore treats
+        built-in endpoint data differently from data of the owner's (``is_builtin_path``).
+        """
+        if name != "endpoints" or not self.serves_endpoints():
+            return super().load_data_with_path(name)
+        data = json.loads((DATA / ENDPOINTS).read_text(encoding="utf-8"))
+        for partition in data["partitions"]:
+            partition["services"] = ServicesOnDemand(
+                partition["services"], partition["partition"], self._whole_endpoint_data
+            )
+        return data, os.path.join(self.BUILTIN_DATA_PATH, name)
+
+    def _whole_endpoint_data(self) -> dict[str, Any]:
+        with self._whole_endpoints_lock:
+            if self._whole_endpoints is None:
+                path = os.path.join(self.BUILTIN_DATA_PATH, "endpoints")
+                self._whole_endpoints = self.file_loader.load_file(path)
+            assert self._whole_endpoints is not None
+            return self._whole_endpoints
 
     def served_version(self, service_name: str, api_version: str | None = None) -> str | None:
         """The API version of ``service_name`` served trimmed, or ``None`` (botocore's own)."""
@@ -126,19 +234,6 @@ class TrimmedLoader(Loader):
         extras = self._find_extras(service_name, type_name, api_version)  # type: ignore[attr-defined]
         self._extras_processor.process(model, extras)  # type: ignore[attr-defined]
         return model
-
-
-class OperationLeftOut(BaseException):  # noqa: N818 - it is a failure, not an everyday error
-    """Strict mode: a client called an operation the trimmed models left out.
-
-    A ``BaseException``, so that no ``except Exception`` of the engine turns it into an
-    "unknown" verdict: the test that made the call fails, naming the operation.
-    """
-
-
-#: Operations served from the whole model since the process started (``service:Operation``).
-LEFT_OUT: list[str] = []
-_LEFT_OUT_LOCK = threading.Lock()
 
 
 class FullModelOnDemand:
@@ -197,14 +292,7 @@ class FullModelOnDemand:
         names = {xform_name(name): name for name in whole["operations"]}
         if py_name not in names:
             return False
-        left_out = f"{model.service_name}:{names[py_name]}"
-        with _LEFT_OUT_LOCK:
-            LEFT_OUT.append(left_out)
-        if mode() == "strict":
-            raise OperationLeftOut(
-                f"{left_out} is not in the trimmed service models: add it to "
-                "wizard/sdk/kept.py and run 'python -m aws_setup_wizard.sdk.generate'"
-            )
+        _left_out(f"{model.service_name}:{names[py_name]}", "add it to wizard/sdk/kept.py")
         self.meta._service_model = ServiceModel(whole, service_name=model.service_name)
         self.meta._method_to_api_mapping = names
         self._PY_TO_OP_NAME = names
