@@ -7,7 +7,7 @@ Prints, each with the commands that reproduce it with public tools:
   process, with the trimmed service models and with botocore's own (median of the runs);
 - the whole ``aws-setup-wizard verify --json`` process beside ``python -c "import boto3"``:
   alternating runs, medians, and the median of the pairwise ratios;
-- the peak memory (maximum resident set) of each of those two processes.
+- the peak memory (maximum resident set) of each of those two processes, from GNU time.
 
 Byte code is compiled first (``python -m compileall``), as an installed package has it; the
 verify process gets no AWS configuration of the developer's (``AWS_CONFIG_FILE=/dev/null``).
@@ -23,6 +23,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -69,16 +70,23 @@ def compile_bytecode() -> list[str]:
     return command
 
 
+#: GNU time reports the command's own peak memory. (A child of this process would not: Linux
+#: counts the resident set a child inherits at fork, and this process holds the sandbox.)
+TIME = "/usr/bin/time"
+
+
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, peak resident MiB) of one whole process, its own figures only."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
-        raise SystemExit(f"{shlex.join(command)} exited {child.returncode}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux: KiB
+    with tempfile.NamedTemporaryFile("r", prefix="bench-time-") as report:
+        start = time.perf_counter()
+        done = subprocess.run(
+            [TIME, "-f", "%M", "-o", report.name, *command], env=env, stdout=subprocess.DEVNULL
+        )
+        elapsed = time.perf_counter() - start
+        peak_kib = int(report.read().split()[-1])
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{shlex.join(command)} exited {done.returncode}")
+    return elapsed, peak_kib / 1024
 
 
 def alternating(
