@@ -10,9 +10,10 @@ data loader is the process's :class:`~aws_setup_wizard.sdk.loader.TrimmedLoader`
 clients are :class:`~aws_setup_wizard.sdk.loader.FullModelOnDemand`.
 
 The session is kept while what it read at its start stays the same: the profile asked for, the
-``AWS_*`` environment, and the config and credentials files (size and modification time). In a
-normal run none of that changes and the process has one session; a test that changes the
-environment, or an owner who edits ``~/.aws/config`` while the wizard is open, gets a new one.
+``AWS_*`` environment (not the wizard's own ``AWS_SETUP_WIZARD_*``), and the config and
+credentials files (size and modification time). In a normal run none of that changes and the
+process has one session; a test that changes the environment, or an owner who edits
+``~/.aws/config`` while the wizard is open, gets a new one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import botocore.session
 
-from aws_setup_wizard.sdk.loader import MODE_ENV, TrimmedLoader, add_full_model_on_demand
+from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
 
 #: botocore sessions are not thread-safe: clients are created one at a time, in any session.
 CREATING_CLIENTS = threading.Lock()
@@ -48,7 +49,7 @@ def _what_a_session_reads(profile: str | None) -> tuple[Any, ...]:
         sorted(
             (name, value)
             for name, value in os.environ.items()
-            if name.startswith("AWS_") and name != MODE_ENV
+            if name.startswith("AWS_") and not name.startswith("AWS_SETUP_WIZARD_")
         )
     )
     return (
