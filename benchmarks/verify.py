@@ -1,23 +1,45 @@
-"""Figures for ``verify`` on a sandbox in the ``done`` scenario.
+"""Figures for ``verify`` on a sandbox in the ``done`` scenario, every one in one run (issue 13).
 
-Prints: API calls made (and how many were in flight at once), verify time inside the process,
-and the whole ``aws-setup-wizard verify`` process time beside ``python -c "import boto3"``.
-Run: ``python benchmarks/verify.py [--runs N]``.
+Prints, each with the commands that reproduce it with public tools:
+
+- API calls per verify (and the most in flight at once), and verify's time inside a process;
+- client creation: the clients the steps declare (``Step.services``, and sts) made in a new
+  process, with the trimmed service models and with botocore's own (median of the runs);
+- the whole ``aws-setup-wizard verify --json`` process beside ``python -c "import boto3"``:
+  alternating runs, medians, and the median of the pairwise ratios;
+- the peak memory (maximum resident set) of each of those two processes, from GNU time.
+
+Byte code is compiled first (``python -m compileall``), as an installed package has it; the
+verify process gets no AWS configuration of the developer's (``AWS_CONFIG_FILE=/dev/null``).
+Run: ``python benchmarks/verify.py [--runs 10] [--with-startup]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
+import aws_setup_wizard
 from aws_setup_wizard import runner
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.sandbox import Sandbox
+from aws_setup_wizard.sdk.loader import MODE_ENV
+from aws_setup_wizard.steps import STEPS
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(aws_setup_wizard.__file__).resolve().parent
+#: The aims of issue 13.
+AIM_RATIO = 1.6
+AIM_PEAK_MIB = 45
 
 
 def count_calls(account: Account) -> tuple[list[str], list[int]]:
@@ -41,21 +63,91 @@ def count_calls(account: Account) -> tuple[list[str], list[int]]:
     return calls, in_flight
 
 
-def timed_process(command: list[str], env: dict[str, str], runs: int) -> list[float]:
-    """Wall time of a whole process, ``runs`` times."""
-    times = []
-    for _ in range(runs):
+def compile_bytecode() -> list[str]:
+    """Compile the package's byte code, as installing it does; returns the command."""
+    command = [sys.executable, "-m", "compileall", "-q", str(PACKAGE)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return command
+
+
+#: GNU time reports the command's own peak memory. (A child of this process would not: Linux
+#: counts the resident set a child inherits at fork, and this process holds the sandbox.)
+TIME = "/usr/bin/time"
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MiB) of one whole process, its own figures only."""
+    with tempfile.NamedTemporaryFile("r", prefix="bench-time-") as report:
         start = time.perf_counter()
-        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return times
+        done = subprocess.run(
+            [TIME, "-f", "%M", "-o", report.name, *command], env=env, stdout=subprocess.DEVNULL
+        )
+        elapsed = time.perf_counter() - start
+        peak_kib = int(report.read().split()[-1])
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{shlex.join(command)} exited {done.returncode}")
+    return elapsed, peak_kib / 1024
+
+
+def alternating(
+    first: list[str], second: list[str], env: dict[str, str], runs: int
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """``runs`` pairs, first then second; one warm-up pair is not counted."""
+    run_once(first, env), run_once(second, env)
+    a, b = [], []
+    for _ in range(runs):
+        a.append(run_once(first, env))
+        b.append(run_once(second, env))
+    return a, b
+
+
+def _child_clients(services: list[str]) -> None:
+    """In a new process: ms to create each client (printed as JSON), as verify creates them."""
+    account = Account.from_settings(region="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+    times = {}
+    for service in services:
+        start = time.perf_counter()
+        account.client(service)
+        times[service] = (time.perf_counter() - start) * 1000
+    print(json.dumps(times))
+
+
+def clients_command(services: list[str]) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--child-clients", *services]
+
+
+def client_creation(services: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median ms to create each client (and ``total``) in a new process, over ``runs``."""
+    samples: list[dict[str, float]] = []
+    for _ in range(runs):
+        done = subprocess.run(
+            clients_command(services),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times = json.loads(done.stdout)
+        times["total"] = sum(times.values())
+        samples.append(times)
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
 
 
 def main() -> None:
     """Run the measurements and print them."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=10)
-    runs = parser.parse_args().runs
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of each (default 10)")
+    parser.add_argument(
+        "--with-startup", action="store_true", help="then run benchmarks/startup.py too"
+    )
+    parser.add_argument("--child-clients", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_clients:
+        _child_clients(args.child_clients)
+        return
+    runs = args.runs
+    compiled = compile_bytecode()
+    services = sorted({"sts", *(service for step in STEPS for service in step.services)})
     with Sandbox("done") as box:
         creds = box.console_credentials
         account = Account.from_settings(
@@ -74,24 +166,76 @@ def main() -> None:
         per_run = len(calls) // runs
         assert verification.exit_code == 0, "the done scenario should verify clean"
 
+        sandbox_env = {k: v for k, v in box.env().items() if not k.startswith("SANDBOX_")}
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update({k: v for k, v in box.env().items() if not k.startswith("SANDBOX_")})
-        verify_times = timed_process(
-            [sys.executable, "-m", "aws_setup_wizard", "verify"], env, runs
-        )
-        import_times = timed_process([sys.executable, "-c", "import boto3"], env, runs)
+        env.update(sandbox_env, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        trimmed = client_creation(services, env, runs)
+        whole = client_creation(services, {**env, MODE_ENV: "off"}, runs)
 
-    verify_median = statistics.median(verify_times)
-    import_median = statistics.median(import_times)
+        script = Path(sys.executable).with_name("aws-setup-wizard")
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "aws_setup_wizard"]
+        verify_command = [*command, "verify", "--json"]
+        import_command = [sys.executable, "-c", "import boto3"]
+        verify_runs, import_runs = alternating(verify_command, import_command, env, runs)
+
+    verify_median = statistics.median(t for t, _ in verify_runs)
+    import_median = statistics.median(t for t, _ in import_runs)
+    pairwise = statistics.median(
+        a / b for (a, _), (b, _) in zip(verify_runs, import_runs, strict=True)
+    )
+    verify_peak = statistics.median(m for _, m in verify_runs)
+    import_peak = statistics.median(m for _, m in import_runs)
+    load = os.getloadavg()[0]
+
+    print(f"byte code compiled first: {shlex.join(compiled)}")
+    print(f"load average at the end: {load:.2f} on {os.cpu_count()} cores")
+    print()
     print(f"API calls per verify:             {per_run} (peak in flight: {in_flight[1]})")
     print(f"  operations: {', '.join(sorted(set(calls)))}")
     print(
         f"verify inside the process:        median {statistics.median(in_process) * 1000:.1f} ms "
         f"(min {min(in_process) * 1000:.1f}, max {max(in_process) * 1000:.1f}, {runs} runs)"
     )
-    print(f"aws-setup-wizard verify process:  median {verify_median * 1000:.0f} ms")
-    print(f'python -c "import boto3":         median {import_median * 1000:.0f} ms')
-    print(f"ratio verify / import boto3:      {verify_median / import_median:.2f}x (aim: <= 2x)")
+    print(
+        f"client creation, new process:     {trimmed['total']:.1f} ms for {len(services)} "
+        f"clients with the trimmed models; {whole['total']:.1f} ms with botocore's "
+        f"({MODE_ENV}=off); medians of {runs}"
+    )
+    print(
+        "  per client (trimmed / botocore's): "
+        + ", ".join(f"{s} {trimmed[s]:.1f}/{whole[s]:.1f}" for s in services)
+    )
+    print(f"whole process, {runs} alternating runs (medians):")
+    print(
+        f"  {shlex.join(verify_command):<45} {verify_median * 1000:6.0f} ms  {verify_peak:5.1f} MiB"
+    )
+    print(
+        f"  {shlex.join(import_command):<45} {import_median * 1000:6.0f} ms  {import_peak:5.1f} MiB"
+    )
+    print(
+        f"ratio verify / import boto3:      {verify_median / import_median:.2f}x of the medians, "
+        f"{pairwise:.2f}x median of pairs (aim: <= {AIM_RATIO}x)"
+    )
+    print(
+        f"peak memory of verify:            {verify_peak:.1f} MiB "
+        f"(import boto3: {import_peak:.1f} MiB; aim: <= {AIM_PEAK_MIB} MiB)"
+    )
+    print()
+    print("To reproduce with public tools (a second shell):")
+    print(f"  {shlex.join(compiled)}")
+    print("  aws-setup-wizard sandbox serve --scenario done --env-file sb.env &")
+    print("  until [ -s sb.env ]; do sleep 0.2; done; set -a; . ./sb.env; set +a")
+    print("  export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+    print(f"  /usr/bin/time -v {shlex.join(verify_command)} >/dev/null   # wall, maximum RSS")
+    print(f"  /usr/bin/time -v {shlex.join(import_command)}")
+    print(f"  {shlex.join(clients_command(services))}   # ms per client")
+    print("  aws-setup-wizard sandbox stop --env-file sb.env")
+    if args.with_startup:
+        print()
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--runs", str(runs)],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """The entry point: parses arguments, builds the engine, and picks what to run.
 
-Only this module knows every room. It imports heavy parts (boto3, the sandbox's moto server)
-only when the chosen command needs them, so ``--help`` and ``verify`` start quickly.
+Only this module knows every room. It imports heavy parts (botocore, the sandbox) only when
+the chosen command needs them, so ``--help`` and ``verify`` start quickly; ``verify`` and
+``apply`` also keep Python's cyclic garbage collector out of their start-up (see :func:`main`).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -77,18 +79,22 @@ def _connection_options() -> UsageParser:
     return common
 
 
-def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argparse.ArgumentParser:
     """The whole command line, with step options rendered from the steps' declarations.
 
-    ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads boto3,
-    which the guided TUI must not pay for before its first screen is drawn.
+    ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads botocore,
+    which the guided TUI must not pay for before its first screen is drawn. ``with_sandbox=False``
+    leaves the ``sandbox`` command out and does not check ``--scenario`` (a guided-mode option),
+    so that ``verify`` and ``apply`` do not load the sandbox package.
     """
-    from aws_setup_wizard.sandbox.cli import (
-        ACCOUNT_ID_HELP,
-        REALISTIC_HELP,
-        SCENARIO_HELP,
-        add_sandbox_parser,
-    )
+    realistic_help = "answer with AWS's delays"
+    scenario_help = "a built-in scenario name or a scenario file"
+    account_id_help = "the sandbox account's 12-digit ID (default: a random one)"
+    if with_sandbox:
+        from aws_setup_wizard.sandbox.cli import ACCOUNT_ID_HELP as account_id_help
+        from aws_setup_wizard.sandbox.cli import REALISTIC_HELP as realistic_help
+        from aws_setup_wizard.sandbox.cli import SCENARIO_HELP as scenario_help
+        from aws_setup_wizard.sandbox.cli import add_sandbox_parser
 
     common = _connection_options()
     parser = UsageParser(
@@ -107,12 +113,12 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="practise on a built-in sandbox account instead of a real one",
     )
-    guided.add_argument("--scenario", metavar="NAME|FILE", help=f"with --sandbox: {SCENARIO_HELP}")
+    guided.add_argument("--scenario", metavar="NAME|FILE", help=f"with --sandbox: {scenario_help}")
     guided.add_argument(
-        "--realistic", action="store_true", help=f"with --sandbox: {REALISTIC_HELP}"
+        "--realistic", action="store_true", help=f"with --sandbox: {realistic_help}"
     )
     guided.add_argument(
-        "--sandbox-account-id", metavar="ID", help=f"with --sandbox: {ACCOUNT_ID_HELP}"
+        "--sandbox-account-id", metavar="ID", help=f"with --sandbox: {account_id_help}"
     )
     guided.add_argument(
         "--plain",
@@ -160,7 +166,8 @@ def build_parser(*, with_steps: bool = True) -> argparse.ArgumentParser:
     if with_steps:
         _add_step_arguments(apply)
 
-    add_sandbox_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
+    if with_sandbox:
+        add_sandbox_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
     return parser
 
 
@@ -316,6 +323,7 @@ def run_apply(args: argparse.Namespace) -> int:
         return _fail(str(exc), ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001
         return _fail(describe_error(exc), ExitCode.UNKNOWN)
+    _started()  # what follows may wait on the owner and on AWS for minutes
     for step, plan in plans:
         _print_plan(step, plan)
     count = sum(len(plan.changes) for _, plan in plans)
@@ -487,20 +495,80 @@ def run_guided(args: argparse.Namespace) -> int:
     return app.run_guided(launch)
 
 
+#: Options that take a value, for :func:`command_of`.
+_VALUED = {"--profile", "--region", "--endpoint-url", "--scenario", "--transcript"}
+#: Commands that read (and for ``apply``, plan) and then end: no sandbox, no front end.
+_SHORT_LIVED = {"verify", "apply"}
+
+
+def command_of(arguments: Sequence[str]) -> str | None:
+    """The command named in ``arguments`` (``verify``, ``apply``, ``sandbox``), or ``None``."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in _VALUED:
+            skip = True
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
+def _started() -> None:
+    """End of a short-lived command's start-up: the collector runs again, over new objects only.
+
+    ``gc.freeze()`` moves what start-up made (modules, parsed service models, clients) out of
+    the collector's sight, so later collections cost as little as the objects made since.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _collector_after(short_lived: bool, *, exiting: bool) -> None:
+    """Leave the garbage collector as :func:`main` found it, unless the process now ends.
+
+    Ending, everything is frozen instead: the interpreter's shutdown runs one last full
+    collection, over every object not frozen, only to free memory the exit frees anyway.
+    """
+    if not short_lived:
+        return
+    if exiting:
+        gc.freeze()
+    else:
+        gc.unfreeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    ``argv`` None means this is the process's own command line (the console script, ``python
+    -m aws_setup_wizard``): the process ends when this returns.
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # Only apply (and help) need the steps' options; anything else starts without boto3.
-    needs_steps = "apply" in arguments or "-h" in arguments or "--help" in arguments
-    parser = build_parser(with_steps=needs_steps)
-    args = parser.parse_args(arguments)
+    command = command_of(arguments)
+    helping = "-h" in arguments or "--help" in arguments
+    short_lived = command in _SHORT_LIVED and not helping and gc.isenabled()
+    if short_lived:
+        # Start-up (imports, parsed service models, clients) makes a few hundred thousand
+        # objects and almost no garbage: the cyclic collector would walk them all several
+        # times for nothing. ``verify`` keeps it off to the end (it reads a bounded amount and
+        # exits; reference counting frees the rest); ``apply`` turns it back on once planned,
+        # before it waits on the owner and on AWS.
+        gc.disable()
     # Line-by-line commands print text from the account: escape control and bidi characters
     # on the way out. The full-screen and plain guided modes draw their own output.
     saved = sys.stdout, sys.stderr
-    if args.func is not run_guided:
-        sys.stdout = cast("TextIO", SafeStream(sys.stdout))
-        sys.stderr = cast("TextIO", SafeStream(sys.stderr))
     try:
+        # Only apply (and help) need the steps' options; anything else starts without botocore.
+        parser = build_parser(
+            with_steps=command == "apply" or helping, with_sandbox=not short_lived
+        )
+        args = parser.parse_args(arguments)
+        if args.func is not run_guided:
+            sys.stdout = cast("TextIO", SafeStream(sys.stdout))
+            sys.stderr = cast("TextIO", SafeStream(sys.stderr))
         code: int = args.func(args)
     except ConfigurationError as exc:
         return _fail(str(exc), ExitCode.USAGE)
@@ -509,6 +577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     finally:
         sys.stdout, sys.stderr = saved
+        _collector_after(short_lived, exiting=argv is None)
     return code
 
 

@@ -43,7 +43,7 @@ class Opened:
 
 def has_credentials(account: Account) -> bool:
     """True when the credential chain found something (not whether it is valid)."""
-    return account.session.get_credentials() is not None
+    return account.credentials() is not None
 
 
 @contextmanager

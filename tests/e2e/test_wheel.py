@@ -125,7 +125,8 @@ def load_env(path: Path) -> dict[str, str]:
 
 
 def expected_in_wheel() -> tuple[set[str], set[str]]:
-    """The files the wheel must hold (Python files, everything in assets/), and their folders."""
+    """The files the wheel must hold (Python files, everything in assets/, the trimmed service
+    models), and their folders."""
     files, folders = set(), set()
     for folder, target in INSTALLED_AS.items():
         base = ROOT / folder
@@ -135,7 +136,9 @@ def expected_in_wheel() -> tuple[set[str], set[str]]:
                 part == "__pycache__" or part.startswith(".") for part in relative.parts
             ):
                 continue
-            if path.suffix == ".py" or folder == "assets":
+            # Package data outside assets/: the trimmed service models.
+            model = folder == "wizard" and relative.parts[:2] == ("sdk", "data")
+            if path.suffix == ".py" or folder == "assets" or model:
                 files.add(f"{target}/{relative.as_posix()}")
             if path.suffix == ".py":
                 folders.add(f"{target}/{relative.parent.as_posix()}".removesuffix("/."))
@@ -151,6 +154,7 @@ def test_the_wheel_holds_one_import_package_with_every_module_and_asset(wheel: P
 
     files, folders = expected_in_wheel()
     assert "aws_setup_wizard/assets/wizard.tcss" in files
+    assert "aws_setup_wizard/sdk/data/index.json" in files
     assert sorted(files - names) == []
     assert sorted(folders - {name.rpartition("/")[0] for name in names}) == []
 

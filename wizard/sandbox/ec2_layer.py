@@ -67,9 +67,9 @@ def partition_regions() -> tuple[str, ...]:
     Taken from botocore's endpoint data, as moto does, so a Region AWS adds later appears (as
     an opt-in Region) once botocore knows it.
     """
-    import botocore.session
+    from aws_setup_wizard.sdk.session import process_session
 
-    regions = botocore.session.get_session().get_available_regions("ec2", "aws")
+    regions = process_session().get_available_regions("ec2", "aws")
     return tuple(sorted(set(regions) | DEFAULT_REGIONS))
 
 

@@ -2,7 +2,7 @@
 
 Root state (keys, MFA) is set directly on the root-account layer, because AWS offers no API
 for root MFA and root keys are the layer's to hold. Everything else is created with ordinary
-boto3 calls signed by the root console session, so that seeding goes through the same
+API calls signed by the root console session, so that seeding goes through the same
 faithful checks a trainee's calls do (a ``done`` trail that AWS would refuse cannot be
 seeded). Nothing here depends on the wizard's engine: the scenarios must stay a fixed,
 independent picture of an account.
@@ -17,7 +17,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.config import Config
 
 from aws_setup_wizard import assets
@@ -25,6 +24,7 @@ from aws_setup_wizard.sandbox import mfa
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
 from aws_setup_wizard.sandbox.state import RootAccount
+from aws_setup_wizard.sdk.session import create_client, process_session
 
 if TYPE_CHECKING:
     from aws_setup_wizard.sandbox.scenario_files import GroupPlan, RootPlan, TrainerScenario
@@ -42,24 +42,26 @@ def bucket_name(account_id: str) -> str:
 
 
 class Clients:
-    """boto3 clients signed with the root console session, pointed at the sandbox."""
+    """botocore clients signed with the root console session, pointed at the sandbox.
+
+    Made from the process's one botocore session (its parsed models are the wizard's too).
+    """
 
     def __init__(self, endpoint_url: str, region: str, creds: SandboxCredentials) -> None:
-        self._session = boto3.session.Session(
-            aws_access_key_id=creds.access_key_id,
-            aws_secret_access_key=creds.secret_access_key,
-            aws_session_token=creds.session_token,
-            region_name=region,
-        )
+        self._credentials = (creds.access_key_id, creds.secret_access_key, creds.session_token)
+        self._region = region
         self._endpoint_url = endpoint_url
         self._config = Config(retries={"max_attempts": 1})
 
     def __call__(self, service: str) -> Any:
         """A client of ``service`` (``"iam"``, ``"s3"``...) on the sandbox."""
-        return self._session.client(
+        return create_client(
+            process_session(),
             service,
+            self._credentials,
+            region_name=self._region,
             endpoint_url=self._endpoint_url,
-            config=self._config,  # type: ignore[call-overload]
+            config=self._config,
         )
 
 

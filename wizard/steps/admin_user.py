@@ -23,7 +23,6 @@ from aws_setup_wizard import journal
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.dispatch import Found, Prepared
 from aws_setup_wizard.errors import error_code
-from aws_setup_wizard.mfa import MfaEnrollment
 from aws_setup_wizard.model import ApiCall, Change, Check, ConsoleAction, Plan, Status
 from aws_setup_wizard.options import Option, iam_group_name, iam_user_name
 from aws_setup_wizard.secrets import admin_password_entry
@@ -31,7 +30,8 @@ from aws_setup_wizard.steps import iam_policies
 from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
 
 if TYPE_CHECKING:
-    from aws_setup_wizard.mfa import MfaRegistration
+    # pyotp: loaded only by runs that register MFA, not by verify
+    from aws_setup_wizard.mfa import MfaEnrollment, MfaRegistration
 
 ADMIN_POLICY_NAME = "AdministratorAccess"
 
@@ -163,6 +163,8 @@ def problems_of(facts: dict[str, Any]) -> list[str]:
 
 def begin_user_mfa(account: Account, user_name: str) -> MfaEnrollment:
     """Create a virtual MFA device for ``user_name`` (IAM allows this through the API)."""
+    from aws_setup_wizard.mfa import MfaEnrollment
+
     iam = account.client("iam")
     try:
         created = iam.create_virtual_mfa_device(VirtualMFADeviceName=user_name)
