@@ -171,9 +171,7 @@ class WizardApp(App[int]):
         if main is not None and main in self.screen_stack and hasattr(main, "show_notice"):
             main.show_notice(notice)
         else:
-            super().notify(
-                message, title=title, severity=severity, timeout=timeout, markup=markup
-            )
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- start-up ---------------------------------------------------------------------------
 

@@ -154,10 +154,11 @@ class WizardScreen(Asking, Screen[None]):
     def keep_focus_in_view(self) -> None:
         """Scroll the body to the focused widget if the body's new height hid it."""
         focused = self.focused
+        if focused is None:
+            return
         for body in self.query("#body").results(Body):
-            if focused is not None and body in focused.ancestors:
-                if not body.can_view_entire(focused):
-                    body.scroll_to_widget(focused, animate=False)
+            if body in focused.ancestors and not body.can_view_entire(focused):
+                body.scroll_to_widget(focused, animate=False)
 
     def refresh_bar(self) -> None:
         """Redraw the identity bar (once the identity is known)."""

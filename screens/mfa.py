@@ -150,8 +150,9 @@ class MfaScreen(WizardScreen):
         yield Button("Back", id="back")
 
     def on_mount(self) -> None:
-        """The cursor starts in the first code."""
+        """The cursor starts in the first code; the QR code or the panel from the first frame."""
         self.query_one("#code1", Input).focus()
+        self._fit_qr()
 
     def on_resize(self) -> None:
         """The QR code beside the fields only where all of it fits (never cut off)."""
@@ -161,10 +162,16 @@ class MfaScreen(WizardScreen):
         if not self.is_mounted:
             return
         body = self.query_one("#body")
+        width, height = body.size
+        if not height:
+            # Before the first layout: the window less the bar, the buttons and the footer.
+            width, height = self.app.size
+            bar = 1 if len(self.wizard.bar_line) + 2 <= width else 2
+            height -= bar + 2 + 1
         qr_width = max((len(line) for line in self.qr), default=0)
         # The title and its margin above the row; the body's padding and a scrollbar beside it.
-        tall = body.size.height >= len(self.qr) + 2
-        wide = body.size.width - 4 >= qr_width + 2 + CODES_WIDTH
+        tall = height >= len(self.qr) + 2
+        wide = width - 4 >= qr_width + 2 + CODES_WIDTH
         self.set_class(not (tall and wide), "-cramped")
 
     @on(Input.Submitted, "#code1")

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region, Size
-from textual.layout import ArrangeResult
+from textual.layout import ArrangeResult, Layout, WidgetPlacement
 from textual.layouts.horizontal import HorizontalLayout
 from textual.message import Message
 from textual.widget import Widget
-from rich.cells import cell_len
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
@@ -227,7 +227,7 @@ class WrapLayout(HorizontalLayout):
         placements = super().arrange(parent, children, size, greedy)
         if size.width <= 0:  # measuring the optimal width: one row
             return placements
-        wrapped = []
+        wrapped: list[WidgetPlacement] = []
         shift = top = row_height = 0
         for placement in placements:
             region = placement.region
@@ -254,4 +254,9 @@ class ActionBar(Widget):
 
     def __init__(self, *children: Widget, id: str | None = None) -> None:  # noqa: A002
         super().__init__(*children, id=id)
-        self._default_layout = WrapLayout()
+        self._wrap = WrapLayout()
+
+    @property
+    def layout(self) -> Layout:
+        """Always the wrapping layout (no ``layout`` rule in the tcss can name it)."""
+        return self._wrap

@@ -60,17 +60,15 @@ async def test_enter_through_the_cloudtrail_form_keeps_the_focus_in_view(make_ap
             assert in_view(step.query_one("#plan-it")), "the submit button is on the screen"
             await driver.press("enter")
             if index + 1 < len(fields):
-                await driver.until(lambda: app.focused.id == fields[index + 1], "the next field")
+                following = fields[index + 1]
+                await driver.until(lambda f=following: app.focused.id == f, "the next field")
         await driver.at("PlanConfirmScreen")
 
 
 # The sandbox console's root URI, with a fixed seed: its QR code is 45x23 characters with the
 # quiet zone, as in the real run, too tall for 80x24 beside the fields.
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-URI = (
-    "otpauth://totp/AWS%3Aroot-account-mfa-device%40210987654321"
-    f"?secret={SECRET}&issuer=AWS"
-)
+URI = f"otpauth://totp/AWS%3Aroot-account-mfa-device%40210987654321?secret={SECRET}&issuer=AWS"
 SIGNIN_URL = "https://210987654321.signin.aws.amazon.com/console"
 
 
