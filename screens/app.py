@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -26,6 +27,7 @@ from textual.screen import Screen
 from aws_setup_wizard.present import ExitCode, identity_line
 from aws_setup_wizard.screens.bridge import Bridge, RunOnUi
 from aws_setup_wizard.screens.start import StartScreen
+from aws_setup_wizard.screens.widgets import Notice
 
 if TYPE_CHECKING:
     from aws_setup_wizard.flow import Identity
@@ -40,6 +42,9 @@ ASSETS = Path(assets.__file__).parent
 FIRST_PAINT_ENV = "AWS_SETUP_WIZARD_FIRST_PAINT_FILE"
 # Any non-empty value turns every animation off (no spinner), like TEXTUAL_ANIMATIONS=none.
 REDUCED_MOTION_ENV = "AWS_SETUP_WIZARD_REDUCED_MOTION"
+
+# How long a notice stays above the buttons (Textual's toasts: 5 s, but they covered content).
+NOTICE_SECONDS = 10.0
 
 Practice = Callable[[str], AbstractContextManager["Opened"]]
 Clock = Callable[[], datetime]
@@ -107,6 +112,9 @@ class WizardApp(App[int]):
         # UNKNOWN until the account answers (no credentials, an unreadable caller); then PASS
         # until a verification says otherwise: quitting before any check is not a failure.
         self.exit_code: int = ExitCode.UNKNOWN
+        # The latest notice (shown inline by the main screen) and every notice of the run.
+        self.notice: Notice | None = None
+        self.notices: list[Notice] = []
         if os.environ.get(REDUCED_MOTION_ENV):
             self.animation_level = "none"
 
@@ -131,6 +139,40 @@ class WizardApp(App[int]):
         self.sandbox = identity.sandbox
         if self.main is not None and hasattr(self.main, "refresh_bar"):
             self.main.refresh_bar()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notice goes inline above the main screen's buttons, never in a toast over it.
+
+        Kept as :attr:`notice` for its time, so a screen the flow shows next picks it up (the
+        re-check's verdict outlives the console screen). Without a main screen: a toast.
+        """
+        if self._thread_id != threading.get_ident():
+            self.call_from_thread(
+                self.notify,
+                message,
+                title=title,
+                severity=severity,
+                timeout=timeout,
+                markup=markup,
+            )
+            return
+        seconds = NOTICE_SECONDS if timeout is None else timeout
+        notice = Notice(title, str(message), str(severity), time.monotonic() + seconds)
+        self.notice = notice
+        self.notices.append(notice)
+        main = self.main
+        if main is not None and main in self.screen_stack and hasattr(main, "show_notice"):
+            main.show_notice(notice)
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -186,7 +228,20 @@ class WizardApp(App[int]):
         from aws_setup_wizard.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen_keys()))
+
+    def screen_keys(self) -> list[tuple[str, str]]:
+        """Every footer key the current screen offers now, shown or left out for width."""
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _, binding, enabled, _ in self.screen.active_bindings.values():
+            if not enabled or not binding.show or not binding.description:
+                continue
+            key = self.get_key_display(binding)
+            if key not in seen:
+                seen.add(key)
+                keys.append((key, binding.description))
+        return keys
 
     def action_request_quit(self) -> None:
         """``q`` / Ctrl-C: quit at once between steps; inside a step, ask first (default No)."""

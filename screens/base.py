@@ -12,12 +12,18 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer
+from textual.widgets import Button
 
 from aws_setup_wizard.screens.bridge import Reply
-from aws_setup_wizard.screens.widgets import IdentityBar
+from aws_setup_wizard.screens.widgets import (
+    ActionBar,
+    IdentityBar,
+    Notice,
+    NoticeLine,
+    WizardFooter,
+)
 
 if TYPE_CHECKING:
     from aws_setup_wizard.screens.app import WizardApp
@@ -83,13 +89,14 @@ class WizardScreen(Asking, Screen[None]):
         yield IdentityBar(self.wizard.bar_line, self.wizard.sandbox)
         with Body(id="body"):
             yield from self.body()
-        with Horizontal(id="actions"):
+        yield NoticeLine()
+        with ActionBar(id="actions"):
             for widget in self.actions():
                 # Compact (one-line) buttons leave the body room at 80x24.
                 if isinstance(widget, Button):
                     widget.compact = True
                 yield widget
-        yield Footer()
+        yield WizardFooter()
 
     def body(self) -> ComposeResult:
         """The screen's content (scrolls)."""
@@ -130,6 +137,28 @@ class WizardScreen(Asking, Screen[None]):
             body.scroll_page_down()
         else:
             body.scroll_page_up()
+
+    def on_screen_resume(self) -> None:
+        """Shown again (or for the first time): the app's latest notice, if it still lasts."""
+        self.show_notice(self.wizard.notice)
+
+    def show_notice(self, notice: Notice | None) -> None:
+        """Show a notice above the buttons; the focused widget stays in view.
+
+        A screen not composed yet (or gone) shows it when it is resumed, if it still lasts.
+        """
+        for line in self.query(NoticeLine):
+            line.show(notice)
+            self.call_after_refresh(self.keep_focus_in_view)
+
+    def keep_focus_in_view(self) -> None:
+        """Scroll the body to the focused widget if the body's new height hid it."""
+        focused = self.focused
+        if focused is None:
+            return
+        for body in self.query("#body").results(Body):
+            if body in focused.ancestors and not body.can_view_entire(focused):
+                body.scroll_to_widget(focused, animate=False)
 
     def refresh_bar(self) -> None:
         """Redraw the identity bar (once the identity is known)."""

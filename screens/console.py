@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     from aws_setup_wizard.model import Check, ConsoleAction
     from aws_setup_wizard.steps import Step
 
+LINK_HEADING = "Direct link (press l to copy, or select it)"
+# Said beside the link itself (a toast covered it at 80x24).
 COPIED = (
-    "Link sent to the clipboard (OSC 52). If your terminal does not pass it on, select the "
-    "link with the mouse (Shift+drag in most terminals)."
+    "Direct link: sent to the clipboard (OSC 52). If your terminal does not pass it on, "
+    "select the link with the mouse (Shift+drag in most terminals)."
 )
 
 
@@ -65,7 +67,7 @@ class ConsoleScreen(WizardScreen):
             yield CheckView(self.check, evidence=False)
         yield Static("In the AWS console", classes="subtitle")
         yield Static(numbered(self.action.steps), markup=False, id="console-steps")
-        yield Static("Direct link (press l to copy, or select it)", classes="subtitle")
+        yield Static(LINK_HEADING, classes="subtitle", id="console-link-heading")
         yield Static(self.action.url, markup=False, id="console-link")
         if self.helper:
             yield plain(
@@ -106,7 +108,8 @@ class ConsoleScreen(WizardScreen):
     def action_copy_link(self) -> None:
         """Copy the link through OSC 52; the text stays selectable as the fallback."""
         self.app.copy_to_clipboard(self.action.url)
-        self.notify(COPIED, title="Copied")
+        self.query_one("#console-link-heading", Static).update(COPIED)
+        self.query_one("#console-link").scroll_visible(animate=False)
 
     def checking(self) -> None:
         """The flow is checking again."""

@@ -391,7 +391,10 @@ class TuiConversation:
         """QR code and two codes; ``exchange.complete`` runs here, in the flow's thread."""
         lines = exchange.qr()
         codes = exchange.practice_codes if exchange.practice else None
-        screen, answer = self._main_ask(lambda: MfaScreen(exchange.title, lines, codes))
+        secret = exchange.enrollment.secret_base32
+        screen, answer = self._main_ask(
+            lambda: MfaScreen(exchange.title, lines, codes, secret=secret)
+        )
         while True:
             if not isinstance(answer, tuple):
                 return False

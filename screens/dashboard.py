@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 class StepRow(Vertical, can_focus=True):
     """One step on the dashboard: verdict, title, one sentence, controls. Enter/click opens."""
 
-    BINDINGS = [Binding("enter", "open", "Open step")]
+    # Not in the footer (at 80 columns it pushed "q Quit" off): the dashboard's hint line and
+    # Help say that Enter or a click opens a step.
+    BINDINGS = [Binding("enter", "open", "Open step", show=False)]
 
     def __init__(self, step: Step, check: Check) -> None:
         super().__init__(id=f"row-{step.id}", classes="step-row")

@@ -34,8 +34,20 @@ shown once. Exports hold verdicts and evidence only.
 """
 
 
+def keys_section(keys: list[tuple[str, str]]) -> str:
+    """The current screen's keys as one Markdown paragraph (the footer may show fewer)."""
+    if not keys:
+        return ""
+    listed = " · ".join(f"`{key}` {description}" for key, description in keys)
+    return f"**Keys on this screen**: {listed}\n\n"
+
+
 class HelpScreen(WizardModal[None]):
-    """Keys and how the wizard works; Escape, ``?`` or Close return."""
+    """Keys and how the wizard works; Escape, ``?`` or Close return.
+
+    ``keys`` are the screen's own keys (key, description), every one of them: a narrow footer
+    leaves some out.
+    """
 
     # Opened by the owner, not the flow: closed when the flow moves on.
     TRANSIENT = True
@@ -43,12 +55,17 @@ class HelpScreen(WizardModal[None]):
     AUTO_FOCUS = "#close"
     BINDINGS = [Binding("escape,question_mark", "close", "Close help")]
 
+    def __init__(self, keys: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.keys = keys or []
+
     def compose(self) -> ComposeResult:
         """The help text and a close button."""
         with Vertical(classes="dialog help-dialog"):
             # Only the text scrolls: the focused Close button must not pull it to the end.
             with VerticalScroll(id="help-text"):
-                yield Markdown(HELP)
+                title, _, rest = HELP.partition("\n\n")
+                yield Markdown(f"{title}\n\n{keys_section(self.keys)}{rest}")
             with Horizontal(classes="dialog-actions"):
                 yield Button("Close", id="close", variant="primary")
 

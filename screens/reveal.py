@@ -17,10 +17,12 @@ from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.widgets import plain
 from aws_setup_wizard.wording import IDENTITY_CENTER_NOTE, PASSWORD_ONCE
 
+# Said right under the box that holds the copied text (a toast covered it at 80x24).
 COPIED = (
-    "Sent to the clipboard (OSC 52). If your terminal does not pass it on, select the text "
-    "with the mouse."
+    "{what} sent to the clipboard (OSC 52). If your terminal does not pass it on, select it "
+    "in the box above with the mouse."
 )
+COPIED_WHAT = {"password": "Password", "signin_url": "Sign-in URL"}
 
 
 class RevealScreen(WizardScreen):
@@ -41,6 +43,7 @@ class RevealScreen(WizardScreen):
         """The one-time text and the notes."""
         yield Static("Save this now: it is shown once", classes="title")
         yield plain(PASSWORD_ONCE.format(**self._reveal)).add_class("reveal")
+        yield Static("", id="copied", markup=False, classes="hidden muted")
         yield plain(
             "Keep it in a password manager; do not paste it into chat or email. Whoever signs "
             "in first with it must choose a new password."
@@ -69,7 +72,11 @@ class RevealScreen(WizardScreen):
     def action_copy(self, key: str) -> None:
         """Copy the password or the sign-in URL (OSC 52; the text stays selectable)."""
         self.app.copy_to_clipboard(self._reveal.get(key, ""))
-        self.notify(COPIED, title="Copied")
+        copied = self.query_one("#copied", Static)
+        copied.update(COPIED.format(what=COPIED_WHAT.get(key, "Text")))
+        copied.remove_class("hidden")
+        # Just under the box: scrolled to as little as possible, the box stays in view.
+        copied.scroll_visible(animate=False)
 
     def on_unmount(self) -> None:
         """Forget the password with the screen."""

@@ -8,14 +8,21 @@ the meaning (PASS / FAIL / UNKNOWN), so NO_COLOR and colour-blind owners lose no
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Region, Size
+from textual.layout import ArrangeResult, Layout, WidgetPlacement
+from textual.layouts.horizontal import HorizontalLayout
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, LoadingIndicator, Static
+from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets._footer import FooterKey
 
 from aws_setup_wizard.model import Check, Status
 from aws_setup_wizard.present import evidence_lines, status_word
@@ -111,3 +118,145 @@ class Chosen(Message):
     def __init__(self, answer: str) -> None:
         super().__init__()
         self.answer = answer
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the app said in passing ("Copied", "Checked again: PASS"), until ``until``."""
+
+    title: str
+    message: str
+    severity: str
+    until: float  # time.monotonic()
+
+    @property
+    def text(self) -> str:
+        """Title and message on one line (wrapped at spaces, so a URL in it stays whole)."""
+        return f"{self.title}: {self.message}" if self.title else self.message
+
+
+class NoticeLine(Static):
+    """The latest notice, inline above a screen's buttons.
+
+    A toast covered the content it talked about at 80x24 (the form, the password box) and split
+    the sign-in URL across its narrow lines; this line takes its room from the scrolling body
+    instead, so nothing is hidden and a URL is wrapped like any other text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="notice", markup=False, classes="hidden")
+        self.notice: Notice | None = None
+
+    def show(self, notice: Notice | None) -> None:
+        """Show ``notice`` while it lasts (``None`` or an expired one: nothing)."""
+        remaining = notice.until - time.monotonic() if notice is not None else 0.0
+        if notice is None or remaining <= 0:
+            self.notice = None
+            self.add_class("hidden")
+            return
+        self.notice = notice
+        self.update(notice.text)
+        self.set_classes(f"-{notice.severity}")
+        self.set_timer(remaining, lambda: self._expire(notice))
+
+    def _expire(self, notice: Notice) -> None:
+        if self.notice is notice:
+            self.show(None)
+
+    def on_click(self) -> None:
+        """A click puts it away."""
+        self.show(None)
+
+
+class WizardFooter(Footer):
+    """Textual's footer, where every key shown is readable whole.
+
+    Keys that do not fit the width are left out, never cut ("q Qui" at 80 columns): the
+    screen's own keys from the last one back, while ``?`` Help and ``q`` Quit always stay.
+    Help lists every key of the screen, shown here or not.
+    """
+
+    # Actions that stay in the footer whatever the width.
+    KEEP = frozenset({"help", "request_quit", "app.help", "app.request_quit"})
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+        self._composed_width = 0
+
+    def compose(self) -> ComposeResult:
+        """The keys Footer would show, less the ones that do not fit."""
+        widgets = list(super().compose())
+        keys = [widget for widget in widgets if isinstance(widget, FooterKey)]
+        width = self.size.width or self.app.size.width
+        self._composed_width = width
+        total = sum(self.key_width(key) for key in keys)
+        for key in reversed(keys):
+            if total <= width:
+                break
+            if key.action not in self.KEEP:
+                widgets.remove(key)
+                total -= self.key_width(key)
+        yield from widgets
+
+    @staticmethod
+    def key_width(key: FooterKey) -> int:
+        """Cells a key takes: `` k Description `` (padding around the key, after the text)."""
+        if not key.description:
+            return cell_len(key.key_display) + 2
+        return cell_len(key.key_display) + cell_len(key.description) + 3
+
+    def on_resize(self) -> None:
+        """Another width: choose the keys again."""
+        if self.size.width != self._composed_width:
+            self.call_after_refresh(self.recompose)
+
+
+class WrapLayout(HorizontalLayout):
+    """Left to right, and on to the next line where the width ends (no Textual layout wraps).
+
+    At 60 columns a screen's buttons ran off the edge ("Bac" for Back); wrapped, each one
+    stays whole.
+    """
+
+    name = "wrap"
+
+    def arrange(
+        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
+    ) -> ArrangeResult:
+        """One row as HorizontalLayout places it, cut into rows that fit ``size.width``."""
+        placements = super().arrange(parent, children, size, greedy)
+        if size.width <= 0:  # measuring the optimal width: one row
+            return placements
+        wrapped: list[WidgetPlacement] = []
+        shift = top = row_height = 0
+        for placement in placements:
+            region = placement.region
+            x = region.x - shift
+            if wrapped and x > 0 and x + region.width > size.width:
+                shift, x = region.x, 0
+                top += row_height
+                row_height = 0
+            row_height = max(row_height, region.height)
+            moved = Region(x, region.y + top, region.width, region.height)
+            wrapped.append(placement._replace(region=moved))
+        return wrapped
+
+
+class ActionBar(Widget):
+    """A screen's buttons in a row, wrapped onto a second line when they do not fit."""
+
+    DEFAULT_CSS = """
+    ActionBar {
+        width: 1fr;
+        height: auto;
+    }
+    """
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(*children, id=id)
+        self._wrap = WrapLayout()
+
+    @property
+    def layout(self) -> Layout:
+        """Always the wrapping layout (no ``layout`` rule in the tcss can name it)."""
+        return self._wrap

@@ -7,6 +7,7 @@ tmux server (``-L``) keeps the developer's tmux sessions and environment out of 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -25,6 +26,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVERS = itertools.count()
 
 
 class Terminal:
@@ -61,9 +63,16 @@ class Terminal:
             time.sleep(0.1)
 
 
+# The sizes a trainee's window has: the classic terminal and a roomier one.
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((100, 30), id="100x30")]
+
+
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    socket = f"wizard-e2e-{os.getpid()}"
+def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Terminal]:
+    """The wizard in a tmux window, 100x30 unless the test asks another size (indirect)."""
+    width, height = getattr(request, "param", (100, 30))
+    # One server per test: a server still shutting down refused the next test's session.
+    socket = f"wizard-e2e-{os.getpid()}-{next(SERVERS)}"
     env = {
         "PYTHONPATH": str(ROOT),
         "XDG_STATE_HOME": str(tmp_path / "state"),
@@ -80,7 +89,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         "sleep 60"
     )
     terminal = Terminal(socket)
-    terminal.tmux("new-session", "-d", "-s", "wizard", "-x", "100", "-y", "30", command)
+    terminal.tmux("new-session", "-d", "-s", "wizard", "-x", str(width), "-y", str(height), command)
     try:
         yield terminal
     finally:
@@ -188,3 +197,119 @@ def test_whole_flow_in_a_real_terminal(terminal: Terminal) -> None:
     screen = terminal.wait_for("WIZARD-EXIT=")
     assert "WIZARD-EXIT=0" in screen
     assert "Changes made in this run:" in screen
+
+
+# -- small windows (issue 12, items 8-10) ----------------------------------------------------
+
+# The light quiet zone above and below a QR code (text may stand beside it).
+QR_EDGE = re.compile(r"^\s*(█{41,})(\s|$)")
+
+
+def whole_qr_rows(screen: str) -> int | None:
+    """How many lines the QR code spans, from its top quiet zone to its bottom one; ``None``
+    unless both edges are on the screen (a code cut off at the bottom cannot be scanned)."""
+    edges = [n for n, line in enumerate(screen.splitlines()) if QR_EDGE.match(line)]
+    if len(edges) < 2:
+        return None
+    top, bottom = edges[0], edges[-1]
+    rows = screen.splitlines()[top : bottom + 1]
+    # Every row between is a QR row of the same width: light modules at both ends.
+    width = len(QR_EDGE.match(rows[0]).group(1))  # type: ignore[union-attr]
+    inner = [line.strip() for line in rows]
+    assert all(len(line) >= width for line in inner), screen
+    # The finder patterns' middle rows (top-left and top-right; bottom-left further down).
+    assert sum("█ █   █ █" in line for line in inner) >= 2, screen
+    return bottom - top + 1
+
+
+def to_dashboard(terminal: Terminal) -> str:
+    terminal.wait_for("Account ID")
+    terminal.keys("c")
+    terminal.wait_for("0 of 4 steps pass")
+    deadline = time.monotonic() + 15
+    while (screen := terminal.screen()).count("FAIL") < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return screen
+
+
+def footer(screen: str) -> str:
+    return screen.rstrip("\n").splitlines()[-1]
+
+
+def wait_for_footer(terminal: Terminal, ending: str, timeout: float = 15) -> str:
+    """The footer is drawn a frame or more after the body: poll until it ends with ``ending``
+    (every key shown whole, nothing cut after it)."""
+    deadline = time.monotonic() + timeout
+    while not footer(screen := terminal.screen()).rstrip().endswith(ending):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the footer never ended with {ending!r}:\n{screen}")
+        time.sleep(0.1)
+    return screen
+
+
+@pytest.mark.parametrize("terminal", SIZES, indirect=True)
+def test_root_mfa_qr_code_in_a_small_window(terminal: Terminal) -> None:
+    """Root MFA through the sandbox console: the QR code whole (beside the fields where it
+    fits, else full-screen with Ctrl-F, and back), then registered; the verdict inline."""
+    width, _ = terminal_size(terminal)
+    to_dashboard(terminal)
+    terminal.keys("w")
+    terminal.wait_for("Continue to the steps")
+    terminal.keys("c")
+    terminal.wait_for("Step 1 of 4")
+    terminal.keys("f")
+    screen = terminal.wait_for("I've done it: check again")
+    assert "https://console.aws.amazon.com/iam/home#/security_credentials" in screen
+    terminal.keys("s")
+    terminal.wait_for("First code")
+    # The cursor is in a code field (so no ? or q); every key shown is whole.
+    screen = wait_for_footer(terminal, "^t Secret key  ^s Show codes")
+    rows = whole_qr_rows(screen)
+    if width >= 100:
+        assert rows == 23, screen  # beside the fields, whole
+    else:
+        assert rows is None, screen  # never a code cut off at the bottom
+        assert "Full-screen QR (Ctrl-F)" in screen and "Secret key (Ctrl-T)" in screen
+        terminal.keys("C-t")
+        screen = terminal.wait_for("Secret key, to type into the app instead:")
+        assert re.search(r"(?m)^.*\b([A-Z2-7]{4} ){7}[A-Z2-7]{4}\b", screen), screen
+    terminal.keys("C-f")
+    screen = terminal.wait_for("to go back to the")
+    assert whole_qr_rows(screen) == 23, screen
+    terminal.keys("Escape")
+    screen = terminal.wait_for("First code")
+    terminal.keys("C-s")
+    terminal.wait_for("Codes now:")
+    terminal.keys("Enter")  # "Register" has the focus
+    screen = terminal.wait_for("Step 2 of 4")
+    screen = terminal.wait_for("Checked again (read-only)")
+    assert "Protect the root user with MFA: PASS" in " ".join(screen.split())
+    wait_for_footer(terminal, "? Help  q Quit")
+
+
+@pytest.mark.parametrize("terminal", SIZES, indirect=True)
+def test_dashboard_footer_and_cloudtrail_form_in_a_small_window(terminal: Terminal) -> None:
+    """Every footer key readable (a focused row too); Enter through the CloudTrail form brings
+    each field into view, and the last one submits: the plan's confirmation appears."""
+    to_dashboard(terminal)
+    wait_for_footer(terminal, "w Walk every step  p Primer  r Re-verify  s Summary  ? Help  q Quit")
+    terminal.keys("BTab")  # from "Walk every step" back to the last row: CloudTrail
+    time.sleep(0.5)  # a focused row added "enter Open step" and cut "q Quit" at 80 columns
+    wait_for_footer(terminal, "s Summary  ? Help  q Quit")
+    terminal.keys("Enter")
+    terminal.wait_for("Record account activity with CloudTrail")
+    terminal.wait_for("Fix this step")
+    terminal.keys("f")
+    terminal.wait_for("Plan the changes")
+    # Enter from field to field: the last field (below the fold at 80x24) comes into view.
+    submit_form(terminal, "KMS key alias", fields=3)
+    screen = submit_form(terminal, "changes to account 210987654321?", fields=1)
+    assert "Confirm: Record account activity with CloudTrail" in screen
+    wait_for_footer(terminal, "esc No  y Yes")
+
+
+def terminal_size(terminal: Terminal) -> tuple[int, int]:
+    width, height = terminal.tmux(
+        "display-message", "-p", "-t", "wizard", "#{window_width} #{window_height}"
+    ).split()
+    return int(width), int(height)

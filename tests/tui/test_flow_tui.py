@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -16,10 +17,9 @@ from tests.tui.conftest import SIZE, Driver
 pytestmark = pytest.mark.asyncio
 
 
-def notices(app: object) -> str:
-    """Every notification the app raised and still holds (``run_test`` draws no toasts)."""
-    held = getattr(app, "_notifications", ())
-    return "\n".join(f"{n.title}: {n.message}" for n in held)
+def notices(app: Any) -> str:
+    """Every notice the app raised (shown inline above the buttons, never as a toast)."""
+    return "\n".join(notice.text for notice in app.notices)
 
 
 async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:

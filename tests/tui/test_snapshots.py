@@ -22,7 +22,8 @@ SMALL = (80, 24)
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?")
 FIXED = "2025-01-02T03:04:05+00:00"
 # A fixed otpauth:// URI: its QR code is the same on every run (a real exchange is random).
-FAKE_URI = "otpauth://totp/AWS:root@210987654321?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=AWS"
+FAKE_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+FAKE_URI = f"otpauth://totp/AWS:root@210987654321?secret={FAKE_SECRET}&issuer=AWS"
 
 
 async def to_dashboard(pilot: Any) -> Driver:
@@ -68,18 +69,45 @@ def test_confirmation_modal(snap_compare, make_app):
     assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
 
 
+async def to_mfa(pilot: Any) -> Driver:
+    driver = await to_dashboard(pilot)
+    screen = MfaScreen(
+        "Assign a virtual MFA device to the root user (sandbox console)",
+        qr_lines(FAKE_URI),
+        lambda: ("123456", "654321"),
+        secret=FAKE_SECRET,
+    )
+    await driver.app.push_screen(screen)
+    await driver.until(lambda: SCAN_QR in driver.text(), "the MFA screen")
+    await driver.until(lambda: screen.has_class("-cramped") or screen.size.height >= 30, "fit")
+    return driver
+
+
 def test_mfa_screen_in_the_sandbox(snap_compare, make_app):
     async def ready(pilot: Any) -> None:
-        driver = await to_dashboard(pilot)
-        screen = MfaScreen(
-            "Assign a virtual MFA device to the root user (sandbox console)",
-            qr_lines(FAKE_URI),
-            lambda: ("123456", "654321"),
-        )
-        await driver.app.push_screen(screen)
-        await driver.until(lambda: SCAN_QR in driver.text(), "the MFA screen")
+        await to_mfa(pilot)
 
     assert snap_compare(make_app("fresh", "console"), terminal_size=(100, 30), run_before=ready)
+
+
+def test_mfa_screen_at_80x24(snap_compare, make_app):
+    """Too short for the QR code beside the fields: the panel with Ctrl-F and Ctrl-T instead."""
+
+    async def ready(pilot: Any) -> None:
+        await to_mfa(pilot)
+
+    assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
+
+
+def test_full_screen_qr_at_80x24(snap_compare, make_app):
+    """The code alone, and how to go back."""
+
+    async def ready(pilot: Any) -> None:
+        driver = await to_mfa(pilot)
+        await driver.press("ctrl+f")
+        await driver.until(lambda: type(driver.app.screen).__name__ == "QrScreen", "the QR")
+
+    assert snap_compare(make_app("fresh", "console"), terminal_size=SMALL, run_before=ready)
 
 
 def masked_verify(real: Any) -> Any:
