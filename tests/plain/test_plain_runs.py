@@ -218,7 +218,7 @@ def test_ctrl_c_during_a_write_says_what_was_done(run_plain, sandbox_server):
         def stop(**_):
             raise KeyboardInterrupt
 
-        account.session.events.register("before-call.iam.CreateUser", stop)
+        account.on_every_client("before-call.iam.CreateUser", stop)
 
     script = [
         (READY, ENTER),

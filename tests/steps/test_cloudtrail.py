@@ -167,7 +167,7 @@ def test_custom_names_are_used(account: Any) -> None:
 def test_outside_us_east_1_the_bucket_gets_a_location_constraint(account: Any) -> None:
     home = account("fresh")
     other = "eu-west-1" if home.region != "eu-west-1" else "us-west-2"
-    frozen = home.session.get_credentials().get_frozen_credentials()
+    frozen = home.credentials().get_frozen_credentials()
     acct = journaled(
         Account.from_settings(
             region=other,
@@ -291,7 +291,7 @@ def test_rotation_off_on_the_trail_key_is_turned_back_on(account: Any) -> None:
 def test_multi_region_trail_homed_elsewhere_counts_and_is_not_duplicated(account: Any) -> None:
     acct = account("fresh")
     other = "eu-west-1" if acct.region != "eu-west-1" else "us-west-2"
-    frozen = acct.session.get_credentials().get_frozen_credentials()
+    frozen = acct.credentials().get_frozen_credentials()
     elsewhere = boto3.session.Session(
         aws_access_key_id=frozen.access_key,
         aws_secret_access_key=frozen.secret_key,
