@@ -5,8 +5,9 @@ For each state below, the test drives the app there, reads the keys the visible 
 (:func:`tests.tui.walking.shown_keys`: the active bindings with ``show=True`` that are enabled,
 one per action, from the footer of the top screen or of the screen seen behind a dialog), and
 presses each of them from that same state: a key must change what the owner sees (the screens,
-the focus, or the drawn text of the top screen), raise a notice, or end the app. A key that does
-nothing visible must not be shown. Between keys the state is restored: an owner-opened overlay
+the focus, or the drawn text of the top screen), raise a notice, or end the app; and what it
+leads to must not be a bug (:func:`tests.tui.walking.crashed`). A key that does nothing visible
+must not be shown. Between keys the state is restored: an owner-opened overlay
 (help, the quit question, the full-screen QR) is closed; anything else means driving there again
 from a freshly reset sandbox.
 
@@ -28,7 +29,14 @@ from botocore.exceptions import ClientError
 from textual.widgets import Button, Input
 
 from tests.tui.conftest import FIXED_TIME, SIZE, Driver
-from tests.tui.walking import Watch, back_to_the_dashboard, settle, shown_keys, view
+from tests.tui.walking import (
+    Watch,
+    back_to_the_dashboard,
+    crashed,
+    settle,
+    shown_keys,
+    view,
+)
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -250,7 +258,9 @@ def block_create_user(app: Any) -> Any:
 
 def fail_create_user(app: Any) -> Any:
     def fail(**_: object) -> None:
-        raise ClientError({"Error": {"Code": "ServiceFailure", "Message": "injected"}}, "CreateUser")
+        raise ClientError(
+            {"Error": {"Code": "ServiceFailure", "Message": "injected"}}, "CreateUser"
+        )
 
     app.opened.account.on_every_client("before-call.iam.CreateUser", fail)
     return None
@@ -313,7 +323,7 @@ async def test_every_shown_key_does_something_visible(make_app, state, tmp_path,
         app = make_app(state.scenario, state.credentials, clock=ticking())
         gate = state.prepare(app) if state.prepare else None
         watch = Watch(app)
-        idle = (lambda: gate.is_set()) if state.blocked else None
+        idle = gate.is_set if state.blocked else None
         async with app.run_test(size=SIZE) as pilot:
             driver = Driver(pilot)
             await state.drive(driver)
@@ -337,6 +347,8 @@ async def test_every_shown_key_does_something_visible(make_app, state, tmp_path,
                     f"{state.name}: the footer shows {key!r} but pressing it changes nothing "
                     f"visible on {type(app.screen).__name__}"
                 )
+                bug = crashed(app) or watch.flow_error()
+                assert bug is None, f"{state.name}: {key!r} led to a bug: {bug}"
                 if watch.ended:
                     break
                 while getattr(app.screen, "TRANSIENT", False):
@@ -355,3 +367,25 @@ async def test_every_shown_key_does_something_visible(make_app, state, tmp_path,
                 if type(app.screen).__name__ == "QuitScreen":
                     await pilot.press("y")
     assert pending == [], state.name
+
+
+async def test_a_step_key_on_the_form_does_not_answer_the_form(make_app):
+    """With the form up and the focus on "Plan the changes", ``f`` (Fix this step, whose
+    button the form replaced) was shown and answered the form with the word "continue":
+    "Unexpected error: AttributeError: 'str' object has no attribute 'get'"."""
+    from tests.tui.walking import Watch as _Watch
+
+    app = make_app("fresh", "console")
+    watch = _Watch(app)
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(pilot)
+        await form_on_button(driver)
+        assert "f" not in shown_keys(app)
+        await driver.press("f")
+        await settle(pilot, watch)
+        screen = app.screen
+        assert type(screen).__name__ == "StepScreen" and screen.phase == "options"
+        assert watch.flow_error() is None
+        await driver.press("escape")
+        await driver.at("StepScreen")
+        await driver.press("q")

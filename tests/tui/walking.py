@@ -58,9 +58,7 @@ class Watch:
     def flow_error(self) -> BaseException | None:
         """The flow thread's exception, when it died of one."""
         if self.worker is None:
-            self.worker = next(
-                (w for w in self.app.workers if w.name == "guided flow"), None
-            )
+            self.worker = next((w for w in self.app.workers if w.name == "guided flow"), None)
         if self.worker is not None and self.worker.state is WorkerState.ERROR:
             return self.worker.error
         return None
@@ -134,7 +132,10 @@ def describe(widget: Widget | None) -> str:
     """A focused widget, as a short path."""
     if widget is None:
         return "-"
-    names = [f"{type(w).__name__}#{w.id}" if w.id else type(w).__name__ for w in widget.ancestors_with_self]
+    names = [
+        f"{type(w).__name__}#{w.id}" if w.id else type(w).__name__
+        for w in widget.ancestors_with_self
+    ]
     return "/".join(reversed(names[:4]))
 
 
@@ -146,6 +147,24 @@ def view(app: WizardApp) -> tuple[Any, ...]:
         describe(app.focused),
         screen_text(app),
     )
+
+
+def crashed(app: WizardApp) -> str | None:
+    """What says a bug happened, if anything does: the navigator's "Something went wrong"
+    dialog, or an "Unexpected error" (``describe_error`` of an exception it did not expect)
+    in a failure dialog or on the running screen."""
+    from textual.widgets import Static
+
+    from aws_setup_wizard.screens.dialogs import MessageScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, MessageScreen):
+            return f"{screen.heading}: {screen.message}"
+        for text in screen.query(Static):
+            rendered = str(text.render())
+            if "Unexpected error" in rendered and not text.has_class("hidden"):
+                return f"{type(screen).__name__}: {rendered}"
+    return None
 
 
 def rows(app: WizardApp) -> int:
