@@ -28,9 +28,13 @@ After every key or click, once the app is settled (the flow waits for the next a
 Replay a failure with the seed it prints: ``WALK_SEED=<seed> pytest tests/tui/test_random_walk.py
 -k <scenario>``; ``WALK_KEYS`` changes the length (e.g. shorter while bisecting).
 
-Keys whose answer starts minutes of sandbox work are not repeated back to back: the walker
-does not choose "check again" on a console screen right after the same check said FAIL (a
-re-check polls for 7.75 s while AWS settles), so the walk spends its time on keys, not sleeps.
+Pathological repeats are avoided, so the walk spends its time on keys, not on sandbox reads:
+a key or click that moved the flow on from a screen ``MOVE_CAP`` times (dashboard → step →
+back, each return a read-only verify of every step) is mostly passed over there afterwards;
+among the keys a screen binds, those tried least are preferred; and "check again" on a console
+screen is not chosen right after the same check said FAIL (a re-check polls for 7.75 s while
+AWS settles). Each walk prints its time, its slowest actions and how many choices it passed
+over; ``WALK_PROFILE=1`` adds where the time went.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ NAVIGATION = (
 TYPED = tuple("abcdefghijklmnoprstuvwxyz0123456789")
 CLICK_RATE = 0.15
 QUIT_RATE = 0.002
+# After this many flow moves by one key on one screen, that key is mostly passed over there.
+MOVE_CAP = 6
 
 
 class Walk:
@@ -95,11 +101,13 @@ class Walk:
         self.keys = 0
         self.clicks = 0
         self.quits = 0
-        self.log: deque[str] = deque(maxlen=40)
+        self.log: deque[str] = deque(maxlen=120)
         self.slow: Counter[str] = Counter()
         self.spent: Counter[str] = Counter()
         self.avoided = 0
         self.tried: Counter[tuple[str, str]] = Counter()
+        # How often an action moved the flow on (answered it: a verify, a check, a write).
+        self.moves: Counter[tuple[str, str]] = Counter()
 
     def where(self, message: str) -> str:
         """A failure message that says how to replay it."""
@@ -110,8 +118,21 @@ class Walk:
             f"{self.clicks} clicks; the last actions:\n  {last}"
         )
 
+    def worn(self, screen: str, action: str) -> bool:
+        """Drop ``action`` this time: it already moved the flow on from ``screen`` often."""
+        return self.moves[(screen, action)] >= MOVE_CAP and self.rng.random() < 0.75
+
     def choose_key(self, app: QuietApp, avoid: set[str]) -> str:
         """A key the screen binds, a navigation key, or a letter or digit."""
+        screen = type(app.screen).__name__
+        for _ in range(5):
+            key = self._choose_key(app, avoid)
+            if not self.worn(screen, key):
+                break
+            self.avoided += 1
+        return key
+
+    def _choose_key(self, app: QuietApp, avoid: set[str]) -> str:
         roll = self.rng.random()
         if roll < QUIT_RATE:
             return self.rng.choice(QUIT_KEYS)
@@ -139,7 +160,12 @@ class Walk:
         widgets = sorted(visible, key=lambda w: (w.region.y, w.region.x, type(w).__name__))
         if not widgets:
             return None
-        widget = self.rng.choice(widgets)
+        screen = type(app.screen).__name__
+        for _ in range(5):
+            widget = self.rng.choice(widgets)
+            if not self.worn(screen, f"click {type(widget).__name__}"):
+                break
+            self.avoided += 1
         region, clip = visible[widget]
         area = region.intersection(clip)
         if not area.width or not area.height:
@@ -206,6 +232,7 @@ async def test_random_walk(make_app, sandbox_server, scenario, tmp_path, monkeyp
             while walk.keys < KEYS:
                 screen_name = type(app.screen).__name__
                 before = time.monotonic()
+                asks = watch.asks
                 if walk.rng.random() < CLICK_RATE:
                     target = walk.choose_click(app)
                     if target is None:
@@ -232,6 +259,8 @@ async def test_random_walk(make_app, sandbox_server, scenario, tmp_path, monkeyp
                 except AssertionError as exc:
                     raise AssertionError(walk.where(str(exc))) from exc
                 took = time.monotonic() - before
+                if watch.asks != asks:
+                    walk.moves[(screen_name, action.split(": ", 1)[1])] += 1
                 walk.spent[action] += took
                 walk.spent["(all)"] += took
                 if took > 1.0:

@@ -172,6 +172,17 @@ def rows(app: WizardApp) -> int:
     return len(app.screen.query(".step-row"))
 
 
+async def press_key(pilot: Any, app: WizardApp, key: str, log: MutableSequence[str]) -> None:
+    """Press ``key`` as a command: a letter typed while a text field has the cursor would go
+    into the field (the footer shows no letter keys then), so Tab out of the field first."""
+    for _ in range(5):
+        if len(key) != 1 or not isinstance(app.focused, Input):
+            break
+        log.append(f"{type(app.screen).__name__}: tab (out of the field)")
+        await pilot.press("tab")
+    await pilot.press(key)
+
+
 async def back_to_the_dashboard(
     pilot: Any, watch: Watch, log: MutableSequence[str] | None = None, limit: int = 60
 ) -> None:
@@ -197,10 +208,19 @@ async def back_to_the_dashboard(
             key = "c"
         if name == "RunningScreen":
             key = "b" if _visible(screen, "#back") else "c"
-        if log is not None:
-            log.append(f"(back out) {name}: {key}")
-        await pilot.press(key)
-    raise AssertionError(f"no dashboard after {limit} keys backing out")
+        log = [] if log is None else log
+        log.append(f"(back out) {name}: {key}")
+        await press_key(pilot, app, key, log)
+    screen = app.screen
+    raise AssertionError(
+        f"no dashboard after {limit} keys backing out; on {type(screen).__name__} the footer "
+        f"shows {shown_keys(app)}; can_return={getattr(screen, 'can_return', None)}; "
+        f"stack {[type(s).__name__ for s in app.screen_stack]}; focused {describe(app.focused)}; "
+        f"buttons {[(b.id, b.disabled, b.has_class('hidden')) for b in screen.query(Button)]}; "
+        f"bindings {[(k, a.enabled) for k, a in screen.active_bindings.items()]}; "
+        f"mounted {screen.is_mounted}, footers {len(screen.query(Footer))}, "
+        f"main is top {app.main is screen}"
+    )
 
 
 # -- the finishing driver -------------------------------------------------------------------
@@ -303,5 +323,5 @@ async def finish(pilot: Any, watch: Watch, limit: int = 150) -> list[str]:
         else:
             raise AssertionError(f"finish: no way on from {name}")
         done.append(f"{name}: {action}")
-        await pilot.press(action)
+        await press_key(pilot, app, action, done)
     raise AssertionError(f"finish: no all-PASS summary after {limit} actions: {done[-20:]}")
