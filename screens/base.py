@@ -121,8 +121,10 @@ class WizardScreen(Asking, Screen[None]):
             self.answer(value)
 
     def _offered(self, value: str) -> bool:
+        # No such button (the step's form replaced "Fix this step"): not offered either; the
+        # key used to answer the form with the button's id (an unexpected error).
         buttons = self.query(f"#actions #{value}")
-        return not any(b.has_class("hidden") or b.disabled for b in buttons)
+        return bool(buttons) and not any(b.has_class("hidden") or b.disabled for b in buttons)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A key whose button is hidden or disabled is not offered (nor shown in the footer)."""

@@ -223,6 +223,8 @@ class FailureScreen(WizardModal[str]):
             with Horizontal(classes="dialog-actions"):
                 yield Button(RETRY, id="retry", variant="primary")
                 yield Button(BACK, id="back")
+        # Its own footer: without it the screen's footer behind showed keys that do nothing here.
+        yield Footer()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -251,6 +253,7 @@ class MessageScreen(WizardModal[None]):
             yield plain(self.message)
             with Horizontal(classes="dialog-actions"):
                 yield Button("OK", id="ok", variant="primary")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     def action_close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Markdown
+from textual.widgets import Button, Footer, Markdown
 
 from aws_setup_wizard.screens.base import WizardModal
 
@@ -68,6 +68,8 @@ class HelpScreen(WizardModal[None]):
                 yield Markdown(f"{title}\n\n{keys_section(self.keys)}{rest}")
             with Horizontal(classes="dialog-actions"):
                 yield Button("Close", id="close", variant="primary")
+        # Its own footer: without it the screen's footer behind showed keys that do nothing here.
+        yield Footer()
 
     def on_button_pressed(self) -> None:
         """Close."""

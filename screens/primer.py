@@ -44,6 +44,10 @@ class PrimerScreen(WizardScreen):
         """The main button has the focus, so Enter does what it says (issue 12, item 9)."""
         self.query_one("#continue", Button).focus()
 
+    def _offered(self, value: str) -> bool:
+        """Read from the dashboard there is no Back button, but Escape still goes back."""
+        return (value == "back" and self.reading) or super()._offered(value)
+
     def action_scroll_text(self, lines: int) -> None:
         """Up/Down scroll the primer whatever has the focus."""
         body = self.query_one("#body")
