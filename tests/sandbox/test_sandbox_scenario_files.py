@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,6 @@ import pytest
 from botocore.config import Config
 
 from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials
-from aws_setup_wizard.sandbox.cli import read_env_file
 from aws_setup_wizard.sandbox.scenario_files import (
     ScenarioFileError,
     TrainerScenario,
@@ -29,8 +26,8 @@ from aws_setup_wizard.sandbox.scenario_files import (
     parse,
     resolve,
 )
+from tests.sandbox.served import PROJECT_ROOT, RUN_CLI, served
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 USAGE = 64
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
@@ -270,8 +267,6 @@ def test_an_unknown_scenario_name_is_still_a_value_error() -> None:
 
 # -- the command line ------------------------------------------------------------------------------
 
-RUN_CLI = "import sys; from aws_setup_wizard.sandbox.cli import main; sys.exit(main(sys.argv[1:]))"
-
 
 def iam_on(values: dict[str, str]) -> Any:
     creds = SandboxCredentials(
@@ -286,36 +281,6 @@ def iam_on(values: dict[str, str]) -> Any:
         aws_session_token=creds.session_token,
         config=Config(retries={"max_attempts": 1}),
     )
-
-
-@contextmanager
-def served(env_file: Path, env: dict[str, str], *args: str) -> Iterator[dict[str, str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUN_CLI, "sandbox", "serve", "--env-file", str(env_file), *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while "SANDBOX_PID=" not in (env_file.read_text() if env_file.exists() else ""):
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "sandbox serve wrote no env file"
-            time.sleep(0.1)
-        yield read_env_file(env_file)
-    finally:
-        subprocess.run(
-            [sys.executable, "-c", RUN_CLI, "sandbox", "stop", "--env-file", str(env_file)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            timeout=60,
-        )
-        if process.poll() is None:
-            process.terminate()
-        process.communicate(timeout=30)
 
 
 def test_serve_serves_a_file_and_a_shipped_example(tmp_path: Path, cli_env: Any) -> None:
