@@ -22,6 +22,10 @@ def main() -> int:
     assert separator == "--"
     service, operation = action.split(":")
     sig = getattr(signal, sig_name)
+    # Ctrl-C as a shell delivers it: Python's own handler. A child inherits "ignore SIGINT"
+    # from a parent that ignores it (then Python installs no handler), and the signal this
+    # harness sends would be lost and the run would simply finish.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     original = Account.client
 
     def kill_after(model: Any, **_: Any) -> None:
