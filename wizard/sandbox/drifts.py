@@ -1,7 +1,7 @@
 """The drift catalogue's "how": each named way an owner or attacker changes a finished account.
 
 A drift is data (:class:`Drift`): a name, the step whose verdict it changes, and the calls that
-produce it, made only the ways AWS allows (boto3 calls signed with root's console session, the
+produce it, made only the ways AWS allows (API calls signed with root's console session, the
 simulated console, or the root layer for what only the console does). Every drift starts from
 the ``done`` scenario's account (:mod:`~aws_setup_wizard.sandbox.scenarios`): ``alice`` in
 ``Admins`` with MFA, the ``org-audit`` trail, root MFA and no root key.
@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from aws_setup_wizard.sandbox import console, delivery
@@ -33,6 +32,7 @@ from aws_setup_wizard.sandbox.scenarios import (
     bucket_name,
 )
 from aws_setup_wizard.sandbox.state import RootAccount
+from aws_setup_wizard.sdk.session import create_client, process_session
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Place:
 
     @property
     def clients(self) -> Clients:
-        """boto3 clients signed with root's console session (an owner in CloudShell)."""
+        """Clients signed with root's console session (an owner in CloudShell)."""
         return Clients(self.endpoint_url, self.region, self.root.console_session)
 
     @property
@@ -117,12 +117,12 @@ def _root_key_in_console(place: Place) -> None:
 def _second_root_key_with_api(place: Place) -> None:
     """A root key exists and, signed with it, a second one is made (``CreateAccessKey``)."""
     first = place.root.create_key()
-    iam = boto3.client(
+    iam = create_client(
+        process_session(),
         "iam",
+        (first.access_key_id, first.secret_access_key, None),
         region_name=place.region,
         endpoint_url=place.endpoint_url,
-        aws_access_key_id=first.access_key_id,
-        aws_secret_access_key=first.secret_access_key,
         config=Config(retries={"max_attempts": 1}),
     )
     iam.create_access_key()  # no UserName: a key for the caller, root

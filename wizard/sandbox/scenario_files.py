@@ -36,7 +36,7 @@ Seeding goes: the base scenario, the drifts (each made to the base ``done`` acco
 root, groups, users and trails. Reading is strict: an unknown key, a wrong type, a name IAM or
 CloudTrail would refuse, a group nobody defines, an unknown drift each raise
 :class:`ScenarioFileError`, one sentence naming the file, the key and what is allowed. This
-module is cheap to import (boto3 and moto's list of AWS managed policies are loaded only to
+module is cheap to import (botocore and moto's list of AWS managed policies are loaded only to
 check a file that names drifts or policies): the command line validates a file before any
 sandbox starts.
 """
@@ -353,7 +353,7 @@ def parse(text: str, *, label: str) -> TrainerScenario:
 
 
 def _drifts(top: _Table, base: str) -> tuple[str, ...]:
-    from aws_setup_wizard.sandbox.drifts import DRIFTS  # loads boto3: only for a file's drifts
+    from aws_setup_wizard.sandbox.drifts import DRIFTS  # loads botocore: only for a file's drifts
 
     names = top.texts("drifts")
     for name in names:
