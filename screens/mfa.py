@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
+from aws_setup_wizard.present import grouped_secret
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.widgets import WizardInput, plain
 from aws_setup_wizard.wording import FIRST_CODE, SCAN_QR, SECOND_CODE
@@ -40,11 +41,6 @@ QR_TOO_BIG = (
 )
 QR_NO_ROOM = "This window is too small to show the QR code beside the code fields."
 CANT_SCAN = "Ctrl-F shows the QR code alone, full-screen; Ctrl-T the secret key, to type in."
-
-
-def grouped(secret: str) -> str:
-    """A base32 secret in groups of four, as authenticator apps accept it typed."""
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 class QrScreen(Screen[None]):
@@ -197,7 +193,7 @@ class MfaScreen(WizardScreen):
             return
         shown = self.query_one("#mfa-secret", Static)
         # On a line of its own: wrapped, if at all, between groups of four.
-        shown.update(f"Secret key, to type into the app instead:\n{grouped(self.secret)}")
+        shown.update(f"Secret key, to type into the app instead:\n{grouped_secret(self.secret)}")
         shown.remove_class("hidden")
         self.query_one("#code1", Input).focus()
 

@@ -49,6 +49,7 @@ from aws_setup_wizard.options import Option, OptionError
 from aws_setup_wizard.present import (
     ExitCode,
     console_lines,
+    grouped_secret,
     identity_lines,
     status_line,
     terminal_safe,
@@ -411,7 +412,7 @@ class PlainConversation:
                 return False
             if answer == render.SHOW_SECRET:
                 secret = exchange.enrollment.secret_base32
-                grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+                grouped = grouped_secret(secret)
                 self.say_secret(render.SECRET_KEY.format(secret=grouped), [grouped])
                 continue
             codes = ("", "")

@@ -94,6 +94,11 @@ def exit_code_for(statuses: Iterable[Status]) -> ExitCode:
 # -- Keys --------------------------------------------------------------------------------------
 
 
+def grouped_secret(secret: str) -> str:
+    """A base32 MFA secret in groups of four, as authenticator apps accept it typed."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 def mask_key(key_id: str) -> str:
     """Show only the first four and the last four characters of an access key ID."""
     return f"{key_id[:4]}…{key_id[-4:]}" if len(key_id) > 8 else key_id
