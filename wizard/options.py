@@ -167,6 +167,40 @@ def account_id(text: str) -> str | None:
     return None if _ACCOUNT_ID.fullmatch(text) else "must be exactly 12 digits (0-9)."
 
 
+# AWS Account Management API reference, PutAlternateContact: the contact fields' lengths and
+# patterns, as botocore's model of the ``account`` service gives them.
+_CONTACT_EMAIL = re.compile(r"[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*")
+_CONTACT_PHONE = re.compile(r"[\s0-9()+-]+")
+
+
+def contact_name(text: str) -> str | None:
+    """An alternate contact's name (PutAlternateContact ``Name``): 1–64 characters."""
+    return _length(text, 1, 64)
+
+
+def contact_title(text: str) -> str | None:
+    """An alternate contact's title (PutAlternateContact ``Title``): 1–50 characters."""
+    return _length(text, 1, 50)
+
+
+def contact_email(text: str) -> str | None:
+    """An e-mail address as PutAlternateContact ``EmailAddress`` accepts it (1–254 characters)."""
+    return _length(text, 1, 254) or (
+        None
+        if _CONTACT_EMAIL.fullmatch(text)
+        else "must be an e-mail address like security@example.com."
+    )
+
+
+def contact_phone(text: str) -> str | None:
+    """A phone number as PutAlternateContact ``PhoneNumber`` accepts it (1–25 characters)."""
+    return _length(text, 1, 25) or (
+        None
+        if _CONTACT_PHONE.fullmatch(text)
+        else "may contain only digits, spaces and + - ( ) (like +1 206 555 0100)."
+    )
+
+
 def resolve(
     declared: tuple[Option, ...],
     given: Mapping[str, Any],
