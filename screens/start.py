@@ -38,10 +38,17 @@ from aws_setup_wizard.wording import (
 )
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from aws_setup_wizard.flow import Identity
 
 USE_KEY = "Use this key"
 KEPT_KEY = Choice.KEPT_KEY.value  # the kept key's button id
+
+
+# After the first frame: long enough for it to be written out, short enough to be done
+# before the credentials are read.
+REST_DELAY = 0.02
 
 
 def _problem(text: str | None) -> str | None:
@@ -51,51 +58,92 @@ def _problem(text: str | None) -> str | None:
 class StartScreen(WizardScreen):
     """The first screen: identity, or what to do without credentials."""
 
+    _rest: AwaitMount | None = None
+
     BINDINGS = [
         Binding("c", "answer('continue')", "Continue"),
         Binding("s", "practise", "Practise in the sandbox", show=False),
     ]
 
     def body(self) -> ComposeResult:
-        """Three parts, one shown at a time: reading, identity, no credentials."""
+        """The first frame: the title and "Starting…"; the rest mounts just after it."""
         yield Static("Who the wizard is talking to", classes="title")
         yield Busy("Starting…", id="start-busy")
-        with Vertical(id="identity", classes="hidden"):
-            yield Static("", id="badge", markup=False)
-            yield Grid(id="facts")
-            yield Static("", id="notices", markup=False, classes="notice")
-            yield Static(
+
+    def on_mount(self) -> None:
+        """Mount the identity and no-credentials parts once the first frame is out.
+
+        Styling their ~50 widgets cost more than a third of the first paint (issue 13), and
+        neither is seen before the flow thread has read the credentials. A timer rather than
+        ``call_after_refresh``: the frame must be written to the terminal first.
+        """
+        self.set_timer(REST_DELAY, self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        """Mount the hidden parts (once; every state that shows them awaits this first)."""
+        if self._rest is None:
+            self._rest = self.query_one("#body").mount_all(
+                (self._identity_part(), self._no_credentials_part())
+            )
+        await self._rest
+
+    @staticmethod
+    def _identity_part() -> Vertical:
+        return Vertical(
+            Static("", id="badge", markup=False),
+            Grid(id="facts"),
+            Static("", id="notices", markup=False, classes="notice"),
+            Static(
                 "Next: the dashboard reads every step, read-only. Nothing is changed until you "
                 "confirm it.",
                 classes="muted",
-            )
-        with Vertical(id="no-credentials", classes="hidden"):
-            yield plain(NO_CREDENTIALS).add_class("warning-text")
-            yield Static("", id="problem", markup=False)
-            yield Static("How to get credentials", classes="subtitle")
-            yield Static(numbered(GET_CREDENTIALS), markup=False)
-            yield Static(ENTER_ROOT_KEY, classes="subtitle", markup=False)
-            yield Static("", id="key-store", markup=False, classes="muted")
-            with Vertical(classes="field", id="key-id-field"):
-                yield Label(ACCESS_KEY_ID, classes="field-label")
-                yield WizardInput(id="key-id", placeholder="AKIA…", max_length=40)
-                yield Static("", classes="field-error hidden", markup=False)
-            with Vertical(classes="field", id="key-secret-field"):
-                yield Label(SECRET_ACCESS_KEY, classes="field-label")
-                yield WizardInput(id="key-secret", password=True, max_length=80)
-                yield Static("", classes="field-error hidden", markup=False)
-            yield Static("", id="key-problem", markup=False, classes="hidden warning-text")
-            with Horizontal(id="key-buttons"):
-                yield Button(USE_KEY, id="use-key", compact=True, disabled=True)
-                yield Button("", id=KEPT_KEY, compact=True, classes="hidden")
-            with Vertical(id="practice"):
-                yield Static("Practice account to start with", classes="subtitle")
-                yield Select[str](
+            ),
+            id="identity",
+            classes="hidden",
+        )
+
+    @staticmethod
+    def _no_credentials_part() -> Vertical:
+        return Vertical(
+            plain(NO_CREDENTIALS).add_class("warning-text"),
+            Static("", id="problem", markup=False),
+            Static("How to get credentials", classes="subtitle"),
+            Static(numbered(GET_CREDENTIALS), markup=False),
+            Static(ENTER_ROOT_KEY, classes="subtitle", markup=False),
+            Static("", id="key-store", markup=False, classes="muted"),
+            Vertical(
+                Label(ACCESS_KEY_ID, classes="field-label"),
+                WizardInput(id="key-id", placeholder="AKIA…", max_length=40),
+                Static("", classes="field-error hidden", markup=False),
+                classes="field",
+                id="key-id-field",
+            ),
+            Vertical(
+                Label(SECRET_ACCESS_KEY, classes="field-label"),
+                WizardInput(id="key-secret", password=True, max_length=80),
+                Static("", classes="field-error hidden", markup=False),
+                classes="field",
+                id="key-secret-field",
+            ),
+            Static("", id="key-problem", markup=False, classes="hidden warning-text"),
+            Horizontal(
+                Button(USE_KEY, id="use-key", compact=True, disabled=True),
+                Button("", id=KEPT_KEY, compact=True, classes="hidden"),
+                id="key-buttons",
+            ),
+            Vertical(
+                Static("Practice account to start with", classes="subtitle"),
+                Select[str](
                     [(name, name) for name in SCENARIOS],
                     value="fresh",
                     id="scenario",
                     allow_blank=False,
-                )
+                ),
+                id="practice",
+            ),
+            id="no-credentials",
+            classes="hidden",
+        )
 
     def actions(self) -> ComposeResult:
         """Continue / practise / retry / quit; each shown when it applies."""
@@ -111,13 +159,14 @@ class StartScreen(WizardScreen):
         busy = self.query_one("#start-busy", Busy)
         busy.say(text)
         busy.remove_class("hidden")
-        self.query_one("#identity").add_class("hidden")
-        self.query_one("#no-credentials").add_class("hidden")
+        # (the parts may not be mounted yet: ``query`` then finds nothing to hide)
+        self.query("#identity, #no-credentials").add_class("hidden")
         for name in ("continue", "sandbox", "retry"):
             self.query_one(f"#{name}").add_class("hidden")
 
-    def show_identity(self, identity: Identity, reply: Reply[Any]) -> None:
+    async def show_identity(self, identity: Identity, reply: Reply[Any]) -> None:
         """Account, caller, credential source, region; Continue or Quit."""
+        await self._mount_rest()
         self.refresh_bar()
         self.query_one("#start-busy").add_class("hidden")
         self.query_one("#badge", Static).update(account_kind(identity.sandbox))
@@ -136,12 +185,13 @@ class StartScreen(WizardScreen):
         button.focus()
         self.expect(reply)
 
-    def no_credentials(self, offer: Offer, reply: Reply[Any]) -> None:
+    async def no_credentials(self, offer: Offer, reply: Reply[Any]) -> None:
         """No credentials (or they failed): learn how, enter a key, practise, retry, quit.
 
         Only the choices ``offer`` holds are shown; ``offer.key_problem`` (why the key just
         tried did not open the account) is shown beside the form, which keeps what was typed.
         """
+        await self._mount_rest()
         self.query_one("#start-busy").add_class("hidden")
         self.query_one("#identity").add_class("hidden")
         self.query_one("#problem", Static).update(offer.problem or "")
