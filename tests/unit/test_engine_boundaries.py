@@ -105,6 +105,17 @@ def test_the_types_front_ends_exchange_with_the_flow_load_no_botocore():
     assert loaded_after(code, HEAVY) == []
 
 
+def test_the_steps_load_no_part_of_the_sandbox():
+    """Steps judge a real account with engine code only (the policy evaluator included); the
+    sandbox, the simulated AWS, is imported lazily by the sandbox-only hooks."""
+    probe = (
+        "import sys, aws_setup_wizard.steps; "
+        "print(sorted(m for m in sys.modules if m.startswith('aws_setup_wizard.sandbox')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def _registered_step_names() -> set[str]:
     """Every step id and step class name, read from the step modules themselves."""
     names: set[str] = set()

@@ -8,7 +8,7 @@ those of its groups; for a role session the role's inline and attached policies;
 policy counts with its default version, AWS managed ones such as ``AdministratorAccess``
 included), adds the resource policy AWS consults for the resource (an S3 bucket policy, a KMS
 key policy, a role's trust policy for ``sts:AssumeRole``), and asks the one evaluator,
-:func:`aws_setup_wizard.sandbox.policy_eval.authorize`. A refusal is AWS's ``AccessDenied`` in
+:func:`aws_setup_wizard.policy_eval.authorize`. A refusal is AWS's ``AccessDenied`` in
 the service's protocol, naming the principal, the action, the resource and the reason.
 
 Root (by access key or console session) is never evaluated: IAM policies do not apply to the
@@ -22,9 +22,10 @@ know (every root call would fail with ``InvalidClientTokenId``); it authorizes e
 action against resource ``*``, ignores ``Resource`` scoping beyond that, consults no bucket or
 key policy, knows a handful of condition operators, treats a ``Deny`` whose ``Principal`` does
 not match as a denial, and its messages omit the resource and the reason AWS gives. Using it
-would also have made a second evaluator beside :mod:`.policy_eval`, which the CloudTrail bucket
-and key policy checks already use. What it does well, finding the policies that apply to a user
-or a role session, is done here the same way, reading moto's IAM backend directly.
+would also have made a second evaluator beside :mod:`aws_setup_wizard.policy_eval`, which the
+CloudTrail bucket and key policy checks already use. What it does well, finding the policies
+that apply to a user or a role session, is done here the same way, reading moto's IAM backend
+directly.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from typing import Any
 
 from moto.sts.models import sts_backends
 
+from aws_setup_wizard.policy_eval import PolicyDocument, Principal, Verdict, authorize
 from aws_setup_wizard.sandbox import backends
 from aws_setup_wizard.sandbox.call import Caller
-from aws_setup_wizard.sandbox.policy_eval import PolicyDocument, Principal, Verdict, authorize
 from aws_setup_wizard.sandbox.protocol import ParsedRequest, Response, error_response, protocol_of
 from aws_setup_wizard.sandbox.targets import Asker, Target, key_reference, target_of
 

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_setup_wizard.policy_eval import service_allowed
 from aws_setup_wizard.sandbox import backends
-from aws_setup_wizard.sandbox.policy_eval import service_allowed
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 INTERVAL_ENV = "SANDBOX_TRAIL_DELIVERY_SECONDS"

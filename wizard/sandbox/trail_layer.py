@@ -15,9 +15,9 @@ import re
 from datetime import UTC
 from typing import Any
 
+from aws_setup_wizard.policy_eval import service_allowed
 from aws_setup_wizard.sandbox import backends, delivery
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
-from aws_setup_wizard.sandbox.policy_eval import service_allowed
 from aws_setup_wizard.sandbox.protocol import error_response, json_response
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"

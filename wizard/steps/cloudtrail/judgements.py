@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 # One evaluator for the simulated AWS and this check, so they cannot disagree; it is pure
 # (no moto), importing it loads nothing heavy.
-from aws_setup_wizard.sandbox.policy_eval import Principal, decide
+from aws_setup_wizard.policy_eval import Principal, decide
 
 if TYPE_CHECKING:
     from aws_setup_wizard.steps.cloudtrail.facts import Trail

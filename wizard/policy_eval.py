@@ -1,11 +1,14 @@
 """The one policy evaluator: "may this principal do this action here?".
 
+Engine code (AWS's own rules, no simulation), so steps may use it without importing the sandbox.
+
 Three callers share it so that they cannot disagree about what AWS decides:
 
 - the sandbox (simulated AWS) refuses ``CreateTrail`` when the bucket or key policy would stop
   CloudTrail, and fails a simulated log delivery the way AWS would;
-- the sandbox authorizes every request of an IAM principal (:mod:`.authorization` collects the
-  identity policies and the bucket or key policy; :func:`authorize` decides);
+- the sandbox authorizes every request of an IAM principal
+  (:mod:`aws_setup_wizard.sandbox.authorization` collects the identity policies and the bucket
+  or key policy; :func:`authorize` decides);
 - the CloudTrail step judges a trail's bucket and key policies before trusting them.
 
 It follows IAM's policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
