@@ -540,6 +540,41 @@ def _collector_after(short_lived: bool, *, exiting: bool) -> None:
         gc.enable()
 
 
+#: The guided mode's own flags (attribute, flag): a COMMAND given them would ignore them.
+_GUIDED_FLAGS = (
+    ("sandbox", "--sandbox"),
+    ("scenario", "--scenario"),
+    ("realistic", "--realistic"),
+    ("sandbox_account_id", "--sandbox-account-id"),
+    ("plain", "--plain"),
+    ("transcript", "--transcript"),
+    ("replace_transcript", "--replace-transcript"),
+)
+
+
+def _guided_flags_given(args: argparse.Namespace) -> list[str]:
+    """The guided-mode flags set on a command's command line."""
+    return [flag for name, flag in _GUIDED_FLAGS if getattr(args, name, None) not in (None, False)]
+
+
+def _guided_flags_problem(flags: list[str], command: str | None) -> str:
+    """Why a command refuses guided-mode flags, and how to reach the sandbox instead.
+
+    Never silently ignored: ``--sandbox verify`` would otherwise judge whatever real account
+    the credentials open, while the owner believes it judged the practice account.
+    """
+    said = f"{', '.join(flags)} {'is a' if len(flags) == 1 else 'are'} guided-mode flag"
+    said += "" if len(flags) == 1 else "s"
+    said += f": '{command}' does not use {'it' if len(flags) == 1 else 'them'}, and nothing was "
+    said += "read or changed."
+    if any(flag.startswith(("--sandbox", "--scenario", "--realistic")) for flag in flags):
+        said += (
+            " To run a command on a sandbox: 'aws-setup-wizard sandbox serve --env-file F' in "
+            "one terminal, then '. F' and the command in another."
+        )
+    return said
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
@@ -566,6 +601,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             with_steps=command == "apply" or helping, with_sandbox=not short_lived
         )
         args = parser.parse_args(arguments)
+        # (the sandbox command has a --scenario of its own, with the same destination)
+        commanded = args.func is not run_guided and command != "sandbox"
+        misplaced = _guided_flags_given(args) if commanded else []
+        if misplaced:
+            return _fail(_guided_flags_problem(misplaced, command), ExitCode.USAGE)
         if args.func is not run_guided:
             sys.stdout = cast("TextIO", SafeStream(sys.stdout))
             sys.stderr = cast("TextIO", SafeStream(sys.stderr))

@@ -17,3 +17,35 @@ def test_apply_without_a_step_lists_the_step_ids(capsys):
     assert "required: STEP" in problem
     for step_id in steps.step_ids():
         assert step_id in problem
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--sandbox", "verify"], "--sandbox"),
+        (["--sandbox", "--scenario", "done", "verify", "--json"], "--sandbox, --scenario"),
+        (["--realistic", "apply", "root-mfa"], "--realistic"),
+        (["--plain", "apply", "root-mfa"], "--plain"),
+    ],
+)
+def test_a_command_refuses_guided_mode_flags_before_reading_anything(argv, named, capsys):
+    """``--sandbox verify`` used to judge whatever real account the credentials opened, while
+    the owner believed it judged the practice account: the flag was silently dropped."""
+
+    def no_aws(*_args, **_kwargs):
+        raise AssertionError("a refused command line must not reach AWS")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("aws_setup_wizard.account.Account.__init__", no_aws)
+        assert main(argv) == ExitCode.USAGE
+    problem = capsys.readouterr().err
+    assert f"{named} " in problem and "nothing was read or changed" in problem
+    assert ("sandbox serve --env-file" in problem) == (named != "--plain")
+
+
+def test_the_sandbox_command_keeps_its_own_scenario_flag(capsys):
+    """``sandbox serve --scenario`` shares the guided flag's destination: it is judged as a
+    scenario (here: one that does not exist), never refused as a misplaced guided flag."""
+    assert main(["sandbox", "serve", "--scenario", "no-such-scenario"]) == ExitCode.USAGE
+    problem = capsys.readouterr().err
+    assert "no-such-scenario" in problem and "guided-mode flag" not in problem
