@@ -244,7 +244,7 @@ def test_a_guided_run_that_waited_for_the_lock_plans_again(sandbox):
     talk = AnotherWizardMeanwhile(box)
     run = GuidedRun(account_on(box, "root"), talk)
     with run:
-                run.run_step(step_by_id("admin-user"))
+        run.run_step(step_by_id("admin-user"))
     assert talk.other is not None
     talk.other.join(10)
     assert any("Waiting for" in line for line in talk.log), talk.log
@@ -253,3 +253,52 @@ def test_a_guided_run_that_waited_for_the_lock_plans_again(sandbox):
     confirms = [line for line in talk.log if line.startswith("confirm admin-user")]
     assert confirms == ["confirm admin-user 5", "confirm admin-user 2"], talk.log
     assert not any("already in place" in line for line in talk.log)
+
+
+class _NeedsContact(Step):
+    """A step that only declares options (the two below share the contact e-mail)."""
+
+    title = "needs a contact"
+    controls = ()
+
+    def check(self, account):  # pragma: no cover - never called here
+        raise AssertionError
+
+    def plan(self, account, options):  # pragma: no cover - never called here
+        raise AssertionError
+
+
+def test_an_option_two_steps_share_is_asked_once_and_reused(sandbox):
+    """The contact e-mail is asked with the first step that needs it; a later step that needs
+    only it asks nothing, and one that needs more shows the answer as its default."""
+    from aws_setup_wizard.flow import identify
+    from aws_setup_wizard.options import Option
+    from aws_setup_wizard.steps.contact_options import CONTACT_EMAIL, CONTACT_NAME
+
+    extra = Option("extra", "--extra", "Extra", "another value", "x")
+    first = type("First", (_NeedsContact,), {"id": "first", "options": (CONTACT_EMAIL,)})()
+    second = type("Second", (_NeedsContact,), {"id": "second", "options": (CONTACT_EMAIL,)})()
+    third = type(
+        "Third", (_NeedsContact,), {"id": "third", "options": (CONTACT_NAME, CONTACT_EMAIL, extra)}
+    )()
+
+    asked: list[tuple[str, dict[str, str | bool]]] = []
+
+    class Answers(Scripted):
+        def ask_options(self, step, defaults):
+            asked.append((step.id, dict(defaults)))
+            given = {"contact_email": "owner@example.com", "contact_name": "Ann Owner"}
+            return {name: given.get(name, value) for name, value in defaults.items()}
+
+    account = account_on(sandbox("fresh"), "console")
+    run = GuidedRun(account, Answers())
+    run.identity = identify(account)
+    assert run._options(first) == {"contact_email": "owner@example.com"}
+    assert run._options(second) == {"contact_email": "owner@example.com"}
+    assert run._options(third) == {
+        "contact_name": "Ann Owner",
+        "contact_email": "owner@example.com",
+        "extra": "x",
+    }
+    assert [step_id for step_id, _ in asked] == ["first", "third"]
+    assert asked[1][1]["contact_email"] == "owner@example.com"

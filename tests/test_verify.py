@@ -108,3 +108,33 @@ def test_a_crashing_check_is_unknown_not_pass(account, monkeypatch):
 def test_apply_order_puts_root_keys_last():
     order = [s.id for s in runner.apply_order(["root-access-keys", "cloudtrail", "admin-user"])]
     assert order == ["admin-user", "cloudtrail", "root-access-keys"]
+
+
+def test_verify_names_only_the_steps_asked_for(sandbox, monkeypatch, capsys):
+    """``verify STEP...`` reads and reports only those steps, in the order named, each once."""
+    import json
+
+    from aws_setup_wizard import cli
+
+    box = sandbox("partial")
+    for name, value in box.env().items():
+        monkeypatch.setenv(name, value)
+    code = cli.main(["verify", "root-mfa", "cloudtrail", "root-mfa", "--json"])
+    report_ = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in report_["steps"]] == ["root-mfa", "cloudtrail"]
+    assert [s["status"] for s in report_["steps"]] == ["pass", "fail"]
+    assert code == 1
+
+
+def test_verify_refuses_an_unknown_step_before_reading(monkeypatch, capsys):
+    from aws_setup_wizard import cli, steps
+    from aws_setup_wizard.present import ExitCode
+
+    def no_aws(*_args, **_kwargs):
+        raise AssertionError("an unknown step id must not reach AWS")
+
+    monkeypatch.setattr("aws_setup_wizard.account.Account.__init__", no_aws)
+    assert cli.main(["verify", "root-mfa", "cloud-trail"]) == ExitCode.USAGE
+    said = capsys.readouterr().err
+    assert "'cloud-trail'" in said and "nothing was read" in said
+    assert all(step_id in said for step_id in steps.step_ids())

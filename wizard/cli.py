@@ -23,7 +23,7 @@ from aws_setup_wizard.errors import (
     describe_error,
     error_code,
 )
-from aws_setup_wizard.options import OptionError
+from aws_setup_wizard.options import Option, OptionError
 from aws_setup_wizard.options import account_id as account_id_rule
 from aws_setup_wizard.present import (
     ExitCode,
@@ -148,6 +148,11 @@ def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argpa
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # No choices here: listing them would load the steps (and botocore) to build the parser;
+    # run_verify refuses an unknown id with the list instead.
+    verify.add_argument(
+        "steps", nargs="*", metavar="STEP", help="verify only these steps (default: every step)"
+    )
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.set_defaults(func=run_verify)
 
@@ -189,9 +194,9 @@ def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
     apply.add_argument(
         "--account-id", help="refuse to write unless the credentials belong to this account"
     )
-    for step in registry.STEPS:
+    for step, options in shared_once(registry.STEPS):
         group = apply.add_argument_group(f"{step.id} options")
-        for option in step.options:
+        for option in options:
             if option.kind == "bool":
                 group.add_argument(
                     option.flag,
@@ -210,6 +215,21 @@ def _add_step_arguments(apply: argparse.ArgumentParser) -> None:
                 )
 
 
+def shared_once(steps: Sequence[Step]) -> list[tuple[Step, tuple[Option, ...]]]:
+    """Each step with the options no earlier step declared (steps share the contact e-mail:
+    one flag, given once); a name two different options use is a mistake in the steps."""
+    seen: dict[str, Option] = {}
+    result = []
+    for step in steps:
+        mine = tuple(option for option in step.options if option.name not in seen)
+        for option in step.options:
+            if seen.setdefault(option.name, option) is not option:
+                raise ValueError(f"two different step options are named {option.name!r}")
+        if mine:
+            result.append((step, mine))
+    return result
+
+
 def _account(args: argparse.Namespace) -> Account:
     from aws_setup_wizard.account import Account
 
@@ -223,7 +243,12 @@ def _account(args: argparse.Namespace) -> Account:
 def run_verify(args: argparse.Namespace) -> int:
     """``verify``: read-only report as text or JSON; exit 0/1/2."""
     from aws_setup_wizard import report, runner
+    from aws_setup_wizard import steps as registry
 
+    try:
+        chosen = [registry.step_by_id(step_id) for step_id in dict.fromkeys(args.steps)] or None
+    except KeyError as exc:
+        return _fail(f"{exc.args[0]}; nothing was read.", ExitCode.USAGE)
     account = _account(args)
     # A hung network is not silence: after 2 s, say what the command waits for.
     waiting = "Still waiting for AWS to answer (reading the account)..."
@@ -231,7 +256,7 @@ def run_verify(args: argparse.Namespace) -> int:
     slow.daemon = True
     slow.start()
     try:
-        verification = runner.verify(account, recheck_failures=_written_recently)
+        verification = runner.verify(account, steps=chosen, recheck_failures=_written_recently)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
         return _fail(describe_error(exc), ExitCode.UNKNOWN)
     finally:

@@ -165,6 +165,8 @@ class GuidedRun:
         self.talk = conversation
         self.verifier = verifier
         self.identity: Identity | None = None
+        # Option values the owner gave for earlier steps, by name: asked once, reused.
+        self._answered: dict[str, str | bool] = {}
         self.account_confirmed = False
         self.changes: list[str] = []
         self.ended_session = False
@@ -298,13 +300,21 @@ class GuidedRun:
             return {}
         assert self.identity is not None
         defaults = {
-            option.name: option.default_for(self.identity.account_id, self.identity.region)
+            option.name: self._answered.get(
+                option.name, option.default_for(self.identity.account_id, self.identity.region)
+            )
             for option in step.options
         }
-        if not step.options_needed(self.account):
-            # Nothing to decide here now: the defaults, without a question.
+        if not step.options_needed(self.account) or all(
+            option.name in self._answered for option in step.options
+        ):
+            # Nothing to decide here now (or every option was answered for an earlier step,
+            # like the contact e-mail): those values, without a question.
             return {o.name: o.validate(defaults[o.name]) for o in step.options}
-        return self.talk.ask_options(step, defaults)
+        values = self.talk.ask_options(step, defaults)
+        if values is not None:
+            self._answered.update(values)
+        return values
 
     def _confirmed(self, step: Step, plan: Plan) -> bool:
         assert self.identity is not None

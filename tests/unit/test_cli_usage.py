@@ -49,3 +49,20 @@ def test_the_sandbox_command_keeps_its_own_scenario_flag(capsys):
     assert main(["sandbox", "serve", "--scenario", "no-such-scenario"]) == ExitCode.USAGE
     problem = capsys.readouterr().err
     assert "no-such-scenario" in problem and "guided-mode flag" not in problem
+
+
+def test_steps_that_share_an_option_get_one_flag():
+    """The contact e-mail is one ``--contact-email`` whichever steps use it; two different
+    options under one name is a mistake in the steps, refused when the parser is built."""
+    from aws_setup_wizard.cli import shared_once
+    from aws_setup_wizard.options import Option
+    from aws_setup_wizard.steps.contact_options import CONTACT_EMAIL, CONTACT_NAME
+
+    def step(step_id, *options):
+        return type("Declares", (), {"id": step_id, "options": options})()
+
+    a, b, c = step("a", CONTACT_NAME, CONTACT_EMAIL), step("b", CONTACT_EMAIL), step("c")
+    assert [(s.id, o) for s, o in shared_once([a, b, c])] == [("a", (CONTACT_NAME, CONTACT_EMAIL))]
+    impostor = Option("contact_email", "--alert-email", "Alert e-mail", "where alerts go", "")
+    with pytest.raises(ValueError, match="contact_email"):
+        shared_once([a, step("d", impostor)])
