@@ -6,21 +6,24 @@ to it and press Enter). A finished account lands here all PASS, with the time it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from aws_setup_wizard.present import in_groups
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.bridge import Reply
 from aws_setup_wizard.screens.widgets import Busy, Chosen, StatusWord, controls_line
 
 if TYPE_CHECKING:
     from aws_setup_wizard.model import Check
-    from aws_setup_wizard.runner import Verification
+    from aws_setup_wizard.runner import StepResult, Verification
     from aws_setup_wizard.steps import Step
 
 
@@ -115,7 +118,7 @@ class DashboardScreen(WizardScreen):
         self.query_one("#dash-title", Static).update(headline)
         rows = self.query_one("#rows", Vertical)
         await rows.remove_children()
-        await rows.mount_all(StepRow(result.step, result.check) for result in results)
+        await rows.mount_all(self._rows(results))
         self.query_one("#dash-hint").remove_class("hidden")
         for button in self.query("#actions Button"):
             button.disabled = False
@@ -125,6 +128,16 @@ class DashboardScreen(WizardScreen):
         else:
             self.query_one("#walk", Button).focus()
         self.expect(reply)
+
+    @staticmethod
+    def _rows(results: Sequence[StepResult]) -> list[Widget]:
+        """A row per step, under its group's heading when the steps are in several groups."""
+        widgets: list[Widget] = []
+        for group, members in in_groups(results, lambda result: result.step.group):
+            if group is not None:
+                widgets.append(Static(group, classes="group-heading", markup=False))
+            widgets += [StepRow(result.step, result.check) for result in members]
+        return widgets
 
     def failed(self, message: str, reply: Reply[Any]) -> None:
         """The verification itself failed (no network…): say why; Re-verify or quit."""

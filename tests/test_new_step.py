@@ -93,6 +93,11 @@ def test_verify_and_apply_know_the_new_step(registered, sandbox, monkeypatch):
     )
     document = report.to_json(verification)
     assert {s["id"]: s["status"] for s in document["steps"]}[registered.id] == "fail"
+    assert {s["id"]: s["group"] for s in document["steps"]}[registered.id] == "Guardrails"
+    # Two groups now: the text report heads each group's steps with its name.
+    text = report.to_text(verification).splitlines()
+    assert text.index("Guardrails:") > text.index("Essentials:")
+    assert text[text.index("Guardrails:") + 2].endswith(f"({registered.id})")
     assert verification.exit_code == 1
 
     from aws_setup_wizard import cli
@@ -129,7 +134,8 @@ def test_plain_mode_walks_the_new_step(registered, request, sandbox_server):
     run = run_plain_mode(script, scenario="done", credentials="console")
     assert run.typist.finished, run.out[-2000:]
     assert run.code == 0, run.out[-2000:]
-    assert "Step 5 of 5: Keep the practice parameter on" in run.out
+    assert "Step 5 of 5 (Guardrails): Keep the practice parameter on" in run.out
+    assert "Step 1 of 5 (Essentials): " in run.out
     assert "5 of 5 steps pass." in run.out
     value = client(sandbox_server, "ssm").get_parameter(Name=PARAMETER)["Parameter"]["Value"]
     assert value == "on"
@@ -150,6 +156,18 @@ async def test_the_tui_walks_the_new_step(registered, request, sandbox_server):
         assert registered.title in driver.text()
         words = [str(w.render()) for w in dashboard.query(".status")]
         assert words == ["PASS"] * 4 + ["FAIL"]
+        # The rows stand under their groups' headings, Essentials first.
+        rows = dashboard.query_one("#rows").children
+        headings = [i for i, w in enumerate(rows) if w.has_class("group-heading")]
+        assert [str(rows[i].render()) for i in headings] == ["Essentials", "Guardrails"]
+        assert headings == [0, 5] and len(rows) == 7
+        await driver.press("r")  # Re-verify keeps the headings and the rows
+        await driver.at("DashboardScreen")
+        await driver.until(
+            lambda: len(app.screen.query(".status")) == 5
+            and len(app.screen.query(".group-heading")) == 2,
+            "five rows under two headings",
+        )
         await driver.press("w")
         await driver.at("PrimerScreen")
         await driver.press("c")

@@ -250,9 +250,12 @@ class PlainConversation:
 
     def _step_heading(self, step: Step) -> str:
         if self.step_order is not None:
-            ids = [s.id for s in self.step_order()]
+            order = self.step_order()
+            ids = [s.id for s in order]
             if step.id in ids:
-                return f"Step {ids.index(step.id) + 1} of {len(ids)}: {step.title}"
+                # The group is named only when the walk has more than one.
+                group = f" ({step.group})" if len({s.group for s in order}) > 1 else ""
+                return f"Step {ids.index(step.id) + 1} of {len(ids)}{group}: {step.title}"
         return f"Step: {step.title}"
 
     def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> OptionValues | None:

@@ -17,9 +17,9 @@ Invariants:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from aws_setup_wizard import wording
 from aws_setup_wizard.model import Change, Check, ConsoleAction, Plan, Status
@@ -27,6 +27,27 @@ from aws_setup_wizard.wording import SANDBOX_BADGE
 
 if TYPE_CHECKING:
     from aws_setup_wizard.flow import Identity
+
+T = TypeVar("T")
+
+
+def in_groups(items: Sequence[T], group_of: Callable[[T], str]) -> list[tuple[str | None, list[T]]]:
+    """``items`` in runs of one group each (Essentials, then Guardrails), in their order.
+
+    Each run is named by its group, except when every item is in the same group: a heading
+    over the whole list would say nothing (the group is ``None`` then).
+    """
+    runs: list[tuple[str | None, list[T]]] = []
+    for item in items:
+        group = group_of(item)
+        if runs and runs[-1][0] == group:
+            runs[-1][1].append(item)
+        else:
+            runs.append((group, [item]))
+    if len(runs) == 1:
+        return [(None, runs[0][1])]
+    return runs
+
 
 INDENT = "  "
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aws_setup_wizard.present import status_word, terminal_safe
+from aws_setup_wizard.present import in_groups, status_word, terminal_safe
 from aws_setup_wizard.runner import Verification, exit_code
 
 
@@ -26,6 +26,7 @@ def to_json(verification: Verification) -> dict[str, Any]:
         "steps": [
             {
                 "id": result.step.id,
+                "group": result.step.group,
                 "title": result.step.title,
                 "status": result.check.status.value,
                 "summary": result.check.summary,
@@ -45,12 +46,15 @@ def to_text(verification: Verification) -> str:
         f"{verification.region} · verified {verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
         "",
     ]
-    for result in verification.results:
-        lines.append(
-            f"{status_word(result.check.status):<8} {result.step.title} ({result.step.id})"
-        )
-        lines.append(f"         {result.check.summary}")
-        lines.append(f"         Controls: {', '.join(result.step.controls)}")
+    for group, results in in_groups(verification.results, lambda result: result.step.group):
+        if group is not None:
+            lines += [f"{group}:", ""] if lines[-1] == "" else ["", f"{group}:", ""]
+        for result in results:
+            lines.append(
+                f"{status_word(result.check.status):<8} {result.step.title} ({result.step.id})"
+            )
+            lines.append(f"         {result.check.summary}")
+            lines.append(f"         Controls: {', '.join(result.step.controls)}")
     passed = sum(1 for r in verification.results if r.check.passed)
     lines += ["", f"{passed} of {len(verification.results)} steps pass."]
     return "\n".join(terminal_safe(line) for line in lines)

@@ -225,3 +225,14 @@ def test_evidence_masks_access_key_ids_like_every_other_place():
     shown = "\n".join(lines)
     assert "AKIA…MPLE" in shown and "AKIAIOSFODNN7EXAMPLE" not in shown
     assert "Active" in shown
+
+
+def test_in_groups_names_groups_only_when_there_are_several():
+    from aws_setup_wizard.present import in_groups
+
+    def group_of(name: str) -> str:
+        return name.split(":")[0]
+
+    assert in_groups(["E:a", "E:b"], group_of) == [(None, ["E:a", "E:b"])]
+    assert in_groups(["E:a", "E:b", "G:c"], group_of) == [("E", ["E:a", "E:b"]), ("G", ["G:c"])]
+    assert in_groups([], group_of) == []
