@@ -167,6 +167,7 @@ class SecurityContactStep(Step):
         overwritten). BILLING and OPERATIONS are added to a SECURITY repair when their option
         asks and they are missing.
         """
+        details = _contact_details(options)  # bad input is refused before any call
         found = self._read_all(account)
         security = found[SECURITY]
         if isinstance(security, BaseException):
@@ -188,7 +189,6 @@ class SecurityContactStep(Step):
                 )
             if state is None:
                 wanted.append(kind)
-        details = _contact_details(options)
         changes = tuple(self._change(account, kind, details) for kind in wanted)
         return Plan(
             self.id,
