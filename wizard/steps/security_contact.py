@@ -165,7 +165,8 @@ class SecurityContactStep(Step):
 
         Nothing when a SECURITY contact exists (the step passes; existing contacts are never
         overwritten). BILLING and OPERATIONS are added to a SECURITY repair when their option
-        asks and they are missing.
+        asks and they are missing. The contact options are validated first, whatever the plan
+        turns out to be, so a bad value is refused before any call.
         """
         details = _contact_details(options)  # bad input is refused before any call
         found = self._read_all(account)
