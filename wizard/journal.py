@@ -3,7 +3,9 @@
 One JSON object per line in ``$XDG_STATE_HOME/aws-setup-wizard/journal.jsonl`` (default
 ``~/.local/state``). Writes are recorded from botocore's own events, so nothing a step does can
 escape it, and an error is recorded as an error. Only identifiers go in: never a parameter
-value that could be a secret (passwords, secret keys, session tokens, MFA codes or seeds).
+value that could be a secret (passwords, secret keys, session tokens, MFA codes or seeds), nor
+one AWS's model marks ``sensitive`` (an alternate contact's name, title, e-mail and phone: a
+contact is recorded as its type and account).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from aws_setup_wizard.present import mask_key
 __all__ = [
     "READ_PREFIXES",
     "Journal",
+    "insensitive",
     "is_write",
     "read",
     "resource_of",
@@ -73,10 +76,31 @@ def resource_of(service: str, params: dict[str, Any], account_id: str, region: s
         return f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
     if service == "s3" and "Bucket" in params:
         return f"arn:{partition}:s3:::{params['Bucket']}"
+    if service == "account":
+        # Alternate contacts: the type and the account, never the person (their ``Name`` is
+        # personal data, not a resource name).
+        kind = params.get("AlternateContactType", "?")
+        target = params.get("AccountId") or account_id
+        return f"{kind} alternate contact of arn:{partition}:account::{target}:account"
     for name in _RESOURCE_PARAMS:
         if name in params:
             return f"{name}={params[name]}"
     return f"{service} account {account_id}"
+
+
+def insensitive(model: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` without the members AWS's model marks ``sensitive`` (personal data, secrets).
+
+    Whatever a service names its fields, a value its own model calls sensitive never reaches
+    the journal, even as a resource name.
+    """
+    shape = getattr(model, "input_shape", None)
+    members = getattr(shape, "members", None) or {}
+    return {
+        name: value
+        for name, value in params.items()
+        if not (name in members and members[name].metadata.get("sensitive"))
+    }
 
 
 class Journal:
@@ -171,7 +195,9 @@ class Journal:
         account_id = caller.account_id if caller else "unknown"
         context["journal"] = {
             "action": f"{service}:{model.name}",
-            "resource": resource_of(service, params, account_id, self._account.region),
+            "resource": resource_of(
+                service, insensitive(model, params), account_id, self._account.region
+            ),
         }
 
     def _before(self, context: dict[str, Any], **_: Any) -> None:

@@ -168,8 +168,12 @@ def account_id(text: str) -> str | None:
 
 
 # AWS Account Management API reference, PutAlternateContact: the contact fields' lengths and
-# patterns, as botocore's model of the ``account`` service gives them.
-_CONTACT_EMAIL = re.compile(r"[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*")
+# patterns, as botocore's model of the ``account`` service gives them. The model's patterns are
+# Smithy's (ECMA-262), where ``\w`` is ASCII only: written out here, since Python's ``\w`` also
+# takes "ü" (AWS refuses "jürgen@exämple.de"). Matched whole: the stricter reading can refuse
+# only what AWS might accept, never let through what AWS refuses.
+_WORD = "A-Za-z0-9_"
+_CONTACT_EMAIL = re.compile(rf"[\s]*[{_WORD}+=.#|!&-]+@[{_WORD}.-]+\.[{_WORD}]+[\s]*")
 _CONTACT_PHONE = re.compile(r"[\s0-9()+-]+")
 
 

@@ -11,6 +11,11 @@ that service's own error format with the same family of codes:
 * an unknown or inactive key: ``InvalidClientTokenId`` 403 (JSON: ``UnrecognizedClientException``
   400; EC2: ``AuthFailure`` 401).
 
+REST-JSON services (the Account Management API) use the JSON names with HTTP 403 for every
+authentication refusal (``MissingAuthenticationTokenException``, ``IncompleteSignatureException``,
+``InvalidSignatureException``, ``UnrecognizedClientException``), the codes the AWS SDKs list as
+common errors of every service (e.g. AWS SDK for Java, ``AwsErrorCode``).
+
 (IAM API Reference, "Common Errors"; EC2 API Reference, "Error codes": clock skew is
 ``RequestExpired``.) S3 has its own codes and extra elements (Amazon S3 API Reference, "Error
 responses", list of error codes: ``AccessDenied``, ``AuthorizationHeaderMalformed``,
@@ -43,6 +48,8 @@ _S3_BAD_SIGNATURE = (
 def missing_token(service: str) -> Response:
     """A request that carries no (AWS4-looking) signature at all."""
     protocol = protocol_of(service)
+    if protocol == "rest-json":
+        return error_response(service, "MissingAuthenticationTokenException", MISSING_TOKEN, 403)
     if protocol == "json":
         return error_response(service, "MissingAuthenticationTokenException", MISSING_TOKEN, 400)
     if protocol == "ec2":
@@ -55,6 +62,8 @@ def missing_token(service: str) -> Response:
 
 def incomplete(service: str, message: str) -> Response:
     """A signature that does not follow SigV4's grammar (not for S3: see :func:`s3_error`)."""
+    if protocol_of(service) == "rest-json":
+        return error_response(service, "IncompleteSignatureException", message, 403)
     if protocol_of(service) == "json":
         return error_response(service, "IncompleteSignatureException", message, 400)
     return error_response(service, "IncompleteSignature", message, 400)
@@ -62,6 +71,8 @@ def incomplete(service: str, message: str) -> Response:
 
 def signature_refused(service: str, message: str) -> Response:
     """A well-formed signature AWS will not accept (wrong scope, expired, wrong secret)."""
+    if protocol_of(service) == "rest-json":
+        return error_response(service, "InvalidSignatureException", message, 403)
     if protocol_of(service) == "json":
         return error_response(service, "InvalidSignatureException", message, 400)
     return error_response(service, "SignatureDoesNotMatch", message, 403)
@@ -75,6 +86,8 @@ def bad_signature(service: str) -> Response:
 def invalid_credentials(service: str) -> Response:
     """What AWS answers for a deleted, inactive or unknown key, in the service's protocol."""
     protocol = protocol_of(service)
+    if protocol == "rest-json":
+        return error_response(service, "UnrecognizedClientException", _INVALID_TOKEN, 403)
     if protocol == "json":
         return error_response(service, "UnrecognizedClientException", _INVALID_TOKEN, 400)
     if protocol == "ec2":

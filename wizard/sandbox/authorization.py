@@ -223,6 +223,9 @@ def access_denied(service: str, message: str) -> Response:
     protocol = protocol_of(service)
     if protocol == "json":
         return error_response(service, "AccessDeniedException", message, 400)
+    if protocol == "rest-json":
+        # Account Management API Reference, "AccessDeniedException": HTTP 403.
+        return error_response(service, "AccessDeniedException", message, 403)
     if protocol == "ec2":
         return error_response(
             service,

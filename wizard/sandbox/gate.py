@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aws_setup_wizard.sandbox.protocol import Response
+from aws_setup_wizard.sandbox.protocol import REST_JSON_OPERATIONS, Response
 
 #: The header that carries the sandbox's secret (WSGI: ``HTTP_X_SANDBOX_SECRET``).
 SECRET_HEADER = "X-Sandbox-Secret"
@@ -107,12 +107,17 @@ def without_cors(start_response: Callable[..., Any]) -> Callable[..., Any]:
 def service_of_unsigned(environ: dict[str, Any], body: bytes) -> str:
     """The service a request without a readable credential scope was meant for.
 
-    As moto's own dispatcher guesses it: the JSON target, else the query API's ``Version``,
+    As moto's own dispatcher guesses it: the JSON target, else a REST-JSON operation's path
+    (``/getAlternateContact``: the Account Management API), else the query API's ``Version``,
     else S3 (the REST API reached by path).
     """
     target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
     if target:
         return _JSON_TARGETS.get(target.rsplit(".", 1)[0], _SOME_JSON_SERVICE)
+    path = str(environ.get("PATH_INFO", ""))
+    for service, operations in REST_JSON_OPERATIONS.items():
+        if path in operations:
+            return service
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
         params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))

@@ -42,6 +42,7 @@ from aws_setup_wizard.sandbox import (
     realism,
     signing_rules,
 )
+from aws_setup_wizard.sandbox.account_layer import ACCOUNT_HANDLERS
 from aws_setup_wizard.sandbox.auth import Signature, signature_matches
 from aws_setup_wizard.sandbox.auth_errors import bad_signature, invalid_credentials
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
@@ -62,6 +63,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "cloudtrail": CLOUDTRAIL_HANDLERS,
     "ec2": EC2_HANDLERS,
     "kms": KMS_HANDLERS,
+    "account": ACCOUNT_HANDLERS,
 }
 
 

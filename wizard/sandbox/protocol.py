@@ -1,9 +1,11 @@
 """Reading AWS requests and writing AWS responses in the wire formats boto3 parses.
 
 IAM and STS speak the *query* protocol (form-encoded ``Action=…`` in, XML out), CloudTrail and
-KMS speak *JSON 1.1* (``X-Amz-Target`` header, ``__type`` errors), S3 speaks *REST-XML* with its
-own error document, and EC2 speaks its own *ec2* variant of query (lower-case element names,
-``<item>`` lists, errors under ``<Response><Errors>``). Where the root-account layer must
+KMS speak *JSON 1.1* (``X-Amz-Target`` header, ``__type`` errors), the Account Management API
+speaks *REST-JSON* (the operation in the path, ``POST /getAlternateContact``; errors named in the
+``x-amzn-ErrorType`` header), S3 speaks *REST-XML* with its own error document, and EC2 speaks
+its own *ec2* variant of query (lower-case element names, ``<item>`` lists, errors under
+``<Response><Errors>``). Where the root-account layer must
 answer a request itself (moto has no root user to answer with), it builds the response here,
 byte-compatible with what AWS sends.
 """
@@ -28,6 +30,15 @@ JSON_SERVICES = frozenset({"cloudtrail", "kms", "logs", "dynamodb", "events", "s
 #: The EC2 API's XML namespace (API version 2016-11-15, the one botocore speaks).
 EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/"
 REST_SERVICES = frozenset({"s3"})
+#: REST-JSON services the sandbox answers for, and each one's operations by request path
+#: (Account Management API Reference: ``POST /putAlternateContact`` and so on).
+REST_JSON_OPERATIONS: dict[str, dict[str, str]] = {
+    "account": {
+        "/putAlternateContact": "PutAlternateContact",
+        "/getAlternateContact": "GetAlternateContact",
+        "/deleteAlternateContact": "DeleteAlternateContact",
+    },
+}
 
 
 @dataclass
@@ -41,7 +52,7 @@ class ParsedRequest:
 
     @property
     def protocol(self) -> str:
-        """``query``, ``ec2``, ``json`` or ``rest`` (S3 and other REST services)."""
+        """``query``, ``ec2``, ``json``, ``rest-json`` or ``rest`` (S3 and other REST services)."""
         return protocol_of(self.service)
 
 
@@ -74,6 +85,8 @@ def protocol_of(service: str) -> str:
         return "ec2"
     if service in JSON_SERVICES:
         return "json"
+    if service in REST_JSON_OPERATIONS:
+        return "rest-json"
     return "rest"
 
 
@@ -87,6 +100,14 @@ def parse_request(service: str, environ: Mapping[str, Any], body: bytes) -> Pars
             loaded = {}
         json_body = loaded if isinstance(loaded, dict) else {}
         return ParsedRequest(service, target.rsplit(".", 1)[-1], json_body=json_body)
+    if service in REST_JSON_OPERATIONS:
+        # The operation is the path; its input the JSON body (an empty or broken body: none).
+        action = REST_JSON_OPERATIONS[service].get(str(environ.get("PATH_INFO", "")), "")
+        try:
+            loaded = json.loads(body or b"{}")
+        except ValueError:
+            loaded = {}
+        return ParsedRequest(service, action, json_body=loaded if isinstance(loaded, dict) else {})
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     content_type = str(environ.get("CONTENT_TYPE", ""))
     if body and content_type.startswith("application/x-www-form-urlencoded"):
@@ -142,6 +163,8 @@ def error_response(service: str, code: str, message: str, status: int) -> Respon
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
         return Response(status, body, "application/x-amz-json-1.1", {"x-amzn-ErrorType": code})
+    if protocol == "rest-json":
+        return rest_json_error(code, message, status)
     if protocol == "ec2":
         # EC2 nests the error in <Errors> and spells the request ID "RequestID".
         text = (
@@ -166,6 +189,23 @@ def error_response(service: str, code: str, message: str, status: int) -> Respon
         f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
     )
     return Response(status, text.encode(), "application/xml")
+
+
+def rest_json_error(
+    code: str, message: str, status: int, extra: Mapping[str, Any] | None = None
+) -> Response:
+    """A REST-JSON error: the code in ``x-amzn-ErrorType``, ``message`` (and ``extra``) in the body.
+
+    ``extra`` carries modeled members, e.g. a ``ValidationException``'s ``reason`` and
+    ``fieldList`` (Account Management API Reference, "ValidationException").
+    """
+    body = json.dumps({"message": message, **(extra or {})}).encode()
+    return Response(status, body, "application/json", {"x-amzn-ErrorType": code})
+
+
+def rest_json_response(payload: Mapping[str, Any]) -> Response:
+    """A successful REST-JSON response (``{}`` for an operation with no output)."""
+    return Response(200, json.dumps(payload).encode(), "application/json")
 
 
 def ec2_response(action: str, body_xml: str) -> Response:

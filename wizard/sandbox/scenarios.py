@@ -179,6 +179,22 @@ def _trail(
         cloudtrail.start_logging(Name=name)
 
 
+#: The alternate contact of the ``done`` and ``drifted`` scenarios (all three types).
+DONE_CONTACT = {
+    "Name": "Sam Owner",
+    "Title": "Owner",
+    "EmailAddress": "security@example.com",
+    "PhoneNumber": "+1 206 555 0100",
+}
+
+
+def seed_contacts(clients: Clients) -> None:
+    """SECURITY, BILLING and OPERATIONS alternate contacts, as a finished account has them."""
+    account = clients("account")
+    for kind in ("SECURITY", "BILLING", "OPERATIONS"):
+        account.put_alternate_contact(AlternateContactType=kind, **DONE_CONTACT)
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -192,6 +208,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _root_virtual_mfa(root)
         _admin(clients, DONE_ADMIN_GROUP, DONE_ADMIN_USER, with_mfa=True)
         _trail(clients, root.account_id, region)
+        seed_contacts(clients)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()

@@ -102,6 +102,8 @@ def target_of(
         return _cloudtrail(request, asker.account_id, region)
     if service == "s3":
         return _s3(environ)
+    if service == "account":
+        return _account(request, asker.account_id)
     # EC2 (DescribeRegions, the EBS default-encryption calls …) and anything else: actions
     # without a resource type, or not mapped here; authorized against "*".
     return Target(f"{service}:{request.action or '*'}")
@@ -209,6 +211,22 @@ def _cloudtrail(request: ParsedRequest, account_id: str, region: str) -> Target:
         )
         return Target(f"cloudtrail:{action}", (arn,))
     return Target(f"cloudtrail:{action}")
+
+
+def _account(request: ParsedRequest, account_id: str) -> Target:
+    """Alternate contacts: the ``account`` resource, with ``account:AlternateContactTypes``.
+
+    Service Authorization Reference, "Actions, resources, and condition keys for AWS Account
+    Management": a standalone account is ``arn:aws:account::ACCOUNT:account``; the contact
+    type is the ``account:AlternateContactTypes`` condition key. A request naming another
+    account (``AccountId``) is refused afterwards by the account layer, whatever the policies.
+    """
+    context: dict[str, str] = {}
+    kind = request.json_body.get("AlternateContactType")
+    if isinstance(kind, str) and kind:
+        context["account:AlternateContactTypes"] = kind
+    resource = f"arn:aws:account::{account_id}:account"
+    return Target(f"account:{request.action or '*'}", (resource,), context)
 
 
 # S3: (method, sub-resource) -> action, for bucket requests; see "Required permissions for

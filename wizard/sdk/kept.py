@@ -145,6 +145,13 @@ KEPT: dict[str, tuple[str, ...]] = {
         "EnableEbsEncryptionByDefault",
         "GetEbsEncryptionByDefault",
     ),
+    "account": (
+        # the engine: the security-contact step
+        "GetAlternateContact",
+        "PutAlternateContact",
+        # the tests and the sandbox (drift: a contact deleted)
+        "DeleteAlternateContact",
+    ),
     "s3control": (
         # the tests (account-level Block Public Access through the sandbox)
         "DeletePublicAccessBlock",
