@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.config import Config
 
-from aws_setup_wizard.sandbox import console, delivery
+from aws_setup_wizard.sandbox import console, delivery, drifts_alert
 from aws_setup_wizard.sandbox.scenarios import (
     ADMIN_POLICY_ARN,
     DONE_ADMIN_GROUP,
@@ -398,6 +398,7 @@ CATALOGUE: tuple[Drift, ...] = (
     ),
     Drift("key prefix the bucket policy does not cover", _TRAIL, _uncovered_prefix, deliver=True),
     Drift("KMS key policy CloudTrail cannot use", _TRAIL, _unusable_key_policy, deliver=True),
+    *drifts_alert.catalogue(),
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -149,6 +149,16 @@ def subscription_pending(root: RootAccount, subscription: Any) -> None:
     )
 
 
+def suspend(root: RootAccount, subscription: Any) -> None:
+    """SNS suspends an e-mail subscription back to pending confirmation (more than 10
+    messages a second to it; SNS Developer Guide, "Email subscription setup and management")
+    and the owner must confirm it again: a new confirmation message, a new token."""
+    with _lock:
+        subscription.sandbox_state = PENDING
+        subscription.sandbox_token = None
+    subscription_pending(root, subscription)
+
+
 def confirm(root: RootAccount, topic_arn: str, token: str) -> str | None:
     """Click one link (``ConfirmSubscription``): the subscription's ARN, or ``None`` for a
     token no subscription of that topic holds."""
