@@ -156,6 +156,22 @@ def test_a_policy_for_another_rule_does_not_count(account: Any, sandbox_server: 
     assert len(notifications(sandbox_server)) == before  # and indeed nothing is delivered now
 
 
+def test_verify_outside_a_run_reads_without_writing(sandbox: Any) -> None:
+    """verify has no journal: every call of the check, TestEventPattern included, is a read."""
+    from aws_setup_wizard import runner
+    from aws_setup_wizard.account import Account
+
+    box = sandbox("done")
+    creds = box.console_credentials
+    plain = Account.from_settings(
+        region=box.region,
+        endpoint_url=box.endpoint_url,
+        credentials=(creds.access_key_id, creds.secret_access_key, creds.session_token),
+    )
+    result = runner.verify(plain, [step]).results[0].check
+    assert result.status is Status.PASS, result.summary
+
+
 def test_unreadable_rules_are_unknown_never_pass(account: Any) -> None:
     acct = account("done")
 

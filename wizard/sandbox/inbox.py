@@ -89,7 +89,8 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _send(root: RootAccount, message: Message) -> None:
+def send(root: RootAccount, message: Message) -> None:
+    """Put ``message`` in the account's inbox (any e-mail AWS would send, e.g. a budget alert)."""
     with _lock:
         _inboxes.setdefault(root, []).append(message)
 
@@ -135,7 +136,7 @@ def subscription_pending(root: RootAccount, subscription: Any) -> None:
         f"click or visit the link below (If this was in error no action is necessary):\n"
         f"Confirm subscription: {link}"
     )
-    _send(
+    send(
         root,
         Message(
             subscription.endpoint,
@@ -214,7 +215,7 @@ def deliver(root: RootAccount, topic_arn: str, subject: str | None, body: str) -
             continue
         if state_of(subscription) != CONFIRMED:
             continue  # SNS delivers nothing to an unconfirmed endpoint
-        _send(
+        send(
             root,
             Message(
                 subscription.endpoint,

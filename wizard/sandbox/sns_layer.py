@@ -24,7 +24,7 @@ from aws_setup_wizard.sandbox.protocol import error_response, json_response, que
 _ARN = re.compile(rb"<SubscriptionArn>([^<]*)</SubscriptionArn>")
 #: The fields every event given to TestEventPattern must have (EventBridge API Reference,
 #: TestEventPattern, ``Event``).
-REQUIRED_EVENT_FIELDS = ("id", "account", "source", "time", "region", "detail-type")
+REQUIRED_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
 
 
 def _email(call: Call) -> bool:

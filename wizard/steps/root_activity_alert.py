@@ -272,8 +272,8 @@ def _read(what: str, call: Any, **params: Any) -> Any:
 
 
 def read_topic(account: Account, arn: str, rule: str) -> Topic:
-    """Read one topic: attributes (policy, key) and its e-mail subscriptions."""
-    sns = account.client("sns", REGION)
+    """Read one topic (in its own Region): attributes (policy, key), e-mail subscriptions."""
+    sns = account.client("sns", arn.split(":")[3] or REGION)
     try:
         attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     except ClientError as exc:
