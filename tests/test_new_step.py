@@ -164,8 +164,10 @@ async def test_the_tui_walks_the_new_step(registered, request, sandbox_server):
         await driver.press("r")  # Re-verify keeps the headings and the rows
         await driver.at("DashboardScreen")
         await driver.until(
-            lambda: len(app.screen.query(".status")) == 5
-            and len(app.screen.query(".group-heading")) == 2,
+            lambda: (
+                len(app.screen.query(".status")) == 5
+                and len(app.screen.query(".group-heading")) == 2
+            ),
             "five rows under two headings",
         )
         await driver.press("w")

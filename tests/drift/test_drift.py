@@ -14,7 +14,14 @@ import pytest
 
 from aws_setup_wizard.sandbox import Sandbox, drifts
 from aws_setup_wizard.steps import step_ids
-from tests.drift import admin_user, cloudtrail, root_keys, root_mfa, security_contact
+from tests.drift import (
+    admin_user,
+    cloudtrail,
+    root_activity_alert,
+    root_keys,
+    root_mfa,
+    security_contact,
+)
 from tests.drift.runner import Drift, run_drift
 
 CATALOGUE: tuple[Drift, ...] = (*root_mfa.DRIFTS, *root_keys.DRIFTS, *admin_user.DRIFTS)
@@ -41,6 +48,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
         | {(d.name, "cloudtrail") for d in cloudtrail.CATALOGUE}
         # Judged in test_security_contact_drift.py, which registers that step for its tests.
         | {(d.name, d.step_id) for d in security_contact.DRIFTS}
+        | {(d.name, d.step_id) for d in root_activity_alert.DRIFTS}
     )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from aws_setup_wizard.present import ExitCode
 from aws_setup_wizard.sandbox import (
@@ -95,6 +96,12 @@ def add_sandbox_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     user_mfa = actions.add_parser("user-mfa", help="an IAM user registers a virtual MFA device")
     user_mfa.add_argument("user_name", metavar="NAME")
     user_mfa.set_defaults(func=user_mfa_command)
+    actions.add_parser(
+        "inbox", help="list the e-mails AWS would have sent (subscription confirmations, alerts)"
+    ).set_defaults(func=inbox_command)
+    actions.add_parser(
+        "confirm-subscriptions", help="click every pending subscription confirmation link"
+    ).set_defaults(func=confirm_subscriptions_command)
 
 
 def env_lines(env: dict[str, str]) -> str:
@@ -324,6 +331,14 @@ def _run_console(action: str, args: argparse.Namespace) -> int:
                 print(f"Deleted root access key(s): {', '.join(deleted)}.")
             else:
                 print("The root user had no access keys; nothing was deleted.")
+        elif action == "inbox":
+            print(inbox_text(console.inbox(endpoint)))
+        elif action == "confirm-subscriptions":
+            confirmed = console.confirm_subscriptions(endpoint)
+            if confirmed:
+                print(f"Confirmed subscription(s): {', '.join(confirmed)}.")
+            else:
+                print("No subscription was waiting for confirmation; nothing was clicked.")
         else:
             serial = console.register_user_mfa(endpoint, args.user_name)
             print(f"IAM user {args.user_name} registered virtual MFA device {serial}.")
@@ -346,6 +361,30 @@ def delete_root_keys_command(args: argparse.Namespace) -> int:
 def user_mfa_command(args: argparse.Namespace) -> int:
     """``sandbox console user-mfa NAME``."""
     return _run_console("user-mfa", args)
+
+
+def inbox_command(args: argparse.Namespace) -> int:
+    """``sandbox console inbox``."""
+    return _run_console("inbox", args)
+
+
+def confirm_subscriptions_command(args: argparse.Namespace) -> int:
+    """``sandbox console confirm-subscriptions``."""
+    return _run_console("confirm-subscriptions", args)
+
+
+def inbox_text(messages: list[dict[str, Any]]) -> str:
+    """The inbox as the owner reads it: newest last, each with its sender's subject."""
+    if not messages:
+        return "The inbox is empty: AWS has sent no e-mail."
+    blocks = []
+    for number, message in enumerate(messages, 1):
+        blocks.append(
+            f"{number}. {message.get('sent', '')}  To: {message.get('to', '')}\n"
+            f"   Subject: {message.get('subject', '')}\n"
+            + "\n".join(f"   {line}" for line in str(message.get("body", "")).splitlines())
+        )
+    return "\n\n".join(blocks)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -170,3 +170,16 @@ def register_user_mfa(endpoint_url: str, user_name: str, *, secret: str | None =
     code1, code2 = two_consecutive_codes(enrollment.secret_base32)
     complete_user_mfa(endpoint_url, user_name, enrollment, code1, code2, secret=secret)
     return enrollment.serial_number
+
+
+def inbox(endpoint_url: str, *, secret: str | None = None) -> list[dict[str, Any]]:
+    """The simulated inbox: every e-mail AWS would have sent (confirmations, alerts), oldest
+    first; each a dict with ``to``, ``subject``, ``body``, ``kind``, ``sent``, ``topic_arn``."""
+    found = _post(endpoint_url, "inbox", {}, secret).get("messages", [])
+    return [dict(message) for message in found if isinstance(message, dict)]
+
+
+def confirm_subscriptions(endpoint_url: str, *, secret: str | None = None) -> list[str]:
+    """Click every pending "Confirm subscription" link in the inbox; the ARNs confirmed."""
+    confirmed = _post(endpoint_url, "subscriptions/confirm", {}, secret).get("confirmed", [])
+    return [str(arn) for arn in confirmed]

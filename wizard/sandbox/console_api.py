@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws_setup_wizard.sandbox import backends, mfa
+from aws_setup_wizard.sandbox import backends, inbox, mfa
 from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
 from aws_setup_wizard.sandbox.protocol import Response
 from aws_setup_wizard.sandbox.state import RootAccount
@@ -139,13 +139,38 @@ def user_mfa_complete(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]
     return {"serial_number": serial}
 
 
+def list_inbox(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]:
+    """The simulated inbox: every e-mail AWS would have sent the account's addresses."""
+    return {"messages": [message.as_dict() for message in inbox.messages(root)]}
+
+
+def confirm_subscriptions(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]:
+    """Click every pending "Confirm subscription" link in the inbox."""
+    return {"confirmed": inbox.confirm_all(root)}
+
+
+def _signed_in_as_root(
+    action: Callable[[RootAccount, dict[str, Any]], dict[str, Any]],
+) -> Callable[[RootAccount, dict[str, Any]], dict[str, Any]]:
+    """``action`` done in a root console session: first the sign-in, which an alert rule sees
+    ("AWS Console Sign In via CloudTrail"; see :mod:`.inbox`)."""
+
+    def signed_in(root: RootAccount, data: dict[str, Any]) -> dict[str, Any]:
+        inbox.root_signed_in(root)
+        return action(root, data)
+
+    return signed_in
+
+
 ACTIONS: dict[str, Callable[[RootAccount, dict[str, Any]], dict[str, Any]]] = {
-    "root-mfa/begin": root_mfa_begin,
+    "root-mfa/begin": _signed_in_as_root(root_mfa_begin),
     "root-mfa/complete": root_mfa_complete,
-    "root-mfa/remove": root_mfa_remove,
-    "root-keys/delete": delete_root_keys,
+    "root-mfa/remove": _signed_in_as_root(root_mfa_remove),
+    "root-keys/delete": _signed_in_as_root(delete_root_keys),
     "user-mfa/begin": user_mfa_begin,
     "user-mfa/complete": user_mfa_complete,
+    "inbox": list_inbox,
+    "subscriptions/confirm": confirm_subscriptions,
 }
 
 

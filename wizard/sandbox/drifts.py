@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.config import Config
 
-from aws_setup_wizard.sandbox import console, delivery
+from aws_setup_wizard.sandbox import console, delivery, drifts_alert
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
 from aws_setup_wizard.sandbox.scenarios import (
     ADMIN_POLICY_ARN,
@@ -400,6 +400,7 @@ CATALOGUE: tuple[Drift, ...] = (
     Drift("key prefix the bucket policy does not cover", _TRAIL, _uncovered_prefix, deliver=True),
     Drift("KMS key policy CloudTrail cannot use", _TRAIL, _unusable_key_policy, deliver=True),
     *(Drift(*fields) for fields in CONTACT_DRIFTS),
+    *drifts_alert.catalogue(),
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -39,6 +39,7 @@ from aws_setup_wizard.sandbox import (
     console_api,
     delivery,
     gate,
+    inbox,
     realism,
     signing_rules,
 )
@@ -50,6 +51,7 @@ from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
 from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request
+from aws_setup_wizard.sandbox.sns_layer import EVENTS_HANDLERS, SNS_HANDLERS
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 from aws_setup_wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
@@ -64,6 +66,8 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "ec2": EC2_HANDLERS,
     "kms": KMS_HANDLERS,
     "account": ACCOUNT_HANDLERS,
+    "sns": SNS_HANDLERS,
+    "events": EVENTS_HANDLERS,
 }
 
 
@@ -186,6 +190,12 @@ class RootAccountMiddleware:
             delivery.catch_up(root.account_id)
         except Exception:  # noqa: BLE001 - a delivery bug must not break unrelated calls
             log.exception("simulated CloudTrail delivery failed")
+        if caller.is_root:
+            try:
+                # A root call is a CloudTrail event an alert rule may e-mail (see inbox).
+                inbox.root_activity(root, sig.service, request.action, sig.region or self.region)
+            except Exception:  # noqa: BLE001 - a simulated alert must not break the call
+                log.exception("simulated root activity alert failed")
         # Realistic mode (off unless asked for) may answer first or watch the answer.
         handler = realism.wrap(environ, request, HANDLERS.get(sig.service, {}).get(request.action))
         if handler is None:

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 QUERY_NAMESPACES = {
     "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+    "sns": "http://sns.amazonaws.com/doc/2010-03-31/",
 }
 JSON_SERVICES = frozenset({"cloudtrail", "kms", "logs", "dynamodb", "events", "ssm"})
 #: The EC2 API's XML namespace (API version 2016-11-15, the one botocore speaks).

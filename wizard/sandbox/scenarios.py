@@ -195,6 +195,45 @@ def seed_contacts(clients: Clients) -> None:
         account.put_alternate_contact(AlternateContactType=kind, **DONE_CONTACT)
 
 
+#: The ``done`` scenario's root activity alert: rule and topic names, and the owner's mailbox.
+ALERT_NAME, ALERT_EMAIL, ALERT_REGION = (
+    "aws-setup-wizard-root-activity",
+    "owner@example.com",
+    "us-east-1",
+)
+
+
+def _root_activity_alert(root: RootAccount, endpoint_url: str) -> None:
+    """An EventBridge rule in us-east-1 e-mailing root activity through SNS, confirmed, as the
+    wizard's ``root-activity-alert`` step makes it (the owner clicked the link AWS e-mailed)."""
+    from aws_setup_wizard.sandbox import inbox
+
+    clients = Clients(endpoint_url, ALERT_REGION, root.console_session)
+    sns, events = clients("sns"), clients("events")
+    topic = sns.create_topic(Name=ALERT_NAME)["TopicArn"]
+    rule = f"arn:aws:events:{ALERT_REGION}:{root.account_id}:rule/{ALERT_NAME}"
+    statement = {
+        "Sid": "AllowEventBridgeRootActivityRule",
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": topic,
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule}},
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    sns.set_topic_attributes(
+        TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=ALERT_EMAIL)
+    pattern = {
+        "detail-type": ["AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"],
+        "detail": {"userIdentity": {"type": ["Root"]}},
+    }
+    events.put_rule(Name=ALERT_NAME, EventPattern=json.dumps(pattern), State="ENABLED")
+    events.put_targets(Rule=ALERT_NAME, Targets=[{"Id": "root-activity-topic", "Arn": topic}])
+    inbox.confirm_all(root)
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -209,6 +248,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _admin(clients, DONE_ADMIN_GROUP, DONE_ADMIN_USER, with_mfa=True)
         _trail(clients, root.account_id, region)
         seed_contacts(clients)
+        _root_activity_alert(root, endpoint_url)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()

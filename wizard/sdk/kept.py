@@ -158,4 +158,30 @@ KEPT: dict[str, tuple[str, ...]] = {
         "GetPublicAccessBlock",
         "PutPublicAccessBlock",
     ),
+    "sns": (
+        # the engine (the root-activity alert's topic and e-mail subscription)
+        "CreateTopic",
+        "GetTopicAttributes",
+        "ListSubscriptionsByTopic",
+        "SetTopicAttributes",
+        "Subscribe",
+        # the tests and the sandbox (the simulated inbox, drifts)
+        "ConfirmSubscription",
+        "GetSubscriptionAttributes",
+        "Publish",
+        "Unsubscribe",
+    ),
+    "events": (
+        # the engine (the root-activity alert's EventBridge rule)
+        "EnableRule",
+        "ListRules",
+        "ListTargetsByRule",
+        "PutRule",
+        "PutTargets",
+        "TestEventPattern",
+        # the tests and the sandbox (drifts)
+        "DescribeRule",
+        "DisableRule",
+        "RemoveTargets",
+    ),
 }
