@@ -344,6 +344,8 @@ def run_apply(args: argparse.Namespace) -> int:
         who = caller.describe()
         print(identity_line(account.is_sandbox, caller.account_id, who, account.region))
         plans = [(step, step.plan(account, options[step.id])) for step in steps]
+    except OptionError as exc:  # a value the plan needs was not given: nothing was changed
+        return _fail(f"{exc} Nothing was changed.", ExitCode.USAGE)
     except WizardError as exc:
         return _fail(str(exc), ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001

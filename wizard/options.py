@@ -25,8 +25,10 @@ Validator = Callable[[str], str | None]
 class Option:
     """One step option: its name, flag, help, default and the rule its value must follow.
 
-    ``default`` may contain ``{account_id}`` and ``{region}``, filled in once they are known.
-    ``kind`` is ``"text"`` or ``"bool"``.
+    ``default`` may contain ``{account_id}`` and ``{region}``, filled in once they are known;
+    a text option whose default is ``""`` has none (:attr:`required`): nothing stands in for
+    it, and a step whose plan needs it refuses to plan without it. ``kind`` is ``"text"`` or
+    ``"bool"``.
     """
 
     name: str
@@ -36,6 +38,11 @@ class Option:
     default: str | bool
     kind: str = "text"
     validator: Validator | None = None
+
+    @property
+    def required(self) -> bool:
+        """True when no default stands in for this option (the owner's contact details)."""
+        return self.kind == "text" and self.default == ""
 
     def default_for(self, account_id: str, region: str) -> str | bool:
         """The default with the account ID and region filled in."""
@@ -222,6 +229,24 @@ def resolve(
     values: dict[str, str | bool] = {}
     for option in declared:
         raw = given.get(option.name)
+        if raw is None and option.required:
+            # Not given, and no default stands in: "" says so. The step asks for it only if
+            # its plan needs it (a finished account needs no contact details).
+            values[option.name] = ""
+            continue
         value = option.default_for(account, region) if raw is None else raw
         values[option.name] = option.validate(value)
     return values
+
+
+def missing(options: Mapping[str, str | bool], needed: tuple[Option, ...], purpose: str) -> None:
+    """Refuse a plan that needs option values the owner has not given (before any write).
+
+    ``purpose`` completes "… needs": e.g. "to set the security contact".
+    """
+    absent = [option.flag for option in needed if not options.get(option.name)]
+    if absent:
+        raise OptionError(
+            f"{purpose[0].upper()}{purpose[1:]} needs {', '.join(absent)}: give "
+            f"{'it' if len(absent) == 1 else 'them'} and run again."
+        )

@@ -192,7 +192,7 @@ def test_a_billing_contact_that_exists_is_not_planned_again(sandbox: Any) -> Non
         ({"contact_email": "security at example.com"}, "Contact e-mail: must be an e-mail"),
         ({"contact_email": "jürgen@exämple.de"}, "Contact e-mail: must be an e-mail"),
         ({"contact_phone": "+1 (206) CALL-NOW"}, "Contact phone: may contain only digits"),
-        ({"contact_name": ""}, "Contact name: must be 1 to 64 characters long"),
+        ({"contact_name": "N" * 65}, "Contact name: must be 1 to 64 characters long"),
         ({"contact_title": "T" * 51}, "Contact title: must be 1 to 50 characters long"),
     ],
 )
@@ -208,6 +208,18 @@ def test_bad_contact_details_are_refused_before_any_call(
     with pytest.raises(OptionError, match=message):
         STEP.plan(acct, {**GIVEN, **given})
     assert calls == []
+
+
+def test_a_plan_that_needs_contact_details_names_the_ones_not_given(account: Any) -> None:
+    acct = account("fresh")
+    values = resolve(STEP.options, {"contact_email": "sam@example.com"}, acct.account_id, "r")
+    with pytest.raises(OptionError, match="needs --contact-name, --contact-title, --contact-phone"):
+        STEP.plan(acct, values)
+
+
+def test_a_finished_account_plans_nothing_without_contact_details(account: Any) -> None:
+    acct = account("done")
+    assert STEP.plan(acct, resolve(STEP.options, {}, acct.account_id, acct.region)).changes == ()
 
 
 # -- apply ---------------------------------------------------------------------------------

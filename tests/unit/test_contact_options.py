@@ -117,6 +117,17 @@ def test_bad_input_is_refused_by_resolve_naming_the_option() -> None:
 
 
 def test_the_options_have_no_default_contact() -> None:
-    """Nobody's details are assumed: without values, resolve asks for them."""
-    with pytest.raises(OptionError, match="Contact name: must be 1 to 64"):
-        resolve(CONTACT_OPTIONS, {}, "210987654321", "us-east-1")
+    """Nobody's details are assumed: without values they stay empty (not given), and a plan
+    that needs them refuses, naming every flag to give."""
+    from aws_setup_wizard.options import missing
+
+    assert all(option.required for option in CONTACT_OPTIONS)
+    values = resolve(CONTACT_OPTIONS, {}, "210987654321", "us-east-1")
+    assert values == {option.name: "" for option in CONTACT_OPTIONS}
+    with pytest.raises(OptionError) as refused:
+        missing({**values, "contact_title": "Owner"}, CONTACT_OPTIONS, "setting the contact")
+    assert str(refused.value) == (
+        "Setting the contact needs --contact-name, --contact-email, --contact-phone: give them "
+        "and run again."
+    )
+    missing({o.name: "x" for o in CONTACT_OPTIONS}, CONTACT_OPTIONS, "setting the contact")

@@ -28,7 +28,7 @@ from aws_setup_wizard.account import Account
 from aws_setup_wizard.dispatch import Found, Prepared
 from aws_setup_wizard.errors import WizardError, describe_error, error_code
 from aws_setup_wizard.model import ApiCall, Change, Check, Plan, Status
-from aws_setup_wizard.options import Option
+from aws_setup_wizard.options import Option, missing
 from aws_setup_wizard.steps.base import OptionValues, Step
 from aws_setup_wizard.steps.contact_options import (
     CONTACT_EMAIL,
@@ -168,7 +168,7 @@ class SecurityContactStep(Step):
         asks and they are missing. The contact options are validated first, whatever the plan
         turns out to be, so a bad value is refused before any call.
         """
-        details = _contact_details(options)  # bad input is refused before any call
+        _contact_details(options)  # bad input is refused before any call
         found = self._read_all(account)
         security = found[SECURITY]
         if isinstance(security, BaseException):
@@ -190,6 +190,8 @@ class SecurityContactStep(Step):
                 )
             if state is None:
                 wanted.append(kind)
+        missing(options, CONTACT_OPTIONS, "setting the security contact")
+        details = _contact_details(options)
         changes = tuple(self._change(account, kind, details) for kind in wanted)
         return Plan(
             self.id,
@@ -252,12 +254,14 @@ class SecurityContactStep(Step):
 
 
 def _contact_details(options: OptionValues) -> dict[str, str]:
-    """The four contact fields from the options, each validated as AWS validates it.
+    """The contact fields given in the options, each validated as AWS validates it.
 
-    Raises :class:`~aws_setup_wizard.options.OptionError` before any call when one is missing
-    or breaks AWS's rule.
+    Raises :class:`~aws_setup_wizard.options.OptionError` before any call when one breaks
+    AWS's rule; a field not given is left out (the plan asks for it only if it needs it).
     """
     details: dict[str, str] = {}
     for field, option in _FIELDS:
-        details[field] = str(option.validate(str(options.get(option.name, ""))))
+        given = str(options.get(option.name) or "")
+        if given:
+            details[field] = str(option.validate(given))
     return details

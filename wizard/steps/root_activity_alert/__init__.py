@@ -39,6 +39,7 @@ from aws_setup_wizard.account import Account
 from aws_setup_wizard.dispatch import Found
 from aws_setup_wizard.errors import WizardError, error_code
 from aws_setup_wizard.model import ApiCall, Change, Check, ConsoleAction, Plan
+from aws_setup_wizard.options import missing
 from aws_setup_wizard.steps.base import OptionValues, Step, require_known
 from aws_setup_wizard.steps.contact_options import CONTACT_EMAIL
 from aws_setup_wizard.steps.root_activity_alert.reading import (
@@ -182,11 +183,8 @@ class RootActivityAlertStep(Step):
                     "always wins."
                 )
         if not topic.confirmed and not topic.pending:
-            email = str(options.get(CONTACT_EMAIL.name) or "")
-            if not email:
-                raise WizardError(
-                    "Cannot plan this step: the alert needs an e-mail address (--contact-email)."
-                )
+            missing(options, (CONTACT_EMAIL,), "e-mailing the alert")
+            email = str(options[CONTACT_EMAIL.name])
             changes.append(
                 _change(
                     "sns:Subscribe",
