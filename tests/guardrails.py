@@ -18,7 +18,7 @@ from aws_setup_wizard.model import ProgressEvent
 from aws_setup_wizard.sandbox import Sandbox
 from aws_setup_wizard.steps.base import Step
 from aws_setup_wizard.writes import writing
-from tests.sandbox_accounts import console_clients
+from tests.sandbox_accounts import console_clients, journaled
 
 
 def apply_journaled(
@@ -42,14 +42,17 @@ def writes(path: Path, action: str) -> list[tuple[str, str]]:
 
 
 def powerless_user(box: Sandbox) -> Account:
-    """An :class:`Account` signed by a new IAM user without any policy (AWS denies it all)."""
+    """An :class:`Account` signed by a new IAM user without any policy (AWS denies it all),
+    journaled so that its writes reach AWS and are refused there, not by the tool."""
     iam = console_clients(box)("iam")
     iam.create_user(UserName="nobody")
     key = iam.create_access_key(UserName="nobody")["AccessKey"]
-    return Account.from_settings(
-        region=box.region,
-        endpoint_url=box.endpoint_url,
-        credentials=(key["AccessKeyId"], key["SecretAccessKey"], None),
+    return journaled(
+        Account.from_settings(
+            region=box.region,
+            endpoint_url=box.endpoint_url,
+            credentials=(key["AccessKeyId"], key["SecretAccessKey"], None),
+        )
     )
 
 

@@ -14,7 +14,14 @@ import pytest
 
 from aws_setup_wizard.sandbox import Sandbox, drifts
 from aws_setup_wizard.steps import step_ids
-from tests.drift import admin_user, cloudtrail, root_keys, root_mfa
+from tests.drift import (
+    admin_user,
+    cloudtrail,
+    password_policy,
+    root_keys,
+    root_mfa,
+    s3_block_public_access,
+)
 from tests.drift.runner import Drift, run_drift
 
 CATALOGUE: tuple[Drift, ...] = (*root_mfa.DRIFTS, *root_keys.DRIFTS, *admin_user.DRIFTS)
@@ -36,9 +43,13 @@ def test_the_catalogue_covers_these_steps_with_at_least_twelve_failures() -> Non
 def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift() -> None:
     """The sandbox owns how each drift is made (trainers name them in scenario files); this
     catalogue owns what the wizard must say and do about it: one list of names for both."""
-    judged = {(d.name, d.step_id) for d in CATALOGUE} | {
-        (d.name, "cloudtrail") for d in cloudtrail.CATALOGUE
-    }
+    judged = (
+        {(d.name, d.step_id) for d in CATALOGUE}
+        | {(d.name, "cloudtrail") for d in cloudtrail.CATALOGUE}
+        # the guardrails' own catalogues, played by their own test modules
+        | {(d.name, d.step_id) for d in password_policy.DRIFTS}
+        | {(d.name, d.step_id) for d in s3_block_public_access.DRIFTS}
+    )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made
     assert len(drifts.DRIFTS) == len(drifts.CATALOGUE), "sandbox drift names are unique"

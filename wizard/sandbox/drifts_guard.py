@@ -104,9 +104,7 @@ GUARD_DRIFTS: tuple[Drift, ...] = (
         _length_lowered_on_stricter_policy,
     ),
     Drift("a stricter password policy still passes", PASSWORD_POLICY, _stricter_policy),
-    Drift(
-        "account Block Public Access deleted", BLOCK_PUBLIC_ACCESS, _delete_block_public_access
-    ),
+    Drift("account Block Public Access deleted", BLOCK_PUBLIC_ACCESS, _delete_block_public_access),
     Drift("RestrictPublicBuckets turned off", BLOCK_PUBLIC_ACCESS, _restrict_public_buckets_off),
     Drift(
         "BlockPublicAcls and BlockPublicPolicy turned off",

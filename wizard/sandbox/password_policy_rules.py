@@ -32,7 +32,9 @@ def _violations(call: Call) -> list[str]:
         try:
             value = int(raw)
         except ValueError:
-            found.append(f"Value '{raw}' at '{name}' failed to satisfy constraint: Member must be an integer")
+            found.append(
+                f"Value '{raw}' at '{name}' failed to satisfy constraint: Member must be an integer"
+            )
             continue
         if value < low:
             found.append(

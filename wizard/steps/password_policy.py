@@ -111,7 +111,7 @@ def _effects(policy: Mapping[str, Any] | None) -> tuple[str, ...]:
     """What the new policy does to existing IAM users, and what it costs."""
     notes = [
         "Existing IAM users keep their current passwords: the new length and reuse rules apply "
-        "the next time each user sets or changes a password (IAM User Guide, \"Set an account "
+        'the next time each user sets or changes a password (IAM User Guide, "Set an account '
         'password policy for IAM users").',
         "The policy covers IAM users' console passwords only: not the root user's password, "
         "not access keys.",

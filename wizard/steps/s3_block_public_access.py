@@ -81,7 +81,9 @@ class S3BlockPublicAccessStep(Step):
         if off:
             named = "; ".join(f"{flag} is off (so not: {FLAGS[flag]})" for flag in off)
             return Check(
-                Status.FAIL, f"Account-level S3 Block Public Access is incomplete: {named}.", evidence
+                Status.FAIL,
+                f"Account-level S3 Block Public Access is incomplete: {named}.",
+                evidence,
             )
         return Check(
             Status.PASS,
@@ -127,4 +129,6 @@ class S3BlockPublicAccessStep(Step):
         if change.call is None or change.call.operation != "PutPublicAccessBlock":
             return None
         wanted = dict(params.get("PublicAccessBlockConfiguration", {}))
-        return Found(read_configuration(account) == {flag: wanted.get(flag, False) for flag in FLAGS})
+        return Found(
+            read_configuration(account) == {flag: wanted.get(flag, False) for flag in FLAGS}
+        )
