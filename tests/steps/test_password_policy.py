@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-from aws_setup_wizard import assets
+from aws_setup_wizard import assets, journal
 from aws_setup_wizard.model import Phase, Status, no_progress
+from aws_setup_wizard.runner import apply_step
 from aws_setup_wizard.steps.password_policy import PasswordPolicyStep, desired_params
+from aws_setup_wizard.writes import writing
 from tests.guardrails import (
     apply_journaled,
     drop_first_sends,
@@ -150,10 +152,6 @@ def test_a_setting_made_stricter_after_the_plan_is_not_reverted(
     account = account_on(box)
     plan = STEP.plan(account, {})
     set_policy(box, MinimumPasswordLength=8, RequireSymbols=True, MaxPasswordAge=30)
-    from aws_setup_wizard import journal
-    from aws_setup_wizard.runner import apply_step
-    from aws_setup_wizard.writes import writing
-
     with writing(account, "apply", journal=journal.Journal(tmp_path / "j.jsonl")):
         applied = apply_step(STEP, account, plan, no_progress)
     assert applied.check is not None and applied.check.passed
@@ -221,3 +219,21 @@ def test_desired_params_without_a_policy_and_why_text() -> None:
     why = assets.read_text("why/password-policy.md")
     for words in ("IAM.15", "IAM.16", "1.7", "1.8", "ACCT.06", "free", "next time"):
         assert words in why, words
+
+
+def test_a_policy_already_in_place_at_apply_time_is_not_sent_again(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    """An interrupted run (or the owner) set exactly the planned policy before this apply: the
+    dispatcher's prepare hook reads it and sends nothing."""
+    box = sandbox("fresh")
+    account = account_on(box)
+    plan = STEP.plan(account, {})
+    set_policy(box, **plan.changes[0].call.params)  # type: ignore[union-attr]
+    events: list[Any] = []
+    path = tmp_path / "journal.jsonl"
+    with writing(account, "apply", journal=journal.Journal(path)):
+        applied = apply_step(STEP, account, plan, events.append)
+    assert applied.check is not None and applied.check.passed
+    assert writes(path, ACTION) == []
+    assert [e.phase for e in events if e.label.startswith(ACTION)] == [Phase.ALREADY]
