@@ -225,28 +225,34 @@ def find_made_patiently(
 def send_once(
     step: Step, account: Account, change: Change, params: Mapping[str, Any], progress: ProgressFn
 ) -> tuple[Any, Found | None]:
-    """Send a change; after an ambiguous failure of a create, read before sending again.
+    """Send a change; after an ambiguous failure, read before sending again.
 
     Returns the response, or ``(None, found)`` when a read showed that the lost call had been
     done. A create the step cannot look for is not sent again: the error stands, and a re-run
-    plans from what it reads.
+    plans from what it reads. Any other change (an overwrite such as ``Put*``) botocore has
+    already re-sent; it is settled by reading only where the step's ``find_made`` can read it
+    back, else its error stands as before.
     """
     try:
         with waiting_notice(progress, change.label):
             return send(account, change, params), None
     except (ClientError, BotoCoreError) as error:
-        if not creates(change) or not ambiguous(error):
+        if not ambiguous(error):
             raise
-        progress(ProgressEvent(Phase.WAITING, change.label, "no answer: was it made? reading"))
+        if creates(change):
+            progress(ProgressEvent(Phase.WAITING, change.label, "no answer: was it made? reading"))
         found = find_made_patiently(step, account, change, params)
         if found is None:
             raise
+        if not creates(change):
+            progress(ProgressEvent(Phase.WAITING, change.label, "no answer: read back instead"))
         if found.made:
             if account.journal is not None:
                 # The call's own record says it failed; the read says otherwise.
                 account.journal.settled(change.call, params, "ok (made; its answer was lost)")
             return None, found
-        # Read, and not there: the request never took effect, so sending it again is safe.
+        # Read, and not there: the request never took effect (a create), or it is an overwrite
+        # the step declared safe to repeat by answering find_made: sending it again is safe.
         return send(account, change, params), None
 
 

@@ -190,7 +190,9 @@ class Journal:
     ) -> None:
         if not is_write(model.name):
             return
-        service = model.service_model.endpoint_prefix
+        # The client's service name, as a Change's action spells it (``settled`` records use
+        # that): S3 Control's endpoint prefix is ``s3-control``, its name ``s3control``.
+        service = model.service_model.service_name
         caller = getattr(self._account, "_caller", None)
         account_id = caller.account_id if caller else "unknown"
         context["journal"] = {

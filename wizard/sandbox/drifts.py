@@ -355,6 +355,8 @@ def _unusable_key_policy(place: Place) -> None:
 
 _ROOT_MFA, _ROOT_KEYS, _ADMIN, _TRAIL = "root-mfa", "root-access-keys", "admin-user", "cloudtrail"
 
+from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS  # noqa: E402 - uses Drift above
+
 CATALOGUE: tuple[Drift, ...] = (
     Drift("root MFA removed in the console", _ROOT_MFA, _remove_root_mfa),
     Drift("root's hardware MFA key removed", _ROOT_MFA, _remove_hardware),
@@ -401,6 +403,7 @@ CATALOGUE: tuple[Drift, ...] = (
     Drift("KMS key policy CloudTrail cannot use", _TRAIL, _unusable_key_policy, deliver=True),
     *(Drift(*fields) for fields in CONTACT_DRIFTS),
     *drifts_alert.catalogue(),
+    *GUARD_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -15,7 +15,7 @@ from typing import Any
 
 from moto.iam.models import VirtualMfaDevice
 
-from aws_setup_wizard.sandbox import backends, iam_checks, mfa
+from aws_setup_wizard.sandbox import backends, iam_checks, mfa, password_policy_rules
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
 from aws_setup_wizard.sandbox.protocol import error_response, query_response
 from aws_setup_wizard.sandbox.state import RootAccessKey, RootAccount, RootAccountError, utcnow
@@ -334,6 +334,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     "EnableMFADevice": enable_mfa_device,
     "CreateLoginProfile": create_login_profile,
     "UpdateLoginProfile": update_login_profile,
+    "UpdateAccountPasswordPolicy": password_policy_rules.update_account_password_policy,
 }
 STS_HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity}
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.config import Config
 
 from aws_setup_wizard import assets
+from aws_setup_wizard.account import unprefix_loopback_s3control
 from aws_setup_wizard.sandbox import mfa
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 from aws_setup_wizard.sandbox.iam_layer import sync_root_mfa_device
@@ -55,7 +56,7 @@ class Clients:
 
     def __call__(self, service: str) -> Any:
         """A client of ``service`` (``"iam"``, ``"s3"``...) on the sandbox."""
-        return create_client(
+        client = create_client(
             process_session(),
             service,
             self._credentials,
@@ -63,6 +64,9 @@ class Clients:
             endpoint_url=self._endpoint_url,
             config=self._config,
         )
+        if service == "s3control":  # the loopback host cannot carry the account-ID prefix
+            client.meta.events.register("before-sign.s3-control", unprefix_loopback_s3control)
+        return client
 
 
 def _root_virtual_mfa(root: RootAccount) -> None:
@@ -234,6 +238,24 @@ def _root_activity_alert(root: RootAccount, endpoint_url: str) -> None:
     inbox.confirm_all(root)
 
 
+def _password_policy_and_public_access_block(clients: Clients, account_id: str) -> None:
+    """The ``password-policy`` and ``s3-block-public-access`` guardrails as the wizard sets them:
+    14 characters, no reuse of the last 24, users may change their own; all four account-level
+    Block Public Access flags on."""
+    clients("iam").update_account_password_policy(
+        MinimumPasswordLength=14, PasswordReusePrevention=24, AllowUsersToChangePassword=True
+    )
+    clients("s3control").put_public_access_block(
+        AccountId=account_id,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -249,6 +271,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _trail(clients, root.account_id, region)
         seed_contacts(clients)
         _root_activity_alert(root, endpoint_url)
+        _password_policy_and_public_access_block(clients, root.account_id)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()

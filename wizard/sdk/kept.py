@@ -39,7 +39,7 @@ KEPT: dict[str, tuple[str, ...]] = {
         "EnableMFADevice",
         "GetAccessKeyLastUsed",
         "GetAccountAuthorizationDetails",
-        "GetAccountPasswordPolicy",
+        "GetAccountPasswordPolicy",  # also the password-policy step
         "GetAccountSummary",
         "GetGroup",
         "GetLoginProfile",
@@ -62,6 +62,7 @@ KEPT: dict[str, tuple[str, ...]] = {
         "CreatePolicy",
         "CreatePolicyVersion",
         "CreateRole",
+        "DeleteAccountPasswordPolicy",  # the password-policy drifts
         "DeleteGroup",
         "DetachGroupPolicy",
         "GenerateCredentialReport",
@@ -73,7 +74,7 @@ KEPT: dict[str, tuple[str, ...]] = {
         "PutUserPolicy",
         "RemoveUserFromGroup",
         "UpdateAccessKey",
-        "UpdateAccountPasswordPolicy",
+        "UpdateAccountPasswordPolicy",  # also the password-policy step's change
         "UpdateUser",
     ),
     "s3": (
@@ -153,7 +154,7 @@ KEPT: dict[str, tuple[str, ...]] = {
         "DeleteAlternateContact",
     ),
     "s3control": (
-        # the tests (account-level Block Public Access through the sandbox)
+        # the s3-block-public-access step (Get, Put), its drifts and the tests (Delete)
         "DeletePublicAccessBlock",
         "GetPublicAccessBlock",
         "PutPublicAccessBlock",
