@@ -14,7 +14,7 @@ import pytest
 
 from aws_setup_wizard.sandbox import Sandbox, drifts
 from aws_setup_wizard.steps import step_ids
-from tests.drift import admin_user, cloudtrail, root_keys, root_mfa
+from tests.drift import admin_user, budget_alerts, cloudtrail, root_keys, root_mfa
 from tests.drift.runner import Drift, run_drift
 
 CATALOGUE: tuple[Drift, ...] = (*root_mfa.DRIFTS, *root_keys.DRIFTS, *admin_user.DRIFTS)
@@ -38,7 +38,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
     catalogue owns what the wizard must say and do about it: one list of names for both."""
     judged = {(d.name, d.step_id) for d in CATALOGUE} | {
         (d.name, "cloudtrail") for d in cloudtrail.CATALOGUE
-    }
+    } | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made
     assert len(drifts.DRIFTS) == len(drifts.CATALOGUE), "sandbox drift names are unique"

@@ -354,6 +354,8 @@ def _unusable_key_policy(place: Place) -> None:
 
 _ROOT_MFA, _ROOT_KEYS, _ADMIN, _TRAIL = "root-mfa", "root-access-keys", "admin-user", "cloudtrail"
 
+from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS  # noqa: E402 - needs Drift
+
 CATALOGUE: tuple[Drift, ...] = (
     Drift("root MFA removed in the console", _ROOT_MFA, _remove_root_mfa),
     Drift("root's hardware MFA key removed", _ROOT_MFA, _remove_hardware),
@@ -398,6 +400,7 @@ CATALOGUE: tuple[Drift, ...] = (
     ),
     Drift("key prefix the bucket policy does not cover", _TRAIL, _uncovered_prefix, deliver=True),
     Drift("KMS key policy CloudTrail cannot use", _TRAIL, _unusable_key_policy, deliver=True),
+    *BUDGET_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

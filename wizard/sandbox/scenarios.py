@@ -34,6 +34,9 @@ TRAIL_NAME = "org-audit"
 #: The administrator of the ``done`` and ``drifted`` scenarios, and its group.
 DONE_ADMIN_USER, DONE_ADMIN_GROUP = "alice", "Admins"
 KMS_ALIAS = "alias/org-audit-trail"
+#: The ``done`` scenario's spend alerts, named as the budget-alerts step names its own.
+BUDGET_NAME, ALERT_EMAIL = "aws-setup-wizard-monthly", "owner@example.com"
+ANOMALY_MONITOR, ANOMALY_SUBSCRIPTION = "aws-setup-wizard-services", "aws-setup-wizard-anomalies"
 
 
 def bucket_name(account_id: str) -> str:
@@ -179,6 +182,56 @@ def _trail(
         cloudtrail.start_logging(Name=name)
 
 
+def _budget_alerts(clients: Clients, account_id: str) -> None:
+    """A 25 USD monthly cost budget e-mailing at actual 80 % and 100 % and forecast 100 %,
+    and the AWS services anomaly monitor with a daily e-mail subscription."""
+    email = [{"SubscriptionType": "EMAIL", "Address": ALERT_EMAIL}]
+    clients("budgets").create_budget(
+        AccountId=account_id,
+        Budget={
+            "BudgetName": BUDGET_NAME,
+            "BudgetLimit": {"Amount": "25", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
+        NotificationsWithSubscribers=[
+            {
+                "Notification": {
+                    "NotificationType": kind,
+                    "ComparisonOperator": "GREATER_THAN",
+                    "Threshold": threshold,
+                    "ThresholdType": "PERCENTAGE",
+                },
+                "Subscribers": email,
+            }
+            for kind, threshold in (("ACTUAL", 80.0), ("ACTUAL", 100.0), ("FORECASTED", 100.0))
+        ],
+    )
+    ce = clients("ce")
+    monitor = ce.create_anomaly_monitor(
+        AnomalyMonitor={
+            "MonitorName": ANOMALY_MONITOR,
+            "MonitorType": "DIMENSIONAL",
+            "MonitorDimension": "SERVICE",
+        }
+    )["MonitorArn"]
+    ce.create_anomaly_subscription(
+        AnomalySubscription={
+            "SubscriptionName": ANOMALY_SUBSCRIPTION,
+            "MonitorArnList": [monitor],
+            "Subscribers": [{"Address": ALERT_EMAIL, "Type": "EMAIL"}],
+            "Frequency": "DAILY",
+            "ThresholdExpression": {
+                "Dimensions": {
+                    "Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                    "MatchOptions": ["GREATER_THAN_OR_EQUAL"],
+                    "Values": ["10"],
+                }
+            },
+        }
+    )
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -192,6 +245,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _root_virtual_mfa(root)
         _admin(clients, DONE_ADMIN_GROUP, DONE_ADMIN_USER, with_mfa=True)
         _trail(clients, root.account_id, region)
+        _budget_alerts(clients, root.account_id)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()
