@@ -36,9 +36,11 @@ def test_the_catalogue_covers_these_steps_with_at_least_twelve_failures() -> Non
 def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift() -> None:
     """The sandbox owns how each drift is made (trainers name them in scenario files); this
     catalogue owns what the wizard must say and do about it: one list of names for both."""
-    judged = {(d.name, d.step_id) for d in CATALOGUE} | {
-        (d.name, "cloudtrail") for d in cloudtrail.CATALOGUE
-    } | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
+    judged = (
+        {(d.name, d.step_id) for d in CATALOGUE}
+        | {(d.name, "cloudtrail") for d in cloudtrail.CATALOGUE}
+        | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
+    )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made
     assert len(drifts.DRIFTS) == len(drifts.CATALOGUE), "sandbox drift names are unique"

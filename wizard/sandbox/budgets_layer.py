@@ -232,8 +232,7 @@ def _notification(call: Call, budget: Any, verb: str) -> Any | Response:
             return notification
     return _refuse(
         "NotFoundException",
-        f"Unable to {verb}: the notification doesn't exist for budget "
-        f"{call.field('BudgetName')}.",
+        f"Unable to {verb}: the notification doesn't exist for budget {call.field('BudgetName')}.",
     )
 
 
@@ -327,10 +326,11 @@ def _subscriber_change(call: Call, *, add: bool) -> Outcome:
     if key not in present:
         return _refuse(
             "NotFoundException",
-            f"Unable to delete subscriber: {subscriber['Address']} - the subscriber doesn't "
-            "exist.",
+            f"Unable to delete subscriber: {subscriber['Address']} - the subscriber doesn't exist.",
         )
-    found.subscribers = [s for s in found.subscribers if (s["SubscriptionType"], s["Address"]) != key]
+    found.subscribers = [
+        s for s in found.subscribers if (s["SubscriptionType"], s["Address"]) != key
+    ]
     return json_response({})
 
 

@@ -76,12 +76,12 @@ def state_of(account_id: str) -> CostState:
     """The account's state, kept on moto's ``ce`` backend so that a reset wipes it."""
     from moto.ce.models import ce_backends
 
-    backend = ce_backends[account_id]["aws"]
+    backend: Any = ce_backends[account_id]["aws"]
     state = getattr(backend, "_sandbox_cost", None)
     if state is None:
         state = CostState()
         backend._sandbox_cost = state
-    return state  # type: ignore[no-any-return]
+    return state
 
 
 def _ce_error(code: str, message: str) -> Response:
@@ -188,7 +188,7 @@ def _impact_problem(expression: Any) -> str | None:
     """``None`` when ``expression`` is a threshold AWS accepts for a subscription."""
     if not isinstance(expression, Mapping) or len(expression) != 1:
         return "ThresholdExpression must have exactly one root: And, Or or Dimensions."
-    (root, value), = expression.items()
+    ((root, value),) = expression.items()
     if root in ("And", "Or"):
         if not isinstance(value, list) or len(value) < 2:
             return f"{root} needs at least two expressions."
@@ -200,7 +200,9 @@ def _impact_problem(expression: Any) -> str | None:
     if root != "Dimensions" or not isinstance(value, Mapping):
         return "ThresholdExpression supports only And, Or and Dimensions."
     if value.get("Key") not in _IMPACT_KEYS:
-        return "ThresholdExpression dimensions must be ANOMALY_TOTAL_IMPACT_ABSOLUTE or _PERCENTAGE."
+        return (
+            "ThresholdExpression dimensions must be ANOMALY_TOTAL_IMPACT_ABSOLUTE or _PERCENTAGE."
+        )
     if value.get("MatchOptions") != ["GREATER_THAN_OR_EQUAL"]:
         return "ThresholdExpression requires the match option GREATER_THAN_OR_EQUAL."
     values = value.get("Values") or []

@@ -90,7 +90,9 @@ BUDGET_DRIFTS: tuple[Drift, ...] = (
     Drift("the monthly budget deleted", STEP, _delete_budget),
     Drift("the budget's 80 % alert removed", STEP, _delete_80_alert),
     Drift("the 100 % alert's e-mail replaced by an SNS topic", STEP, _email_replaced_by_topic),
-    Drift("an SNS topic beside the 80 % alert's e-mail still passes", STEP, _extra_topic_on_80_alert),
+    Drift(
+        "an SNS topic beside the 80 % alert's e-mail still passes", STEP, _extra_topic_on_80_alert
+    ),
     Drift("the anomaly subscription deleted", STEP, _delete_anomaly_subscription),
     Drift("the anomaly monitor deleted", STEP, _delete_anomaly_monitor),
 )

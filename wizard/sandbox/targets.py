@@ -221,7 +221,9 @@ def _budgets(request: ParsedRequest, account_id: str) -> Target:
     verb = "ViewBudget" if action.startswith("Describe") else "ModifyBudget"
     body = request.json_body
     budget = body.get("Budget")
-    name = body.get("BudgetName") or (budget.get("BudgetName") if isinstance(budget, dict) else None)
+    name = body.get("BudgetName") or (
+        budget.get("BudgetName") if isinstance(budget, dict) else None
+    )
     resource = f"arn:aws:budgets::{account_id}:budget/{name}" if name else "*"
     return Target(f"budgets:{verb}", (resource,))
 

@@ -245,7 +245,9 @@ def read_facts(account: Account) -> Facts:
     return Facts(
         budget_count=len(everything),
         budgets=[read_budget(account, b) for b in monthly_cost],
-        monitors=_pages(ce.get_anomaly_monitors, "AnomalyMonitors", "NextPageToken", "NextPageToken"),
+        monitors=_pages(
+            ce.get_anomaly_monitors, "AnomalyMonitors", "NextPageToken", "NextPageToken"
+        ),
         subscriptions=_pages(
             ce.get_anomaly_subscriptions, "AnomalySubscriptions", "NextPageToken", "NextPageToken"
         ),
@@ -442,9 +444,7 @@ def judge(facts: Facts, free_plan: Mapping[str, Any]) -> Check:
 # -- the plan's changes --------------------------------------------------------------------------
 
 
-def _budget_changes(
-    account: Account, facts: Facts, email: str, amount: str
-) -> list[Change]:
+def _budget_changes(account: Account, facts: Facts, email: str, amount: str) -> list[Change]:
     budget = facts.best_budget()
     if budget is not None and not budget.missing():
         return []
@@ -565,8 +565,7 @@ def _anomaly_changes(facts: Facts, email: str) -> list[Change]:
         Change(
             "ce:CreateAnomalySubscription",
             SUBSCRIPTION_NAME,
-            f"e-mail {email} a daily summary of anomalies costing {ANOMALY_IMPACT_USD} USD "
-            "or more",
+            f"e-mail {email} a daily summary of anomalies costing {ANOMALY_IMPACT_USD} USD or more",
             call=ApiCall(
                 "ce",
                 "CreateAnomalySubscription",
@@ -604,8 +603,7 @@ def _cost_notes(
         )
     if free_plan.get("plan") == "FREE":
         counted = (
-            " The wizard's budget counts spend before credits, so it warns while credits "
-            "still pay."
+            " The wizard's budget counts spend before credits, so it warns while credits still pay."
             if any(c.action == "budgets:CreateBudget" for c in changes)
             else ""
         )

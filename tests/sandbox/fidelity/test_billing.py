@@ -154,9 +154,12 @@ def test_anomaly_monitors_and_subscriptions_follow_awss_rules(
     arn = ce.create_anomaly_monitor(AnomalyMonitor=services)["MonitorArn"]
     assert arn.startswith(f"arn:aws:ce::{box.account_id}:anomalymonitor/")
     # One AWS services monitor per account; a DIMENSIONAL monitor needs its dimension.
-    assert refused(lambda: ce.create_anomaly_monitor(AnomalyMonitor={**services, "MonitorName": "n"}))[
-        0
-    ] == "ValidationException"
+    assert (
+        refused(lambda: ce.create_anomaly_monitor(AnomalyMonitor={**services, "MonitorName": "n"}))[
+            0
+        ]
+        == "ValidationException"
+    )
     no_dimension = {"MonitorName": "n", "MonitorType": "DIMENSIONAL"}
     assert refused(lambda: ce.create_anomaly_monitor(AnomalyMonitor=no_dimension))[0] == (
         "ValidationException"
@@ -177,11 +180,15 @@ def test_anomaly_monitors_and_subscriptions_follow_awss_rules(
         ({**subscription, "MonitorArnList": [gone]}, "UnknownMonitorException"),
         ({**subscription, "Frequency": "IMMEDIATE"}, "ValidationException"),
         ({**subscription, "Threshold": 10.0}, "ValidationException"),
-        ({k: v for k, v in subscription.items() if k != "ThresholdExpression"}, "ValidationException"),
+        (
+            {k: v for k, v in subscription.items() if k != "ThresholdExpression"},
+            "ValidationException",
+        ),
     ):
-        assert refused(lambda bad=bad: ce.create_anomaly_subscription(AnomalySubscription=bad))[
-            0
-        ] == code, bad
+        assert (
+            refused(lambda bad=bad: ce.create_anomaly_subscription(AnomalySubscription=bad))[0]
+            == code
+        ), bad
     made = ce.create_anomaly_subscription(AnomalySubscription=subscription)["SubscriptionArn"]
     (listed,) = ce.get_anomaly_subscriptions(MonitorArn=arn)["AnomalySubscriptions"]
     assert listed["SubscriptionArn"] == made
@@ -193,7 +200,9 @@ def test_anomaly_monitors_and_subscriptions_follow_awss_rules(
         400,
     )
     ce.delete_anomaly_monitor(MonitorArn=arn)
-    assert refused(lambda: ce.delete_anomaly_monitor(MonitorArn=arn))[0] == "UnknownMonitorException"
+    assert (
+        refused(lambda: ce.delete_anomaly_monitor(MonitorArn=arn))[0] == "UnknownMonitorException"
+    )
 
 
 def test_the_free_plan_has_credits_and_an_end_date_and_a_reset_brings_it_back(
@@ -214,7 +223,11 @@ def test_the_free_plan_has_credits_and_an_end_date_and_a_reset_brings_it_back(
     paid = freetier.get_account_plan_state()
     assert paid["accountPlanType"] == "PAID" and "accountPlanExpirationDate" not in paid
     client(box, "ce").create_anomaly_monitor(
-        AnomalyMonitor={"MonitorName": "m", "MonitorType": "DIMENSIONAL", "MonitorDimension": "SERVICE"}
+        AnomalyMonitor={
+            "MonitorName": "m",
+            "MonitorType": "DIMENSIONAL",
+            "MonitorDimension": "SERVICE",
+        }
     )
 
     box = sandbox_at("fresh")
