@@ -6,6 +6,9 @@ on the ``done`` scenario's names (:mod:`~aws_setup_wizard.sandbox.scenarios`: th
 ``aws-setup-wizard-monthly`` budget e-mailing ``owner@example.com``, the
 ``aws-setup-wizard-services`` anomaly monitor and its ``aws-setup-wizard-anomalies``
 subscription). The names are an interface (trainers' scenario files use them).
+
+:mod:`aws_setup_wizard.sandbox.drifts` adds these to its ``CATALOGUE`` (importing this module
+once ``Drift`` is defined): import the catalogue from there, not this module first.
 """
 
 from __future__ import annotations
