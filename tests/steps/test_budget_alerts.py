@@ -4,6 +4,8 @@ reading, and the Free-plan evidence. The step is registered for these tests only
 
 from __future__ import annotations
 
+import argparse
+import io
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,9 +13,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from aws_setup_wizard import dispatch, runner
+from aws_setup_wizard import dispatch, plain, runner
 from aws_setup_wizard import steps as registry
 from aws_setup_wizard.account import Account
+from aws_setup_wizard.cli import build_parser
 from aws_setup_wizard.errors import error_code
 from aws_setup_wizard.model import Ref, Status, no_progress
 from aws_setup_wizard.options import OptionError
@@ -270,3 +273,62 @@ def test_budgets_nobody_may_read_are_unknown_never_a_pass(
     assert check.status is Status.UNKNOWN
     assert "Could not read the account's budgets" in check.summary
     assert "budgets:ViewBudget" in check.evidence["error"]
+
+
+@pytest.mark.parametrize("scenario", ["fresh", "drifted", "done"])
+def test_the_check_is_read_only_and_done_passes(
+    scenario: str, sandbox: Callable[[str], Sandbox]
+) -> None:
+    box = sandbox(scenario)
+    acct = account_on(box)
+    writes = count_writes(acct)
+    check = STEP.check(acct)
+    assert writes == []
+    assert check.passed is (scenario != "fresh"), check.summary
+
+
+def test_the_monthly_budget_and_contact_email_are_apply_flags() -> None:
+    parser = build_parser(with_steps=True)
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    flags = {
+        flag for action in commands.choices["apply"]._actions for flag in action.option_strings
+    }
+    assert {"--monthly-budget", "--contact-email"} <= flags
+
+
+def test_the_plain_mode_asks_the_monthly_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = io.StringIO()
+    talk = plain.PlainConversation(out=out)
+    monkeypatch.setattr(talk, "select", lambda message, choices, default=None: choices[0])
+    answered = talk.ask_options(STEP, dict(OPTIONS))
+    assert answered is not None and answered["monthly_budget"] == "25"
+    assert "Monthly budget (USD)" in out.getvalue()
+
+
+def test_absolute_amount_alerts_are_not_the_percentage_alerts_asked_for(
+    sandbox: Callable[[str], Sandbox],
+) -> None:
+    box = sandbox("done")
+    client = console_clients(box)("budgets")
+    named = {"AccountId": box.account_id, "BudgetName": BUDGET_NAME}
+    percent = {
+        "NotificationType": "FORECASTED",
+        "ComparisonOperator": "GREATER_THAN",
+        "Threshold": 100.0,
+        "ThresholdType": "PERCENTAGE",
+    }
+    client.delete_notification(**named, Notification=percent)
+    # 100 USD absolute is not "100 % of the limit" (the limit is 25 USD).
+    client.create_notification(
+        **named,
+        Notification={**percent, "ThresholdType": "ABSOLUTE_VALUE"},
+        Subscribers=[{"SubscriptionType": "EMAIL", "Address": EMAIL}],
+    )
+    acct = account_on(box)
+    check = STEP.check(acct)
+    assert check.status is Status.FAIL
+    assert "has no e-mail alert at forecast spend above 100 %" in check.summary
+    plan = STEP.plan(acct, options(acct))
+    assert [c.action for c in plan.changes] == ["budgets:CreateNotification"]
