@@ -229,22 +229,39 @@ def read_budget(account: Account, budget: Mapping[str, Any]) -> BudgetFacts:
     return facts
 
 
+def _still_there(account: Account, budget: Mapping[str, Any]) -> BudgetFacts | None:
+    """:func:`read_budget`, or ``None`` for a budget deleted since it was listed."""
+    try:
+        return read_budget(account, budget)
+    except ClientError as exc:
+        if error_code(exc) == "NotFoundException":
+            return None
+        raise
+
+
 def read_facts(account: Account) -> Facts:
     """Read budgets, their alerts and the anomaly monitors and subscriptions (raises on error)."""
-    everything = _pages(
-        _budgets(account).describe_budgets,
-        "Budgets",
-        "NextToken",
-        "NextToken",
-        AccountId=account.account_id,
-    )
+    try:
+        everything = _pages(
+            _budgets(account).describe_budgets,
+            "Budgets",
+            "NextToken",
+            "NextToken",
+            AccountId=account.account_id,
+        )
+    except ClientError as exc:
+        # DescribeBudgets lists NotFoundException among its errors (Budgets API reference):
+        # for the account's own budgets it can only mean there are none.
+        if error_code(exc) != "NotFoundException":
+            raise
+        everything = []
     monthly_cost = [
         b for b in everything if b.get("BudgetType") == "COST" and b.get("TimeUnit") == "MONTHLY"
     ]
     ce = _ce(account)
     return Facts(
         budget_count=len(everything),
-        budgets=[read_budget(account, b) for b in monthly_cost],
+        budgets=[facts for b in monthly_cost if (facts := _still_there(account, b))],
         monitors=_pages(
             ce.get_anomaly_monitors, "AnomalyMonitors", "NextPageToken", "NextPageToken"
         ),
