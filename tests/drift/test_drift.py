@@ -16,6 +16,7 @@ from aws_setup_wizard.sandbox import Sandbox, drifts
 from aws_setup_wizard.steps import step_ids
 from tests.drift import (
     admin_user,
+    budget_alerts,
     cloudtrail,
     password_policy,
     root_activity_alert,
@@ -54,6 +55,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
         # the guardrails' own catalogues, played by their own test modules
         | {(d.name, d.step_id) for d in password_policy.DRIFTS}
         | {(d.name, d.step_id) for d in s3_block_public_access.DRIFTS}
+        | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
     )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made

@@ -355,6 +355,7 @@ def _unusable_key_policy(place: Place) -> None:
 
 _ROOT_MFA, _ROOT_KEYS, _ADMIN, _TRAIL = "root-mfa", "root-access-keys", "admin-user", "cloudtrail"
 
+from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS  # noqa: E402 - needs Drift
 from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS  # noqa: E402 - uses Drift above
 
 CATALOGUE: tuple[Drift, ...] = (
@@ -404,6 +405,7 @@ CATALOGUE: tuple[Drift, ...] = (
     *(Drift(*fields) for fields in CONTACT_DRIFTS),
     *drifts_alert.catalogue(),
     *GUARD_DRIFTS,
+    *BUDGET_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -46,7 +46,9 @@ from aws_setup_wizard.sandbox import (
 from aws_setup_wizard.sandbox.account_layer import ACCOUNT_HANDLERS
 from aws_setup_wizard.sandbox.auth import Signature, signature_matches
 from aws_setup_wizard.sandbox.auth_errors import bad_signature, invalid_credentials
+from aws_setup_wizard.sandbox.budgets_layer import BUDGETS_HANDLERS
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
+from aws_setup_wizard.sandbox.cost_layer import CE_HANDLERS, FREETIER_HANDLERS
 from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
 from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
@@ -68,6 +70,9 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "account": ACCOUNT_HANDLERS,
     "sns": SNS_HANDLERS,
     "events": EVENTS_HANDLERS,
+    "budgets": BUDGETS_HANDLERS,
+    "ce": CE_HANDLERS,
+    "freetier": FREETIER_HANDLERS,
 }
 
 

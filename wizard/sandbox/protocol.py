@@ -27,7 +27,9 @@ QUERY_NAMESPACES = {
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
     "sns": "http://sns.amazonaws.com/doc/2010-03-31/",
 }
-JSON_SERVICES = frozenset({"cloudtrail", "kms", "logs", "dynamodb", "events", "ssm"})
+JSON_SERVICES = frozenset(
+    {"cloudtrail", "kms", "logs", "dynamodb", "events", "ssm", "budgets", "ce", "freetier"}
+)
 #: The EC2 API's XML namespace (API version 2016-11-15, the one botocore speaks).
 EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/"
 REST_SERVICES = frozenset({"s3"})

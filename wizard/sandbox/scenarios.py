@@ -35,6 +35,9 @@ TRAIL_NAME = "org-audit"
 #: The administrator of the ``done`` and ``drifted`` scenarios, and its group.
 DONE_ADMIN_USER, DONE_ADMIN_GROUP = "alice", "Admins"
 KMS_ALIAS = "alias/org-audit-trail"
+#: The ``done`` scenario's spend alerts, named as the budget-alerts step names its own.
+BUDGET_NAME, ALERT_EMAIL = "aws-setup-wizard-monthly", "owner@example.com"
+ANOMALY_MONITOR, ANOMALY_SUBSCRIPTION = "aws-setup-wizard-services", "aws-setup-wizard-anomalies"
 
 
 def bucket_name(account_id: str) -> str:
@@ -199,12 +202,8 @@ def seed_contacts(clients: Clients) -> None:
         account.put_alternate_contact(AlternateContactType=kind, **DONE_CONTACT)
 
 
-#: The ``done`` scenario's root activity alert: rule and topic names, and the owner's mailbox.
-ALERT_NAME, ALERT_EMAIL, ALERT_REGION = (
-    "aws-setup-wizard-root-activity",
-    "owner@example.com",
-    "us-east-1",
-)
+#: The ``done`` scenario's root activity alert: rule and topic names (e-mailing ALERT_EMAIL).
+ALERT_NAME, ALERT_REGION = "aws-setup-wizard-root-activity", "us-east-1"
 
 
 def _root_activity_alert(root: RootAccount, endpoint_url: str) -> None:
@@ -256,6 +255,56 @@ def _password_policy_and_public_access_block(clients: Clients, account_id: str) 
     )
 
 
+def _budget_alerts(clients: Clients, account_id: str) -> None:
+    """A 25 USD monthly cost budget e-mailing at actual 80 % and 100 % and forecast 100 %,
+    and the AWS services anomaly monitor with a daily e-mail subscription."""
+    email = [{"SubscriptionType": "EMAIL", "Address": ALERT_EMAIL}]
+    clients("budgets").create_budget(
+        AccountId=account_id,
+        Budget={
+            "BudgetName": BUDGET_NAME,
+            "BudgetLimit": {"Amount": "25", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
+        NotificationsWithSubscribers=[
+            {
+                "Notification": {
+                    "NotificationType": kind,
+                    "ComparisonOperator": "GREATER_THAN",
+                    "Threshold": threshold,
+                    "ThresholdType": "PERCENTAGE",
+                },
+                "Subscribers": email,
+            }
+            for kind, threshold in (("ACTUAL", 80.0), ("ACTUAL", 100.0), ("FORECASTED", 100.0))
+        ],
+    )
+    ce = clients("ce")
+    monitor = ce.create_anomaly_monitor(
+        AnomalyMonitor={
+            "MonitorName": ANOMALY_MONITOR,
+            "MonitorType": "DIMENSIONAL",
+            "MonitorDimension": "SERVICE",
+        }
+    )["MonitorArn"]
+    ce.create_anomaly_subscription(
+        AnomalySubscription={
+            "SubscriptionName": ANOMALY_SUBSCRIPTION,
+            "MonitorArnList": [monitor],
+            "Subscribers": [{"Address": ALERT_EMAIL, "Type": "EMAIL"}],
+            "Frequency": "DAILY",
+            "ThresholdExpression": {
+                "Dimensions": {
+                    "Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                    "MatchOptions": ["GREATER_THAN_OR_EQUAL"],
+                    "Values": ["10"],
+                }
+            },
+        }
+    )
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -272,6 +321,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         seed_contacts(clients)
         _root_activity_alert(root, endpoint_url)
         _password_policy_and_public_access_block(clients, root.account_id)
+        _budget_alerts(clients, root.account_id)
         if scenario == "drifted":
             clients("cloudtrail").stop_logging(Name=TRAIL_NAME)
             root.create_key()

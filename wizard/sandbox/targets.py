@@ -104,6 +104,8 @@ def target_of(
         return _s3(environ)
     if service == "account":
         return _account(request, asker.account_id)
+    if service == "budgets":
+        return _budgets(request, asker.account_id)
     # EC2 (DescribeRegions, the EBS default-encryption calls …) and anything else: actions
     # without a resource type, or not mapped here; authorized against "*".
     return Target(f"{service}:{request.action or '*'}")
@@ -227,6 +229,21 @@ def _account(request: ParsedRequest, account_id: str) -> Target:
         context["account:AlternateContactTypes"] = kind
     resource = f"arn:aws:account::{account_id}:account"
     return Target(f"account:{request.action or '*'}", (resource,), context)
+
+
+def _budgets(request: ParsedRequest, account_id: str) -> Target:
+    """AWS Budgets authorizes reads as ``budgets:ViewBudget`` and writes as
+    ``budgets:ModifyBudget`` on ``arn:aws:budgets::ACCOUNT:budget/NAME`` (Service Authorization
+    Reference, "Actions, resources, and condition keys for AWS Budget Service")."""
+    action = request.action
+    verb = "ViewBudget" if action.startswith("Describe") else "ModifyBudget"
+    body = request.json_body
+    budget = body.get("Budget")
+    name = body.get("BudgetName") or (
+        budget.get("BudgetName") if isinstance(budget, dict) else None
+    )
+    resource = f"arn:aws:budgets::{account_id}:budget/{name}" if name else "*"
+    return Target(f"budgets:{verb}", (resource,))
 
 
 # S3: (method, sub-resource) -> action, for bucket requests; see "Required permissions for

@@ -185,4 +185,34 @@ KEPT: dict[str, tuple[str, ...]] = {
         "DisableRule",
         "RemoveTargets",
     ),
+    "budgets": (
+        # the engine: the budget-alerts step
+        "CreateBudget",
+        "CreateNotification",
+        "CreateSubscriber",
+        "DescribeBudget",
+        "DescribeBudgets",
+        "DescribeNotificationsForBudget",
+        "DescribeSubscribersForNotification",
+        # the tests and the sandbox (drifts)
+        "DeleteBudget",
+        "DeleteNotification",
+        "DeleteSubscriber",
+    ),
+    "ce": (
+        # the engine: the budget-alerts step (Cost Anomaly Detection)
+        "CreateAnomalyMonitor",
+        "CreateAnomalySubscription",
+        "GetAnomalyMonitors",
+        "GetAnomalySubscriptions",
+        # the tests and the sandbox (drifts)
+        "DeleteAnomalyMonitor",
+        "DeleteAnomalySubscription",
+    ),
+    "freetier": (
+        # the engine: the budget-alerts step's evidence
+        "GetAccountPlanState",
+        # the tests (a Paid-plan account)
+        "UpgradeAccountPlan",
+    ),
 }
