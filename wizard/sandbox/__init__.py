@@ -39,7 +39,7 @@ from aws_setup_wizard.sandbox.state import (
 )
 
 if TYPE_CHECKING:
-    from aws_setup_wizard.sandbox.drifts import Place
+    from aws_setup_wizard.sandbox.drift_model import Place
     from aws_setup_wizard.sandbox.scenario_files import TrainerScenario
     from aws_setup_wizard.sandbox.server import SandboxServer
 
@@ -331,7 +331,7 @@ class Sandbox:
         return self._accounts
 
     def _place(self) -> Place:
-        from aws_setup_wizard.sandbox.drifts import Place
+        from aws_setup_wizard.sandbox.drift_model import Place
 
         return Place(self.root, self.endpoint_url, self.region, self.secret)
 

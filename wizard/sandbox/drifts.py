@@ -1,6 +1,6 @@
 """The drift catalogue's "how": each named way an owner or attacker changes a finished account.
 
-A drift is data (:class:`Drift`): a name, the step whose verdict it changes, and the calls that
+A drift is data (:class:`~.drift_model.Drift`): a name, the step whose verdict it changes, and the calls that
 produce it, made only the ways AWS allows (API calls signed with root's console session, the
 simulated console, or the root layer for what only the console does). Every drift starts from
 the ``done`` scenario's account (:mod:`~aws_setup_wizard.sandbox.scenarios`): ``alice`` in
@@ -16,76 +16,22 @@ trainers' files.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from botocore.config import Config
 
-from aws_setup_wizard.sandbox import console, delivery, drifts_alert
+from aws_setup_wizard.sandbox import console, delivery
+from aws_setup_wizard.sandbox.drift_model import Drift, Place
+from aws_setup_wizard.sandbox.drifts_alert import ALERT_DRIFTS
+from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
+from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS
 from aws_setup_wizard.sandbox.scenarios import (
     ADMIN_POLICY_ARN,
     DONE_ADMIN_GROUP,
     DONE_ADMIN_USER,
     TRAIL_NAME,
-    Clients,
-    bucket_name,
 )
-from aws_setup_wizard.sandbox.state import RootAccount
 from aws_setup_wizard.sdk.session import create_client, process_session
-
-
-@dataclass(frozen=True)
-class Place:
-    """The account a drift is made to, and the ways in an owner or attacker would use."""
-
-    root: RootAccount
-    endpoint_url: str
-    region: str
-    secret: str  # the sandbox's own, for its simulated console
-
-    @property
-    def account_id(self) -> str:
-        """The account's ID."""
-        return self.root.account_id
-
-    @property
-    def clients(self) -> Clients:
-        """Clients signed with root's console session (an owner in CloudShell)."""
-        return Clients(self.endpoint_url, self.region, self.root.console_session)
-
-    @property
-    def bucket(self) -> str:
-        """The ``done`` trail's bucket."""
-        return bucket_name(self.account_id)
-
-    def key_arn(self) -> str:
-        """The ``done`` trail's KMS key ARN, as DescribeTrails shows it."""
-        trail = self.clients("cloudtrail").describe_trails(trailNameList=[TRAIL_NAME])
-        return str(trail["trailList"][0]["KmsKeyId"])
-
-    def add_bucket_statement(self, statement: dict[str, Any]) -> None:
-        """Append one statement to the trail bucket's policy."""
-        s3 = self.clients("s3")
-        policy = json.loads(s3.get_bucket_policy(Bucket=self.bucket)["Policy"])
-        policy["Statement"].append(statement)
-        s3.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(policy))
-
-
-@dataclass(frozen=True)
-class Drift:
-    """One named drift: ``make`` does it to a ``done`` account.
-
-    ``deliver``: CloudTrail attempts a log delivery right after, so that ``GetTrailStatus``
-    already reports the failure the drift causes (AWS would within minutes).
-    """
-
-    name: str
-    step_id: str
-    make: Callable[[Place], None]
-    deliver: bool = False
-
 
 # -- root MFA ------------------------------------------------------------------------------------
 
@@ -355,9 +301,6 @@ def _unusable_key_policy(place: Place) -> None:
 
 _ROOT_MFA, _ROOT_KEYS, _ADMIN, _TRAIL = "root-mfa", "root-access-keys", "admin-user", "cloudtrail"
 
-from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS  # noqa: E402 - needs Drift
-from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS  # noqa: E402 - uses Drift above
-
 CATALOGUE: tuple[Drift, ...] = (
     Drift("root MFA removed in the console", _ROOT_MFA, _remove_root_mfa),
     Drift("root's hardware MFA key removed", _ROOT_MFA, _remove_hardware),
@@ -402,8 +345,8 @@ CATALOGUE: tuple[Drift, ...] = (
     ),
     Drift("key prefix the bucket policy does not cover", _TRAIL, _uncovered_prefix, deliver=True),
     Drift("KMS key policy CloudTrail cannot use", _TRAIL, _unusable_key_policy, deliver=True),
-    *(Drift(*fields) for fields in CONTACT_DRIFTS),
-    *drifts_alert.catalogue(),
+    *CONTACT_DRIFTS,
+    *ALERT_DRIFTS,
     *GUARD_DRIFTS,
     *BUDGET_DRIFTS,
 )

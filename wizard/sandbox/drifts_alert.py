@@ -11,13 +11,11 @@ sandbox's inbox (:mod:`.inbox`).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_setup_wizard.sandbox import inbox
+from aws_setup_wizard.sandbox.drift_model import Drift, Place
 from aws_setup_wizard.sandbox.scenarios import ALERT_NAME, ALERT_REGION, Clients
-
-if TYPE_CHECKING:
-    from aws_setup_wizard.sandbox.drifts import Drift, Place
 
 STEP = "root-activity-alert"
 
@@ -100,16 +98,13 @@ def _aws_managed_key(place: Place) -> None:
     )
 
 
-def catalogue() -> tuple[Drift, ...]:
-    """The alert's drifts (a function: :mod:`.drifts` imports this module while it loads)."""
-    from aws_setup_wizard.sandbox.drifts import Drift
-
-    return (
-        Drift("root alert rule disabled", STEP, _disable_rule),
-        Drift("root alert topic removed from the rule's targets", STEP, _remove_target),
-        Drift("root alert pattern narrowed to sign-ins", STEP, _narrow_pattern),
-        Drift("root alert e-mail subscription deleted", STEP, _unsubscribe),
-        Drift("root alert e-mail subscription suspended to pending", STEP, _suspend_subscription),
-        Drift("root alert topic policy denies EventBridge", STEP, _deny_events),
-        Drift("root alert topic encrypted with alias/aws/sns", STEP, _aws_managed_key),
-    )
+#: The alert's drifts, taken in by the catalogue (:mod:`.drifts`).
+ALERT_DRIFTS: tuple[Drift, ...] = (
+    Drift("root alert rule disabled", STEP, _disable_rule),
+    Drift("root alert topic removed from the rule's targets", STEP, _remove_target),
+    Drift("root alert pattern narrowed to sign-ins", STEP, _narrow_pattern),
+    Drift("root alert e-mail subscription deleted", STEP, _unsubscribe),
+    Drift("root alert e-mail subscription suspended to pending", STEP, _suspend_subscription),
+    Drift("root alert topic policy denies EventBridge", STEP, _deny_events),
+    Drift("root alert topic encrypted with alias/aws/sns", STEP, _aws_managed_key),
+)

@@ -7,15 +7,14 @@ on the ``done`` scenario's names (:mod:`~aws_setup_wizard.sandbox.scenarios`: th
 ``aws-setup-wizard-services`` anomaly monitor and its ``aws-setup-wizard-anomalies``
 subscription). The names are an interface (trainers' scenario files use them).
 
-:mod:`aws_setup_wizard.sandbox.drifts` adds these to its ``CATALOGUE`` (importing this module
-once ``Drift`` is defined): import the catalogue from there, not this module first.
+The catalogue (:mod:`aws_setup_wizard.sandbox.drifts`) takes these in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_setup_wizard.sandbox.drifts import Drift, Place
+from aws_setup_wizard.sandbox.drift_model import Drift, Place
 from aws_setup_wizard.sandbox.scenarios import ALERT_EMAIL, ANOMALY_SUBSCRIPTION, BUDGET_NAME
 
 STEP = "budget-alerts"

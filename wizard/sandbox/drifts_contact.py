@@ -8,18 +8,12 @@ PutAlternateContact). Each recipe starts from the ``done`` scenario, which has a
 contacts (:func:`~aws_setup_wizard.sandbox.scenarios.seed_contacts`), and is made with those
 calls signed by root's console session.
 
-:data:`CONTACT_DRIFTS` holds each drift's ``Drift`` fields (name, step, recipe), so that this
-module needs nothing from :mod:`~aws_setup_wizard.sandbox.drifts` at run time (which imports it
-and adds them to its catalogue); importing either module first works.
+The catalogue (:mod:`~aws_setup_wizard.sandbox.drifts`) takes in :data:`CONTACT_DRIFTS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from aws_setup_wizard.sandbox.drifts import Place
+from aws_setup_wizard.sandbox.drift_model import Drift, Place
 
 _STEP = "security-contact"
 
@@ -62,11 +56,11 @@ def _billing_and_operations_deleted(place: Place) -> None:
 
 
 #: ``(name, step_id, make)`` of each drift, in ``Drift``'s field order.
-CONTACT_DRIFTS: tuple[tuple[str, str, Callable[[Place], None]], ...] = (
-    ("the security contact deleted", _STEP, _security_deleted),
-    ("only the billing contact left", _STEP, _only_billing_left),
-    ("the security contact moved to another domain still passes", _STEP, _security_elsewhere),
-    (
+CONTACT_DRIFTS: tuple[Drift, ...] = (
+    Drift("the security contact deleted", _STEP, _security_deleted),
+    Drift("only the billing contact left", _STEP, _only_billing_left),
+    Drift("the security contact moved to another domain still passes", _STEP, _security_elsewhere),
+    Drift(
         "billing and operations contacts deleted still passes",
         _STEP,
         _billing_and_operations_deleted,

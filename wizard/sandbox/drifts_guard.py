@@ -7,15 +7,14 @@ console session: ``iam:UpdateAccountPasswordPolicy`` / ``DeleteAccountPasswordPo
 Reference) and ``s3control:PutPublicAccessBlock`` / ``DeletePublicAccessBlock`` (Amazon S3 API
 Reference, S3 Control).
 
-Read through :mod:`aws_setup_wizard.sandbox.drifts`, whose ``CATALOGUE`` takes these in: that
-module imports this one once :class:`Drift` is defined, so import ``drifts``, not this module.
+The catalogue (:mod:`aws_setup_wizard.sandbox.drifts`) takes these in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_setup_wizard.sandbox.drifts import Drift, Place
+from aws_setup_wizard.sandbox.drift_model import Drift, Place
 
 PASSWORD_POLICY, BLOCK_PUBLIC_ACCESS = "password-policy", "s3-block-public-access"
 

@@ -339,10 +339,11 @@ def seed_file(
     :class:`~aws_setup_wizard.sandbox.scenario_files.ScenarioFileError` naming the item.
     """
     from aws_setup_wizard.sandbox import drifts
+    from aws_setup_wizard.sandbox.drift_model import Place
 
     seed(plan.base, root, endpoint_url, region)
     clients = Clients(endpoint_url, region, root.console_session)
-    place = drifts.Place(root, endpoint_url, region, secret)
+    place = Place(root, endpoint_url, region, secret)
     for name in plan.drifts:
         _made(plan, f"drift {name!r}", partial(drifts.make, name, place))
     _made(plan, "[root]", partial(_root, plan.root, root))
