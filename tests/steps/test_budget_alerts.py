@@ -76,10 +76,16 @@ def test_a_positive_dollar_amount_with_two_decimals_at_most_is_accepted(good: st
     assert monthly_budget_usd(good) is None
 
 
-def test_the_alert_email_is_the_shared_contact_email_and_is_required() -> None:
+def test_the_alert_email_is_the_shared_contact_email_and_is_required(
+    sandbox: Callable[[str], Sandbox],
+) -> None:
+    """Not given, it stays empty; a plan that has alerts to send refuses without it."""
     assert any(option.name == "contact_email" for option in STEP.options)
-    with pytest.raises(OptionError, match="e-mail"):
-        runner.resolve_options([STEP], {"monthly_budget": "25"}, "123456789012", "us-east-1")
+    acct = account_on(sandbox("fresh"))
+    values = runner.resolve_options([STEP], {"monthly_budget": "25"}, acct.account_id, "r")
+    assert values[STEP.id]["contact_email"] == ""
+    with pytest.raises(OptionError, match="needs --contact-email"):
+        STEP.plan(acct, values[STEP.id])
 
 
 def test_a_fresh_account_fails_naming_both_causes_and_one_apply_makes_it_pass(

@@ -1,8 +1,9 @@
 """The drift catalogue's "how": each named way an owner or attacker changes a finished account.
 
-A drift is data (:class:`~.drift_model.Drift`): a name, the step whose verdict it changes, and the calls that
-produce it, made only the ways AWS allows (API calls signed with root's console session, the
-simulated console, or the root layer for what only the console does). Every drift starts from
+A drift is data (:class:`~.drift_model.Drift`): a name, the step whose verdict it changes, and
+the calls that produce it, made only the ways AWS allows (API calls signed with root's console
+session, the simulated console, or the root layer for what only the console does). Every drift
+starts from
 the ``done`` scenario's account (:mod:`~aws_setup_wizard.sandbox.scenarios`): ``alice`` in
 ``Admins`` with MFA, the ``org-audit`` trail, root MFA and no root key.
 
