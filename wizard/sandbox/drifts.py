@@ -3,9 +3,9 @@
 A drift is data (:class:`~.drift_model.Drift`): a name, the step whose verdict it changes, and
 the calls that produce it, made only the ways AWS allows (API calls signed with root's console
 session, the simulated console, or the root layer for what only the console does). Every drift
-starts from
-the ``done`` scenario's account (:mod:`~aws_setup_wizard.sandbox.scenarios`): ``alice`` in
-``Admins`` with MFA, the ``org-audit`` trail, root MFA and no root key.
+starts from the ``done`` scenario's account (:mod:`~aws_setup_wizard.sandbox.scenarios`):
+``alice`` in ``Admins`` with MFA, the ``org-audit`` trail, root MFA and no root key, and the
+day-one guardrails in place.
 
 Two users, one catalogue: a trainer names drifts in a scenario file
 (:mod:`~aws_setup_wizard.sandbox.scenario_files`) to start a trainee on a broken account, and
