@@ -22,7 +22,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from aws_setup_wizard.no_credentials import Choice, EnteredKey, Offer, Picked
 from aws_setup_wizard.present import account_kind, identity_facts
-from aws_setup_wizard.sandbox import SCENARIOS
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.bridge import Reply
 from aws_setup_wizard.screens.widgets import Busy, WizardInput, numbered, plain
@@ -104,6 +103,9 @@ class StartScreen(WizardScreen):
 
     @staticmethod
     def _no_credentials_part() -> Vertical:
+        # Imported here, after the first frame: the sandbox package costs ~35 ms to load.
+        from aws_setup_wizard.sandbox import SCENARIOS
+
         return Vertical(
             plain(NO_CREDENTIALS).add_class("warning-text"),
             Static("", id="problem", markup=False),
