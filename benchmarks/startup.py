@@ -173,8 +173,8 @@ _FULL_RUN = [
     ("ctrl+s enter", "MfaScreen"),
     ("f", "StepScreen"),
     ("#plan-it", "StepScreen"),
+    ("y", "PlanConfirmScreen"),  # the plan first, then (before the first write) the account
     ("y", "AccountConfirmScreen"),
-    ("y", "PlanConfirmScreen"),
     ("c", "RunningScreen"),
     ("c", "RevealScreen"),
     ("y", "MfaOfferScreen"),
