@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from aws_setup_wizard import wording
@@ -37,13 +38,9 @@ def in_groups(items: Sequence[T], group_of: Callable[[T], str]) -> list[tuple[st
     Each run is named by its group, except when every item is in the same group: a heading
     over the whole list would say nothing (the group is ``None`` then).
     """
-    runs: list[tuple[str | None, list[T]]] = []
-    for item in items:
-        group = group_of(item)
-        if runs and runs[-1][0] == group:
-            runs[-1][1].append(item)
-        else:
-            runs.append((group, [item]))
+    runs: list[tuple[str | None, list[T]]] = [
+        (group, list(members)) for group, members in groupby(items, key=group_of)
+    ]
     if len(runs) == 1:
         return [(None, runs[0][1])]
     return runs
