@@ -168,7 +168,7 @@ class SecurityContactStep(Step):
         asks and they are missing. The contact options are validated first, whatever the plan
         turns out to be, so a bad value is refused before any call.
         """
-        _contact_details(options)  # bad input is refused before any call
+        details = _contact_details(options)  # bad input is refused before any call
         found = self._read_all(account)
         security = found[SECURITY]
         if isinstance(security, BaseException):
@@ -191,7 +191,6 @@ class SecurityContactStep(Step):
             if state is None:
                 wanted.append(kind)
         missing(options, CONTACT_OPTIONS, "setting the security contact")
-        details = _contact_details(options)
         changes = tuple(self._change(account, kind, details) for kind in wanted)
         return Plan(
             self.id,
