@@ -60,9 +60,25 @@ def signature_matches(
     return hmac.compare_digest(expected, sig.signature)
 
 
+def request_path(raw_uri: str) -> str:
+    """The raw path of a request target, in origin-form or absolute-form.
+
+    A client sending through an HTTP proxy writes the whole URL (``GET http://host/path``,
+    absolute-form), and RFC 9112 section 3.2.2 says a server must accept it. The AWS CLI does
+    this for S3 Control in the sandbox: its endpoint ruleset puts the account ID in front of
+    the host (``123456789012.127.0.0.1``), a name that resolves only through a proxy, so the
+    sandbox's own address serves as that proxy (``HTTP_PROXY``). The signature covers the path
+    alone, so the scheme and authority are dropped here.
+    """
+    target = raw_uri.split("?", 1)[0]
+    if target.startswith(("http://", "https://")):
+        return "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+    return target
+
+
 def _compute(sig: Signature, environ: dict[str, Any], body: bytes, secret: str) -> str:
     raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-    raw_path = raw_uri.split("?", 1)[0] or quote(environ.get("PATH_INFO", "/"))
+    raw_path = request_path(raw_uri) or quote(environ.get("PATH_INFO", "/"))
     query = environ.get("QUERY_STRING", "")
     if sig.presigned:
         # The signature covers every query parameter except itself.

@@ -153,6 +153,9 @@ def _announce(sandbox: Sandbox, args: argparse.Namespace) -> None:
     text = (
         f"# aws-setup-wizard sandbox ({sandbox.scenario}{mode}), account "
         f"{sandbox.account_id}, at {sandbox.endpoint_url}\n"
+        # S3 Control's endpoint rules put the account ID in front of the endpoint's host, a
+        # name only a proxy can reach; the sandbox accepts proxy-form requests (RFC 9112).
+        f"# The AWS CLI's s3control commands: prefix them with HTTP_PROXY={sandbox.endpoint_url}\n"
     )
     # The server's pid: `sandbox stop --env-file` stops exactly this sandbox.
     text += env_lines(

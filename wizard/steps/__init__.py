@@ -8,16 +8,32 @@ from __future__ import annotations
 
 from aws_setup_wizard.steps.admin_user import AdminUserStep
 from aws_setup_wizard.steps.base import Step
+from aws_setup_wizard.steps.budget_alerts import BudgetAlertsStep
 from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
+from aws_setup_wizard.steps.password_policy import PasswordPolicyStep
 from aws_setup_wizard.steps.primer import Primer
+from aws_setup_wizard.steps.root_activity_alert import RootActivityAlertStep
 from aws_setup_wizard.steps.root_keys import RootAccessKeysStep
 from aws_setup_wizard.steps.root_mfa import RootMfaStep
+from aws_setup_wizard.steps.s3_block_public_access import S3BlockPublicAccessStep
+from aws_setup_wizard.steps.security_contact import SecurityContactStep
 
 PRIMER = Primer()
 
-# Verification order. Deleting root keys is listed before the admin user and CloudTrail for
-# reading, but the runner always applies it last: it may delete the key the tool runs on.
-STEPS: tuple[Step, ...] = (RootMfaStep(), RootAccessKeysStep(), AdminUserStep(), CloudTrailStep())
+# Verification order: the Essentials of the design card, then the account-wide Guardrails
+# (each step's ``group``). Deleting root keys is listed second for reading, but the runner
+# always applies it last, after the guardrails too: it may delete the key the tool runs on.
+STEPS: tuple[Step, ...] = (
+    RootMfaStep(),
+    RootAccessKeysStep(),
+    AdminUserStep(),
+    CloudTrailStep(),
+    SecurityContactStep(),
+    BudgetAlertsStep(),
+    S3BlockPublicAccessStep(),
+    PasswordPolicyStep(),
+    RootActivityAlertStep(),
+)
 
 
 def step_ids() -> tuple[str, ...]:

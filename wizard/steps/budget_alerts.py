@@ -308,7 +308,7 @@ class BudgetAlertsStep(Step):
 
     id = "budget-alerts"
     title = "Hear about spending before the invoice"
-    controls = ("ASSB ACCT.10",)
+    controls = ("AWS Startup Security Baseline ACCT.10",)
     options = (MONTHLY_BUDGET, CONTACT_EMAIL)
     services = ("budgets", "ce", "freetier")
     group = "Guardrails"

@@ -71,3 +71,41 @@ def test_only_a_loopback_host_loses_its_account_prefix() -> None:
     remote = AWSRequest("GET", real)
     unprefix_loopback_s3control(remote)
     assert remote.url == real
+
+
+def test_the_aws_clis_proxy_form_request_is_served(sandbox_at: Any) -> None:
+    """Through the sandbox as an HTTP proxy, as its banner tells AWS CLI users to do.
+
+    Without the wizard's host fix, botocore sends S3 Control to ``{AccountId}.127.0.0.1``;
+    through a proxy the request target is the whole URL (absolute-form, RFC 9112 3.2.2), and the
+    sandbox checks the signature against the path alone, as AWS does.
+    """
+    import boto3
+    from botocore.config import Config
+
+    box = sandbox_at("fresh")
+    env = box.env()
+    raw = boto3.session.Session().client(
+        "s3control",
+        region_name="us-east-1",
+        endpoint_url=box.endpoint_url,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env.get("AWS_SESSION_TOKEN"),
+        config=Config(proxies={"http": box.endpoint_url}),
+    )
+    raw.put_public_access_block(AccountId=box.account_id, PublicAccessBlockConfiguration=ALL_ON)
+    got = raw.get_public_access_block(AccountId=box.account_id)
+    assert got["PublicAccessBlockConfiguration"] == ALL_ON
+    wrong = boto3.session.Session().client(
+        "s3control",
+        region_name="us-east-1",
+        endpoint_url=box.endpoint_url,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key="not-the-secret-" + env["AWS_SECRET_ACCESS_KEY"][15:],
+        aws_session_token=env.get("AWS_SESSION_TOKEN"),
+        config=Config(proxies={"http": box.endpoint_url}),
+    )
+    with pytest.raises(ClientError) as error:
+        wrong.get_public_access_block(AccountId=box.account_id)
+    assert error.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
