@@ -128,9 +128,9 @@ def confirm_request(plan: Plan, identity: Identity) -> ConfirmRequest:
 NEXT_STEPS = (
     "Set up AWS Organizations and IAM Identity Center for people's sign-in "
     "(AWS's recommendation over IAM users).",
-    "Set an IAM password policy (CIS 1.8 length 14, 1.9 no reuse).",
-    "Turn on account-level S3 Block Public Access and IAM Access Analyzer.",
-    "Create a budget with an alert so a surprise bill is caught early.",
+    # What the registered steps do is not repeated here; these are beyond them.
+    "Turn on IAM Access Analyzer, GuardDuty and EBS encryption by default in every Region "
+    "you use.",
     "Re-run 'aws-setup-wizard verify' now and then: it is read-only.",
 )
 

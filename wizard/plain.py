@@ -259,24 +259,29 @@ class PlainConversation:
         return f"Step: {step.title}"
 
     def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> OptionValues | None:
-        """The step's options from their declarations; each value is validated as typed."""
+        """The step's options from their declarations; each value is validated as typed.
+
+        Settings with no value yet (the contact details) are asked for straight away: the
+        first choice then fills in just those, and no rule is quoted for a blank never typed.
+        """
         self.say("", render.SETTINGS_INTRO)
         for option in step.options:
             self.say(f"  {option.label}: {render.shown(defaults[option.name])} ({option.help})")
-        answer = self.select(
-            render.WHAT_NEXT, [render.KEEP_SETTINGS, render.CHANGE_SETTINGS, wording.BACK]
-        )
+        blank = any(defaults[option.name] == "" for option in step.options)
+        keep = render.FILL_IN_SETTINGS if blank else render.KEEP_SETTINGS
+        answer = self.select(render.WHAT_NEXT, [keep, render.CHANGE_SETTINGS, wording.BACK])
         if answer == wording.BACK:
             return None
         values: OptionValues = {}
         for option in step.options:
             default = defaults[option.name]
-            if answer == render.KEEP_SETTINGS:
+            if answer == keep:
                 try:
                     values[option.name] = option.validate(default)
                     continue
                 except OptionError as exc:
-                    self.say(str(exc))  # a default that breaks a rule: ask for this one
+                    if default != "":
+                        self.say(str(exc))  # a default that breaks a rule: ask for this one
             values[option.name] = self._ask_option(option, default)
         return values
 
