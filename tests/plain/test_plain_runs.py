@@ -22,6 +22,7 @@ from tests.plain.conftest import (
     TRANSCRIPTS,
     client,
 )
+from tests.owner_answers import CONTACT
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -65,11 +66,45 @@ def fresh_to_verified(suffix: str) -> list[tuple[str, str]]:
         (NEXT, ENTER),
         (NEXT, ENTER),  # Use these settings
         (MAKE, "y" + ENTER),
+        *guardrails(),
         # root-access-keys, last: typed suffix of the key this run is signed with.
         (NEXT, ENTER),
         (MAKE, "y" + ENTER),
         ("Type the last four characters", suffix.lower() + ENTER),
     ]
+
+
+def guardrails() -> list[tuple[str, str]]:
+    """The five guardrails: contact details typed once, the alert confirmed in the sandbox."""
+    return [
+        # security-contact: the details have no default, so they are asked for at once.
+        (NEXT, ENTER),
+        (NEXT, ENTER),  # Fill in the missing ones
+        *[(label, value + ENTER) for label, value in CONTACT_PROMPTS],
+        (MAKE, "y" + ENTER),
+        # budget-alerts: 25 USD, alerts to the contact e-mail given above (not asked again).
+        (NEXT, ENTER),
+        (NEXT, ENTER),  # Use these settings
+        (MAKE, "y" + ENTER),
+        # s3-block-public-access, password-policy: nothing to choose.
+        (NEXT, ENTER),
+        (MAKE, "y" + ENTER),
+        (NEXT, ENTER),
+        (MAKE, "y" + ENTER),
+        # root-activity-alert: e-mailed to the contact; then its confirmation link, clicked in
+        # the sandbox's simulated inbox.
+        (NEXT, ENTER),
+        (MAKE, "y" + ENTER),
+        (NEXT, DOWN + ENTER),  # Do it in the sandbox's simulated console
+    ]
+
+
+CONTACT_PROMPTS = [
+    ("Contact name", CONTACT["contact_name"]),
+    ("Contact title", CONTACT["contact_title"]),
+    ("Contact e-mail", CONTACT["contact_email"]),
+    ("Contact phone", CONTACT["contact_phone"]),
+]
 
 
 @pytest.mark.parametrize("mode", ["instant", "realistic"])
@@ -97,17 +132,20 @@ def test_fresh_to_all_verified_and_a_clean_transcript(
         "Who and where",
         "SANDBOX",
         "Who secures what",
-        "Step 1 of 4: Protect the root user with MFA",
-        "Step 2 of 4: Create an administrator",
-        "Step 3 of 4: Record account activity with CloudTrail",
-        "Step 4 of 4: Delete the root user's access keys",
+        "Step 1 of 9 (Essentials): Protect the root user with MFA",
+        "Step 2 of 9 (Essentials): Create an administrator",
+        "Step 3 of 9 (Essentials): Record account activity with CloudTrail",
+        "Step 4 of 9 (Guardrails): Give AWS a security contact",
+        "Step 8 of 9 (Guardrails): Hear when the root user is used",
+        "Step 9 of 9 (Essentials): Delete the root user's access keys",
         render.SUMMARY_HEADING,
     ]
     positions = [out.index(text) for text in order]
     assert positions == sorted(positions)
     assert "iam:CreateUser alice: done" in out
     assert "Re-verified: PASS" in out
-    assert "4 of 4 steps pass." in out
+    assert "9 of 9 steps pass." in out
+    assert "Confirmed 1 subscription(s) from the sandbox inbox." in out
     if mode == "realistic":
         assert "CloudTrail does not see the new bucket policy yet" in out
     password = re.search(r"never in a file\):\s+(\S+)", out)
@@ -189,6 +227,7 @@ def test_refusal_at_a_confirmation_writes_nothing(run_plain, sandbox_server):
         (MAKE, ENTER),  # the default is No: the account is not even asked about
         (NEXT, DOWN + ENTER),  # shown again: skip
         (NEXT, DOWN + ENTER),  # cloudtrail: skip
+        *[(NEXT, DOWN + ENTER)] * 5,  # the five guardrails: skip
     ]
     run = run_plain(script, credentials="console")
     assert run.typist.finished

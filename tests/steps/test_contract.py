@@ -21,6 +21,7 @@ from aws_setup_wizard.cli import build_parser
 from aws_setup_wizard.journal import is_write
 from aws_setup_wizard.model import no_progress
 from aws_setup_wizard.steps import STEPS, Step
+from tests.owner_answers import CONTACT, filled_in
 from tests.sandbox_accounts import account_on
 
 IDS = [step.id for step in STEPS]
@@ -34,14 +35,17 @@ def count_writes(account: Account) -> list[str]:
     def before(model: Any, **_: Any) -> None:
         if is_write(model.name):
             with lock:
-                seen.append(f"{model.service_model.endpoint_prefix}:{model.name}")
+                # The service's name, as the journal (and IAM policies) write it: s3control,
+                # not its endpoint prefix s3-control.
+                seen.append(f"{model.service_model.service_name}:{model.name}")
 
     account.on_every_client("before-call", before)
     return seen
 
 
 def defaults(step: Step, account: Account) -> dict[str, str | bool]:
-    options = runner.resolve_options([step], {}, account.account_id, account.region)
+    # The contact details have no default: the owner's, as a scripted owner gives them.
+    options = runner.resolve_options([step], CONTACT, account.account_id, account.region)
     return options[step.id]
 
 
@@ -117,9 +121,9 @@ def test_every_option_renders_in_plain_mode(step: Step, monkeypatch: Any) -> Non
     out = io.StringIO()
     talk = plain.PlainConversation(out=out)
     monkeypatch.setattr(talk, "select", lambda message, choices, default=None: choices[0])
-    values = {
-        option.name: option.default_for("210987654321", "us-east-1") for option in step.options
-    }
+    values = filled_in(
+        {option.name: option.default_for("210987654321", "us-east-1") for option in step.options}
+    )
     if not step.options:
         return
     answered = talk.ask_options(step, values)
@@ -136,9 +140,9 @@ async def test_every_option_renders_in_the_tui(step: Step) -> None:
 
     from aws_setup_wizard.screens.form import OptionsForm
 
-    defaults_by_name = {
-        option.name: option.default_for("210987654321", "us-east-1") for option in step.options
-    }
+    defaults_by_name = filled_in(
+        {option.name: option.default_for("210987654321", "us-east-1") for option in step.options}
+    )
 
     class FormApp(App[None]):
         def compose(self) -> ComposeResult:
