@@ -139,6 +139,7 @@ def _child_full_run() -> None:
     """In a child: the whole guided flow on a fresh sandbox, through the screens (Pilot)."""
     sys.path.insert(0, str(ROOT))
     from aws_setup_wizard.launch import Launch, open_account
+    from tests.owner_answers import CONTACT
     from tests.tui.conftest import Driver, QuietApp
 
     async def walk() -> bool:
@@ -148,7 +149,15 @@ def _child_full_run() -> None:
                 driver = Driver(pilot)
                 for keys, screen in _FULL_RUN:
                     await driver.at(screen, timeout=60)
-                    if keys == "suffix":
+                    if keys == "contact":
+                        # The owner's contact details, typed once into the first form.
+                        await driver.until(
+                            lambda: bool(driver.app.screen.query("#field-contact_name")),
+                            "the contact form",
+                        )
+                        for name, value in CONTACT.items():
+                            await driver.type(f"#field-{name}", value)
+                    elif keys == "suffix":
                         confirm = driver.app.screen
                         await driver.type("#suffix-0", confirm.request.typed_suffixes[0])
                         await driver.click("#yes")
@@ -183,6 +192,28 @@ _FULL_RUN = [
     ("#plan-it", "StepScreen"),
     ("y", "PlanConfirmScreen"),
     ("c", "RunningScreen"),
+    # The guardrails: security contact (typed), budget (the defaults), S3 and passwords (no
+    # settings), then the root activity alert, its e-mail confirmed in the simulated inbox.
+    ("f", "StepScreen"),
+    ("contact", "StepScreen"),
+    ("#plan-it", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("#plan-it", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("s", "ConsoleScreen"),
+    # Root keys last.
     ("f", "StepScreen"),
     ("suffix", "PlanConfirmScreen"),
     ("c", "RunningScreen"),

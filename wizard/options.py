@@ -62,6 +62,10 @@ class Option:
                 return False
             raise OptionError(f"{self.label}: answer yes or no (got {value!r}).")
         text = str(value)
+        if self.required and not text.strip():
+            # Said plainly: "must be 1 to 64 characters (this one has 0)" reads as a mistake
+            # the owner made, when nothing was asked for yet.
+            raise OptionError(f"{self.label}: required ({self.help}).")
         if self.validator is not None:
             problem = self.validator(text)
             if problem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.conftest import SIZE, Driver
+from tests.tui.walking import STEPS
 
 pytestmark = pytest.mark.asyncio
 
@@ -34,14 +35,14 @@ async def test_reverify_keeps_every_row_and_every_key(make_app, scenario, how):
         driver = Driver(pilot)
         dashboard = await driver.to_dashboard()
         before = _rows(dashboard)
-        assert len(before) == 4
+        assert len(before) == STEPS
         for _ in range(2):
             if how == "key":
                 await driver.press("r")
             else:
                 await driver.click("#reverify")
             dashboard = await driver.at("DashboardScreen")
-            await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+            await driver.until(lambda: len(_rows(app.screen)) == STEPS, "every row")
             assert _rows(dashboard) == before
             active = app.screen.active_bindings.items()
             shown = {key for key, b in active if b.binding.show and b.enabled}
@@ -62,10 +63,10 @@ async def test_back_to_the_dashboard_from_the_summary_shows_every_row(make_app):
             await driver.at("SummaryScreen")
             await driver.press("d")
             await driver.at("DashboardScreen")
-            await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+            await driver.until(lambda: len(_rows(app.screen)) == STEPS, "every row")
             await driver.press("r")
             await driver.at("DashboardScreen")
-            await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows again")
+            await driver.until(lambda: len(_rows(app.screen)) == STEPS, "every row again")
         await driver.press("q")
     assert app.return_code == 0
 
@@ -81,7 +82,7 @@ async def test_escape_leaves_a_passing_step_opened_from_the_dashboard(make_app):
         assert step.check.passed
         await driver.press("escape")
         await driver.at("DashboardScreen")
-        await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+        await driver.until(lambda: len(_rows(app.screen)) == STEPS, "every row")
         await driver.press("q")
     assert app.return_code == 0
 
@@ -114,7 +115,7 @@ async def test_partial_admin_first_sign_in_has_a_way_forward(make_app):
         await driver.press("s")
         await register_mfa(driver)
         await driver.until(lambda: type(app.screen).__name__ == "DashboardScreen", "dashboard")
-        await driver.until(lambda: len(_rows(app.screen)) == 4, "four rows")
+        await driver.until(lambda: len(_rows(app.screen)) == STEPS, "every row")
         row = app.screen.query_one("#row-admin-user")
         assert "PASS" in str(row.query_one(".status").render())
         await driver.press("q")
@@ -135,7 +136,7 @@ async def test_the_primer_continues_on_enter_and_scrolls_on_the_arrows(make_app)
         assert app.focused.id == "continue"
         await driver.press("enter")
         step = await driver.at("StepScreen")
-        assert "Step 1 of 4" in driver.text()
+        assert f"Step 1 of {STEPS}" in driver.text()
         assert step is app.screen
         await driver.press("q")
 

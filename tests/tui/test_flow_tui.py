@@ -12,6 +12,7 @@ from textual.widgets import Button, Input
 
 from aws_setup_wizard import runner
 from aws_setup_wizard.model import Status
+from tests.owner_answers import CONTACT
 from tests.tui.conftest import SIZE, Driver
 
 pytestmark = pytest.mark.asyncio
@@ -44,6 +45,63 @@ async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:
     await driver.click("#register")
 
 
+async def walk_the_guardrails(driver: Driver, app: Any) -> None:
+    """Steps 4 to 8: contact details typed once, the alert's e-mail confirmed in the sandbox."""
+    step = await driver.at("StepScreen")
+    assert step.step.id == "security-contact" and "Step 4 of 9" in driver.text()
+    await driver.press("f")
+    await driver.until(lambda: bool(step.query("#field-contact_name")), "the form")
+    # Nothing typed yet: the form says what is needed, and will not plan.
+    assert "Contact name: required" in driver.text()
+    for name, value in CONTACT.items():
+        await driver.type(f"#field-{name}", value)
+    await driver.click("#plan-it")
+    await driver.at("PlanConfirmScreen")
+    await driver.press("y")
+    await driver.at("RunningScreen")
+    assert "account:PutAlternateContact SECURITY" in driver.text() and "PASS" in driver.text()
+    await driver.press("c")
+
+    step = await driver.at("StepScreen")
+    assert step.step.id == "budget-alerts"
+    await driver.press("f")
+    await driver.until(lambda: bool(step.query("#field-monthly_budget")), "the form")
+    # The e-mail the owner gave for the security contact, not asked for again.
+    assert step.query_one("#field-contact_email", Input).value == CONTACT["contact_email"]
+    await driver.click("#plan-it")
+    await driver.at("PlanConfirmScreen")
+    await driver.press("y")
+    await driver.at("RunningScreen")
+    assert "budgets:CreateBudget aws-setup-wizard-monthly ... done" in driver.text()
+    await driver.press("c")
+
+    for plain_step in ("s3-block-public-access", "password-policy"):
+        step = await driver.at("StepScreen")
+        assert step.step.id == plain_step
+        await driver.press("f")
+        await driver.at("PlanConfirmScreen")
+        await driver.press("y")
+        await driver.at("RunningScreen")
+        assert "PASS" in driver.text()
+        await driver.press("c")
+
+    # The alert: e-mailed to the contact (no form); AWS first e-mails a confirmation link.
+    step = await driver.at("StepScreen")
+    assert step.step.id == "root-activity-alert" and "Step 8 of 9" in driver.text()
+    await driver.press("f")
+    await driver.at("PlanConfirmScreen")
+    await driver.press("y")
+    await driver.at("RunningScreen")
+    assert "not confirmed yet" in driver.text()
+    await driver.press("c")
+    await driver.at("ConsoleScreen")
+    assert "Confirm the e-mail subscription" in driver.text()
+    await driver.press("s")  # the sandbox's simulated inbox clicks the link
+    await driver.until(
+        lambda: "Hear when the root user is used: PASS" in notices(app), "the re-check's verdict"
+    )
+
+
 @pytest.mark.parametrize("mode", ["instant", "realistic"])
 async def test_fresh_to_all_verified_on_the_root_key(
     make_app, tmp_path, monkeypatch, request, mode
@@ -65,9 +123,9 @@ async def test_fresh_to_all_verified_on_the_root_key(
         assert "root user (access key)" in driver.text()
         await driver.press("c")
 
-        await driver.at("DashboardScreen")
-        assert driver.text().count("FAIL") == 4
-        assert "0 of 4 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        dashboard = await driver.at("DashboardScreen")
+        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 9
+        assert "0 of 9 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
         await driver.press("w")
 
         await driver.at("PrimerScreen")
@@ -75,7 +133,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
 
         # 1. Root MFA: a console action, done in the sandbox's simulated console.
         step = await driver.at("StepScreen")
-        assert step.step.id == "root-mfa" and "Step 1 of 4" in driver.text()
+        assert step.step.id == "root-mfa" and "Step 1 of 9" in driver.text()
         await driver.press("f")
         await driver.at("ConsoleScreen")
         assert "https://console.aws.amazon.com/iam/home#/security_credentials" in driver.text()
@@ -132,9 +190,11 @@ async def test_fresh_to_all_verified_on_the_root_key(
             assert "CloudTrail does not see the new bucket policy yet" in driver.text()
         await driver.press("c")
 
-        # 4. Root keys last: type each key's last four characters.
+        await walk_the_guardrails(driver, app)
+
+        # 9. Root keys last: type each key's last four characters.
         step = await driver.at("StepScreen")
-        assert step.step.id == "root-access-keys" and "Step 4 of 4" in driver.text()
+        assert step.step.id == "root-access-keys" and "Step 9 of 9" in driver.text()
         await driver.press("f")
         confirm = await driver.at("PlanConfirmScreen")
         suffixes = confirm.request.typed_suffixes
@@ -159,7 +219,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
         summary = await driver.at("SummaryScreen")
         verification = summary.summary.verification
         assert {r.check.status for r in verification.results} == {Status.PASS}
-        assert "4 of 4 steps pass" in driver.text()
+        assert "9 of 9 steps pass" in driver.text()
         await driver.press("e")
         await driver.until(
             lambda: not summary.query_one("#export-result").has_class("hidden"), "export"
@@ -179,7 +239,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
         # Back on the dashboard, read with the console session: all PASS.
         await driver.press("d")
         await driver.at("DashboardScreen")
-        assert "All 4 steps pass" in driver.text()
+        assert "All 9 steps pass" in driver.text()
         await driver.press("q")
     assert app.return_code == 0
     assert app.farewell[0] == "Changes made in this run:"

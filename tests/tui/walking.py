@@ -18,13 +18,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input
 from textual.worker import Worker, WorkerState
 
+from aws_setup_wizard import steps as registry
 from aws_setup_wizard.screens.app import WizardApp
 from aws_setup_wizard.screens.bridge import Reply
 
 #: Keys that end the app (or ask whether to, inside a step).
 QUIT_KEYS = ("q", "ctrl+q", "ctrl+c")
-#: The dashboard's rows: one per step.
-STEPS = 4
+#: The dashboard's rows: one per registered step.
+STEPS = len(registry.STEPS)
 
 
 class Watch:

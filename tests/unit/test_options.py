@@ -92,3 +92,14 @@ def test_resolve_fills_defaults_and_refuses_unknown_names():
         resolve(declared, {"kms": "maybe"}, "1", "r")
     with pytest.raises(OptionError, match="Bucket: must be 3 to 63"):
         resolve(declared, {"bucket": "x"}, "1", "r")
+
+
+def test_a_blank_required_option_says_it_is_required() -> None:
+    """Nothing typed yet is not a broken length rule: the owner is told the field is needed."""
+    from aws_setup_wizard.steps.contact_options import CONTACT_EMAIL
+
+    for blank in ("", "   "):
+        with pytest.raises(OptionError) as error:
+            CONTACT_EMAIL.validate(blank)
+        assert str(error.value) == f"Contact e-mail: required ({CONTACT_EMAIL.help})."
+    assert CONTACT_EMAIL.validate("ana@example.com") == "ana@example.com"
