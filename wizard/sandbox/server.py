@@ -18,7 +18,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from aws_setup_wizard.sandbox import backends, moto_models
+from aws_setup_wizard.sandbox import backends, managed_policies, moto_models
 from aws_setup_wizard.sandbox.middleware import RootAccountMiddleware
 from aws_setup_wizard.sandbox.state import SandboxAccounts
 
@@ -47,6 +47,8 @@ class SandboxServer:
     ) -> None:
         # Before moto serves anything: it reads its models and Regions without dead weight.
         moto_models.install()
+        # ... and every IAM backend's AWS managed policies keep their documents compressed.
+        managed_policies.install()
         backends.reset_all()
         self.middleware = RootAccountMiddleware(
             DomainDispatcherApplication(create_backend_app), accounts, region, secret
