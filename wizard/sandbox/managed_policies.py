@@ -78,7 +78,8 @@ def _each_policy(text: str) -> Any:
             at += 1
 
 
-_lock = threading.Lock()
+#: Re-entrant: :func:`install` builds the catalogue while holding it.
+_lock = threading.RLock()
 
 
 @functools.cache
@@ -165,10 +166,10 @@ def install() -> None:
     with _lock:
         if _installed:
             return
+        catalogue()
+        iam_models.IAMBackend._init_aws_policies = _aws_policies  # type: ignore[method-assign,assignment]
+        # The 4.5 MiB text is held by moto's data module and the name moto's models imported;
+        # nothing else reads it once the catalogue holds it.
+        moto_data.aws_managed_policies_data = ""
+        iam_models.aws_managed_policies_data = ""  # type: ignore[attr-defined]
         _installed = True
-    catalogue()
-    iam_models.IAMBackend._init_aws_policies = _aws_policies  # type: ignore[method-assign,assignment]
-    # The 4.5 MiB text is held by moto's data module and the name moto's models imported;
-    # nothing else reads it once the catalogue holds it.
-    moto_data.aws_managed_policies_data = ""
-    iam_models.aws_managed_policies_data = ""  # type: ignore[attr-defined]
