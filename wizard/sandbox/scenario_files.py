@@ -310,12 +310,9 @@ def _kind(value: Any) -> str:
 @cache
 def _aws_managed_policies() -> frozenset[str]:
     """The ARNs of the AWS managed policies the sandbox holds (moto's list, read once)."""
-    import json
+    from aws_setup_wizard.sandbox import managed_policies
 
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
-
-    data: dict[str, Any] = json.loads(aws_managed_policies_data)
-    return frozenset(f"arn:aws:iam::aws:policy{p['Path']}{name}" for name, p in data.items())
+    return managed_policies.arns()
 
 
 _TOP = ("description", "base", "drifts", "root", "groups", "users", "trails")

@@ -1,0 +1,137 @@
+"""The botocore data moto reads for itself in the sandbox's process, without its dead weight.
+
+moto reads botocore's data for two purposes, and keeps what it read for the life of the process:
+
+- **Service models** (``moto.core.utils.get_service_model``, cached per service): to parse the
+  requests it serves, route REST requests to their operation, serialize its answers and look up
+  error shapes. It reads the *whole* ``service-2`` model of each service it serves (S3's is
+  3.3 MiB once parsed), through a fresh loader of its own (``moto.core.loaders``, which merges
+  moto's ``moto-extras`` files), parsed into ``OrderedDict`` objects. It never reads the models'
+  ``documentation`` (HTML prose, most of each file). :class:`DoclessLoader` is moto's loader
+  with two differences: ``service-2`` comes without documentation, and JSON is parsed into plain
+  dicts (a dict keeps its order, which is all botocore and moto rely on). Every operation, shape,
+  error, protocol setting and moto extra is still there, so moto parses, routes and answers every
+  request exactly as before, including operations the wizard's trimmed models leave out.
+- **Regions** (``AccountSpecificBackend.get_session()``, cached): a ``boto3.Session`` of its
+  own, asked only ``get_available_partitions()`` and ``get_available_regions(service,
+  partition_name=...)`` when a service's backend is first made for an account. That session
+  parses botocore's whole ``endpoints.json`` (4 MiB) and, to learn each service's endpoint
+  prefix, its whole model (CloudTrail, KMS, EventBridge, ...). :func:`regions_session` answers
+  the same two questions from a botocore session on the process's model loader
+  (:func:`aws_setup_wizard.sdk.session.loader`), which already holds the endpoint data the
+  wizard's own clients read, and serves each service's metadata from its trimmed model; any
+  service not trimmed comes from botocore's own files, as before.
+
+:func:`install` puts both in place; it is called where the sandbox's server is made
+(:mod:`aws_setup_wizard.sandbox.server`), so a run against real AWS, which never imports moto,
+is untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import botocore.session
+from moto.core import base_backend
+from moto.core import utils as moto_utils
+from moto.core.loaders import Loader as MotoLoader
+from moto.core.loaders import moto_root
+
+from aws_setup_wizard.sdk import session as sdk_session
+from aws_setup_wizard.sdk.loader import PlainJSONFileLoader
+
+DOCS = "documentation"
+
+
+def _ref_without_docs(ref: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in ref.items() if key != DOCS}
+
+
+def _shape_without_docs(shape: dict[str, Any]) -> dict[str, Any]:
+    """A shape without its own documentation nor its members' (member names are untouched:
+    only the ``documentation`` key of the shape and of each reference is dropped, never a
+    member that happens to be called so)."""
+    out = _ref_without_docs(shape)
+    if "members" in out:
+        out["members"] = {name: _ref_without_docs(ref) for name, ref in out["members"].items()}
+    for key in ("member", "key", "value"):
+        if key in out:
+            out[key] = _ref_without_docs(out[key])
+    return out
+
+
+def _operation_without_docs(operation: dict[str, Any]) -> dict[str, Any]:
+    out = _ref_without_docs(operation)
+    for key in ("input", "output"):
+        if key in out:
+            out[key] = _ref_without_docs(out[key])
+    if "errors" in out:
+        out["errors"] = [_ref_without_docs(error) for error in out["errors"]]
+    return out
+
+
+def without_docs(model: dict[str, Any]) -> dict[str, Any]:
+    """A ``service-2`` model with every operation and shape, none of its documentation."""
+    out = {key: value for key, value in model.items() if key not in {DOCS, "operations", "shapes"}}
+    out["operations"] = {
+        name: _operation_without_docs(op) for name, op in model.get("operations", {}).items()
+    }
+    out["shapes"] = {name: _shape_without_docs(s) for name, s in model.get("shapes", {}).items()}
+    return out
+
+
+class DoclessLoader(MotoLoader):
+    """moto's model loader (``moto-extras`` merged), with ``service-2`` read without its
+    documentation and JSON parsed into plain dicts (see the module's docstring)."""
+
+    FILE_LOADER_CLASS = PlainJSONFileLoader
+
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        """moto's ``load_service_model``; a ``service-2`` model comes without documentation."""
+        model = super().load_service_model(service_name, type_name, api_version)
+        return without_docs(model) if type_name == "service-2" else model
+
+
+def create_loader() -> DoclessLoader:
+    """What ``moto.core.loaders.create_loader`` makes, reading as :class:`DoclessLoader`."""
+    return DoclessLoader(extra_search_paths=[moto_root])
+
+
+@functools.cache
+def regions_session() -> botocore.session.Session:
+    """A botocore session on the process's model loader, for moto's questions about Regions.
+
+    Only ``get_available_partitions`` and ``get_available_regions`` are asked of it (the same
+    methods, with the same answers, as the ``boto3.Session`` moto would make: boto3's delegate
+    to botocore's). It is not the wizard's session: nothing of the owner's configuration is
+    read for it, as moto's own session read nothing it used either. It is not wrapped in a
+    ``boto3.Session``, which would add boto3's resource-model folder to the shared loader's
+    search paths.
+    """
+    session = botocore.session.Session()
+    session.register_component("data_loader", sdk_session.loader(None))
+    return session
+
+
+_installed = threading.Lock()
+_done = False
+
+
+def install() -> None:
+    """Make moto read its models and Regions as described in the module's docstring (once).
+
+    Models moto already read before this (none, in the sandbox's own process) stay as they are.
+    """
+    global _done
+    with _installed:
+        if _done:
+            return
+        moto_utils.create_loader = create_loader  # type: ignore[attr-defined]
+        base_backend.AccountSpecificBackend.get_session = classmethod(  # type: ignore[assignment]
+            lambda cls: regions_session()
+        )
+        _done = True
