@@ -31,6 +31,7 @@ from aws_setup_wizard.sandbox import SCENARIOS, Sandbox
 from aws_setup_wizard.sdk import generate, session
 from aws_setup_wizard.sdk import loader as trimmed
 from aws_setup_wizard.steps import STEPS
+from tests.owner_answers import CONTACT
 from tests.sandbox_accounts import account_on
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,12 +114,13 @@ def test_a_whole_run_on_every_scenario_calls_only_kept_operations(
         acct = account_on(sandbox(scenario))
         acct.on_every_client("before-call", record)
         assert runner.verify(acct).results
-        options = runner.resolve_options(STEPS, {}, acct.account_id, acct.region)
+        options = runner.resolve_options(STEPS, CONTACT, acct.account_id, acct.region)
         for step in runner.in_apply_order(STEPS, acct):
             plan = step.plan(acct, options[step.id])
             if plan.changes:
                 runner.apply_step(step, acct, plan)
     assert ("iam", "CreateUser") in called and ("cloudtrail", "CreateTrail") in called
+    assert ("account", "PutAlternateContact") in called and ("events", "PutRule") in called
     served = kept()
     outside = sorted(f"{s}:{op}" for s, op in called if s in served and op not in served[s])
     assert outside == []

@@ -40,46 +40,8 @@ from moto.core.loaders import Loader as MotoLoader
 from moto.core.loaders import moto_root
 
 from aws_setup_wizard.sdk import session as sdk_session
+from aws_setup_wizard.sdk.generate import without_docs
 from aws_setup_wizard.sdk.loader import PlainJSONFileLoader
-
-DOCS = "documentation"
-
-
-def _ref_without_docs(ref: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in ref.items() if key != DOCS}
-
-
-def _shape_without_docs(shape: dict[str, Any]) -> dict[str, Any]:
-    """A shape without its own documentation nor its members' (member names are untouched:
-    only the ``documentation`` key of the shape and of each reference is dropped, never a
-    member that happens to be called so)."""
-    out = _ref_without_docs(shape)
-    if "members" in out:
-        out["members"] = {name: _ref_without_docs(ref) for name, ref in out["members"].items()}
-    for key in ("member", "key", "value"):
-        if key in out:
-            out[key] = _ref_without_docs(out[key])
-    return out
-
-
-def _operation_without_docs(operation: dict[str, Any]) -> dict[str, Any]:
-    out = _ref_without_docs(operation)
-    for key in ("input", "output"):
-        if key in out:
-            out[key] = _ref_without_docs(out[key])
-    if "errors" in out:
-        out["errors"] = [_ref_without_docs(error) for error in out["errors"]]
-    return out
-
-
-def without_docs(model: dict[str, Any]) -> dict[str, Any]:
-    """A ``service-2`` model with every operation and shape, none of its documentation."""
-    out = {key: value for key, value in model.items() if key not in {DOCS, "operations", "shapes"}}
-    out["operations"] = {
-        name: _operation_without_docs(op) for name, op in model.get("operations", {}).items()
-    }
-    out["shapes"] = {name: _shape_without_docs(s) for name, s in model.get("shapes", {}).items()}
-    return out
 
 
 class DoclessLoader(MotoLoader):

@@ -35,8 +35,10 @@ def _without_docs(item: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key != DOCS}
 
 
-def _shape_without_docs(shape: dict[str, Any]) -> dict[str, Any]:
-    """A shape without its own documentation nor its members' (member names are untouched)."""
+def shape_without_docs(shape: dict[str, Any]) -> dict[str, Any]:
+    """A shape without its own documentation nor its members' (member names are untouched:
+    only the ``documentation`` key of the shape and of each reference is dropped, never a
+    member that happens to be called so)."""
     out = _without_docs(shape)
     if "members" in out:
         out["members"] = {name: _without_docs(ref) for name, ref in out["members"].items()}
@@ -46,13 +48,24 @@ def _shape_without_docs(shape: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _operation_without_docs(operation: dict[str, Any]) -> dict[str, Any]:
+def operation_without_docs(operation: dict[str, Any]) -> dict[str, Any]:
+    """An operation without its documentation nor that of its input, output and errors."""
     out = _without_docs(operation)
     for key in ("input", "output"):
         if key in out:
             out[key] = _without_docs(out[key])
     if "errors" in out:
         out["errors"] = [_without_docs(error) for error in out["errors"]]
+    return out
+
+
+def without_docs(model: dict[str, Any]) -> dict[str, Any]:
+    """A ``service-2`` model with every operation and shape, none of its documentation."""
+    out = {key: value for key, value in model.items() if key not in {DOCS, "operations", "shapes"}}
+    out["operations"] = {
+        name: operation_without_docs(op) for name, op in model.get("operations", {}).items()
+    }
+    out["shapes"] = {name: shape_without_docs(s) for name, s in model.get("shapes", {}).items()}
     return out
 
 
@@ -85,7 +98,7 @@ def trim(model: dict[str, Any], keep: Sequence[str]) -> dict[str, Any]:
         raise SystemExit(
             f"{name} has no operation(s) {', '.join(unknown)} in botocore {botocore.__version__}"
         )
-    kept = {name: _operation_without_docs(op) for name, op in operations.items() if name in wanted}
+    kept = {name: operation_without_docs(op) for name, op in operations.items() if name in wanted}
     shapes = model["shapes"]
     roots = [
         ref["shape"]
@@ -98,7 +111,7 @@ def trim(model: dict[str, Any], keep: Sequence[str]) -> dict[str, Any]:
     out = {key: value for key, value in model.items() if key not in {DOCS, "operations", "shapes"}}
     out["operations"] = kept
     out["shapes"] = {
-        name: _shape_without_docs(shape) for name, shape in shapes.items() if name in reached
+        name: shape_without_docs(shape) for name, shape in shapes.items() if name in reached
     }
     return out
 
