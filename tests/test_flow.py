@@ -13,7 +13,7 @@ from aws_setup_wizard.model import Check, Plan, Status
 from aws_setup_wizard.runner import Applied
 from aws_setup_wizard.sandbox import Sandbox
 from aws_setup_wizard.steps import Step, step_by_id, step_ids
-from tests.owner_answers import filled_in
+from tests.owner_answers import CONTACT, filled_in
 from tests.sandbox_accounts import account_on
 
 
@@ -116,7 +116,11 @@ def test_fresh_to_all_verified_on_the_root_key(sandbox):
     assert {r.step.id: r.check.status for r in summary.verification.results} == dict.fromkeys(
         step_ids(), Status.PASS
     )
-    assert "Confirmed 1 subscription(s) from the sandbox inbox." in talk.log
+    (opened,) = [line for line in talk.log if "sandbox inbox" in line]
+    assert opened == (
+        'In the sandbox inbox: "AWS Notification - Subscription Confirmation" to '
+        f"{CONTACT['contact_email']}. Confirmed 1 subscription(s) from the sandbox inbox."
+    )
     # The account is confirmed once, before the first write; root keys are deleted last.
     assert talk.log.count("confirm-account") == 1
     confirms = [line for line in talk.log if line.startswith("confirm ")]

@@ -261,14 +261,22 @@ class RootActivityAlertStep(Step):
         return Found(True, {"topic_arn": topic_arn(account)})
 
     def console_simulation(self, account: Account) -> Callable[[], str] | None:
-        """In the sandbox: the owner clicks every confirmation link in the simulated inbox."""
+        """In the sandbox: the owner opens the simulated inbox and clicks every confirmation
+        link in it, as ``sandbox console inbox`` and ``confirm-subscriptions`` do."""
         endpoint = account.effective_endpoint
         if not account.is_sandbox or not endpoint:
             return None
         from aws_setup_wizard.sandbox import console
 
         def click() -> str:
+            # What the owner would see in the mailbox first: which e-mail, to whom.
+            waiting = [
+                f'"{message.get("subject")}" to {message.get("to")}'
+                for message in console.inbox(endpoint)
+                if message.get("kind") == "subscription-confirmation"
+            ]
             confirmed = console.confirm_subscriptions(endpoint)
-            return f"Confirmed {len(confirmed)} subscription(s) from the sandbox inbox."
+            opened = f"In the sandbox inbox: {'; '.join(waiting)}. " if waiting else ""
+            return opened + f"Confirmed {len(confirmed)} subscription(s) from the sandbox inbox."
 
         return click
