@@ -28,9 +28,8 @@ than … (… - 15 min.)").
 from __future__ import annotations
 
 import uuid
-from xml.sax.saxutils import escape
 
-from aws_setup_wizard.sandbox.protocol import Response, error_response, protocol_of
+from aws_setup_wizard.sandbox.protocol import Response, error_response, escape, protocol_of
 
 MISSING_TOKEN = "Request is missing Authentication Token"
 _INVALID_TOKEN = "The security token included in the request is invalid."

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from xml.sax.saxutils import escape
 
 from aws_setup_wizard.sandbox.call import Call, Handler, Outcome
-from aws_setup_wizard.sandbox.protocol import ec2_response, error_response
+from aws_setup_wizard.sandbox.protocol import ec2_response, error_response, escape
 
 #: The Regions launched before 20 March 2019: enabled in every account, never opt-in.
 DEFAULT_REGIONS = frozenset(

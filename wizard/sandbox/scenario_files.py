@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -324,6 +323,10 @@ _TRAIL = ("name", "bucket", "multi_region", "logging", "log_file_validation", "e
 
 def parse(text: str, *, label: str) -> TrainerScenario:
     """Validate a scenario file's text; ``label`` names it in every message."""
+    # Imported here: its regular expressions cost the guided sandbox's first frame a few
+    # milliseconds, and a built-in scenario never needs it.
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
