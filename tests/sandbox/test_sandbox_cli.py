@@ -63,7 +63,9 @@ def test_serve_writes_loadable_env_and_stops_on_sigterm(tmp_path: Path, cli_env:
             assert line, "sandbox serve exited before printing its environment"
             lines.append(line)
         assert all(line.startswith("#") or "=" in line for line in lines)
-        assert sum(line.startswith("#") for line in lines) <= 1
+        # The heading, and how to reach S3 Control with the AWS CLI.
+        comments = [line for line in lines if line.startswith("#")]
+        assert len(comments) == 2 and "HTTP_PROXY=http://127.0.0.1:" in comments[1]
         assert env_file.read_text().splitlines()[0].startswith("#")
         # The sandbox's own secret (console, admin API) is in the owner-only file.
         assert "\nSANDBOX_SECRET=" in env_file.read_text()
