@@ -21,6 +21,7 @@ from aws_setup_wizard.account import Account
 from aws_setup_wizard.model import Phase, Status
 from aws_setup_wizard.sandbox.ec2_layer import DEFAULT_REGIONS
 from aws_setup_wizard.steps.guardduty import GuardDutyStep
+from tests.drift.runner import count_writes
 from tests.guardrails import apply_journaled, lose_every_answer, no_waiting, powerless_user, writes
 from tests.sandbox_accounts import account_on, console_clients, journaled
 
@@ -97,6 +98,16 @@ def test_a_new_account_fails_in_every_region_and_is_turned_on_in_each(
     again, _ = apply_journaled(STEP, account, path)
     assert again.plan.empty and again.outcome.done == ()
     assert writes(path, CREATE).count((CREATE, "ok")) == 17
+
+
+@pytest.mark.parametrize("scenario", ["fresh", "drifted", "done"])
+def test_the_check_is_read_only(sandbox: Any, scenario: str) -> None:
+    box = sandbox(scenario)
+    for credentials in ("console", "root") if box.root_access_key else ("console",):
+        account = account_on(box, credentials)
+        sent = count_writes(account)
+        assert STEP.check(account).summary
+        assert sent == [], f"the check wrote {sent}"
 
 
 def test_the_done_scenario_passes_and_plans_nothing(sandbox: Any) -> None:
