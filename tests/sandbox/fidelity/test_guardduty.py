@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
 
 import boto3
 import pytest
@@ -131,3 +133,16 @@ def test_the_done_scenario_has_an_enabled_detector_in_every_enabled_region(
         assert client.get_detector(DetectorId=detector_id)["Status"] == "ENABLED"
     # An opt-in Region the account has not enabled is left alone.
     assert guardduty(box, "af-south-1").list_detectors()["DetectorIds"] == []
+
+
+def test_an_unsigned_request_is_refused_in_rest_jsons_shape(
+    sandbox_at: Callable[[str], Sandbox],
+) -> None:
+    """AWS General Reference, "Signing AWS API requests": an unsigned request is refused; a
+    REST-JSON service names the error in ``x-amzn-ErrorType``."""
+    box = sandbox_at("done")
+    with pytest.raises(HTTPError) as error:
+        urlopen(Request(f"{box.endpoint_url}/detector"), timeout=10)  # noqa: S310 - loopback
+    assert error.value.code == 403
+    assert error.value.headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+    assert b"detectorIds" not in error.value.read()
