@@ -20,19 +20,19 @@ DRIFTS = (
     Drift(
         "GuardDuty suspended in one Region",
         STEP,
-        f"not in place in 1 Region: {SUSPENDED_REGION} (detector suspended in {SUSPENDED_REGION})",
+        f"not in place in 1 Region: detector suspended in {SUSPENDED_REGION}.",
         (RESUME,),
     ),
     Drift(
         "GuardDuty detector deleted in one Region",
         STEP,
-        f"not in place in 1 Region: {DELETED_REGION} (no detector in {DELETED_REGION})",
+        f"not in place in 1 Region: no detector in {DELETED_REGION}.",
         (CREATE,),
     ),
     Drift(
         "GuardDuty suspended in one Region and deleted in another",
         STEP,
-        f"no detector in {DELETED_REGION}; detector suspended in {SUSPENDED_REGION}",
+        f"in 2 Regions: no detector in {DELETED_REGION}; detector suspended in {SUSPENDED_REGION}.",
         # ap-southeast-2 sorts before eu-north-1: the plan goes in Region order.
         (CREATE, RESUME),
     ),

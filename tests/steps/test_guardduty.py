@@ -134,7 +134,7 @@ def test_an_opted_in_region_is_read_and_repaired_there(sandbox: Any, tmp_path: P
     account = account_on(box)
     check = STEP.check(account)
     assert check.status is Status.FAIL
-    assert "not in place in 1 Region: af-south-1 (no detector in af-south-1)" in check.summary
+    assert "not in place in 1 Region: no detector in af-south-1." in check.summary
     plan = STEP.plan(account, {})
     assert [(c.action, c.call.region) for c in plan.changes if c.call] == [(CREATE, "af-south-1")]
     applied, _ = apply_journaled(STEP, account, tmp_path / "journal.jsonl")
@@ -198,7 +198,10 @@ def test_an_unreadable_region_beside_a_failing_one_is_left_alone_and_said(sandbo
     )
     check = STEP.check(account)
     assert check.status is Status.FAIL
-    assert "eu-west-3" in check.summary and "could not read 1 Region: us-west-1" in check.summary
+    assert check.summary.endswith(
+        "not in place in 1 Region: detector suspended in eu-west-3; could not read 1 Region: "
+        "us-west-1."
+    ), check.summary
     plan = STEP.plan(account, {})
     assert [c.call.region for c in plan.changes if c.call] == ["eu-west-3"]
     assert any(note.startswith("Not changed: us-west-1") for note in plan.notes)

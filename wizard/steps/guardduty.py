@@ -117,13 +117,22 @@ def _causes(check: Check) -> str:
     return "; ".join(parts)
 
 
+def _count(regions: list[str]) -> str:
+    """``1 Region`` or ``3 Regions``."""
+    return f"{len(regions)} Region" + ("" if len(regions) == 1 else "s")
+
+
 def judge(results: RegionalResults[tuple[Detector, ...]]) -> Check:
-    """The step verdict: every Region's own, combined; a failure names each Region's cause."""
+    """The step verdict: every Region's own, combined; a failure names each Region's cause
+    (and the Regions that could not be read, which stay unknown, never pass)."""
     check = judge_regions(results, judge_region, what=WHAT)
     if check.status is not Status.FAIL:
         return check
-    summary = check.summary.rstrip(".") + f" ({_causes(check)})."
-    return Check(Status.FAIL, summary, check.evidence)
+    failing, unread = check.evidence["failing_regions"], check.evidence["unknown_regions"]
+    summary = f"{WHAT} is not in place in {_count(failing)}: {_causes(check)}"
+    if unread:
+        summary += f"; could not read {_count(unread)}: {', '.join(unread)}"
+    return Check(Status.FAIL, summary + ".", check.evidence)
 
 
 class GuardDutyStep(Step):
