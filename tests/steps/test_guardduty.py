@@ -279,3 +279,20 @@ def test_why_text_names_the_controls_the_cost_and_the_effects() -> None:
     for words in ("ACCT.11", "GuardDuty.1", "30-day free trial", "not free", "suspended"):
         assert words in why, words
     assert "https://aws.amazon.com/guardduty/pricing/" in why
+
+
+def test_a_lost_resume_answer_is_read_back(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UpdateDetector is an overwrite (safe to repeat); when no answer ever comes back, the
+    step reads the detector's status instead of guessing."""
+    no_waiting(monkeypatch)
+    account = account_on(sandbox("done"))
+    detector_id = suspend(account, "ca-central-1")
+    sent = lose_every_answer(account, "guardduty.UpdateDetector")
+    path = tmp_path / "journal.jsonl"
+    applied, _ = apply_journaled(STEP, account, path)
+    assert sent, "the change was never sent"
+    assert applied.check is not None and applied.check.passed
+    assert writes(path, RESUME)[-1] == (RESUME, "ok (made; its answer was lost)")
+    assert detectors_in(account, "ca-central-1") == [{"id": detector_id, "status": "ENABLED"}]
