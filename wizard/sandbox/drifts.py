@@ -26,6 +26,7 @@ from aws_setup_wizard.sandbox.drifts_alert import ALERT_DRIFTS
 from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
 from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS
+from aws_setup_wizard.sandbox.drifts_guardduty import GUARDDUTY_DRIFTS
 from aws_setup_wizard.sandbox.scenarios import (
     ADMIN_POLICY_ARN,
     DONE_ADMIN_GROUP,
@@ -350,6 +351,7 @@ CATALOGUE: tuple[Drift, ...] = (
     *ALERT_DRIFTS,
     *GUARD_DRIFTS,
     *BUDGET_DRIFTS,
+    *GUARDDUTY_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -50,6 +50,7 @@ from aws_setup_wizard.sandbox.budgets_layer import BUDGETS_HANDLERS
 from aws_setup_wizard.sandbox.call import Call, Caller, Forward, Handler, Outcome, Transform
 from aws_setup_wizard.sandbox.cost_layer import CE_HANDLERS, FREETIER_HANDLERS
 from aws_setup_wizard.sandbox.ec2_layer import EC2_HANDLERS
+from aws_setup_wizard.sandbox.guardduty_layer import GUARDDUTY_HANDLERS
 from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request
@@ -73,6 +74,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "budgets": BUDGETS_HANDLERS,
     "ce": CE_HANDLERS,
     "freetier": FREETIER_HANDLERS,
+    "guardduty": GUARDDUTY_HANDLERS,
 }
 
 

@@ -3,16 +3,17 @@
 IAM and STS speak the *query* protocol (form-encoded ``Action=…`` in, XML out), CloudTrail and
 KMS speak *JSON 1.1* (``X-Amz-Target`` header, ``__type`` errors), the Account Management API
 speaks *REST-JSON* (the operation in the path, ``POST /getAlternateContact``; errors named in the
-``x-amzn-ErrorType`` header), S3 speaks *REST-XML* with its own error document, and EC2 speaks
-its own *ec2* variant of query (lower-case element names, ``<item>`` lists, errors under
-``<Response><Errors>``). Where the root-account layer must
-answer a request itself (moto has no root user to answer with), it builds the response here,
-byte-compatible with what AWS sends.
+``x-amzn-ErrorType`` header), as does GuardDuty (the operation in the method and path), S3
+speaks *REST-XML* with its own error document, and EC2 speaks its own *ec2* variant of query
+(lower-case element names, ``<item>`` lists, errors under ``<Response><Errors>``). Where the
+root-account layer must answer a request itself (moto has no root user to answer with), it
+builds the response here, byte-compatible with what AWS sends.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,19 @@ REST_JSON_OPERATIONS: dict[str, dict[str, str]] = {
         "/getAlternateContact": "GetAlternateContact",
         "/deleteAlternateContact": "DeleteAlternateContact",
     },
+}
+#: REST-JSON services whose operations are told apart by method and path, with the resource's
+#: ID in the path (GuardDuty API Reference, each operation's "Request Syntax": ``POST
+#: /detector`` is CreateDetector, ``GET /detector/detectorId`` GetDetector…). Named groups
+#: become the request's ``params``.
+REST_JSON_ROUTES: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
+    "guardduty": (
+        ("POST", re.compile(r"/detector"), "CreateDetector"),
+        ("GET", re.compile(r"/detector"), "ListDetectors"),
+        ("GET", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "GetDetector"),
+        ("POST", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "UpdateDetector"),
+        ("DELETE", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "DeleteDetector"),
+    ),
 }
 
 
@@ -95,7 +109,7 @@ def protocol_of(service: str) -> str:
         return "ec2"
     if service in JSON_SERVICES:
         return "json"
-    if service in REST_JSON_OPERATIONS:
+    if service in REST_JSON_OPERATIONS or service in REST_JSON_ROUTES:
         return "rest-json"
     return "rest"
 
@@ -118,6 +132,22 @@ def parse_request(service: str, environ: Mapping[str, Any], body: bytes) -> Pars
         except ValueError:
             loaded = {}
         return ParsedRequest(service, action, json_body=loaded if isinstance(loaded, dict) else {})
+    if service in REST_JSON_ROUTES:
+        method, path = str(environ.get("REQUEST_METHOD", "")), str(environ.get("PATH_INFO", ""))
+        for verb, pattern, operation in REST_JSON_ROUTES[service]:
+            found = pattern.fullmatch(path)
+            if verb == method and found is not None:
+                try:
+                    loaded = json.loads(body or b"{}")
+                except ValueError:
+                    loaded = {}
+                return ParsedRequest(
+                    service,
+                    operation,
+                    params=dict(found.groupdict()),
+                    json_body=loaded if isinstance(loaded, dict) else {},
+                )
+        return ParsedRequest(service, "")
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     content_type = str(environ.get("CONTENT_TYPE", ""))
     if body and content_type.startswith("application/x-www-form-urlencoded"):

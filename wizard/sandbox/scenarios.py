@@ -305,6 +305,16 @@ def _budget_alerts(clients: Clients, account_id: str) -> None:
     )
 
 
+def seed_guardduty(root: RootAccount, endpoint_url: str, region: str) -> None:
+    """An enabled GuardDuty detector in every Region the account has enabled, as the
+    ``guardduty`` step makes them (``CreateDetector`` with ``Enable=true`` in each Region that
+    ``DescribeRegions`` lists)."""
+    ec2 = Clients(endpoint_url, region, root.console_session)("ec2")
+    for listed in ec2.describe_regions()["Regions"]:
+        clients = Clients(endpoint_url, listed["RegionName"], root.console_session)
+        clients("guardduty").create_detector(Enable=True)
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -321,6 +331,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         seed_contacts(clients)
         _password_policy_and_public_access_block(clients, root.account_id)
         _budget_alerts(clients, root.account_id)
+        seed_guardduty(root, endpoint_url, region)
         # Last: made earlier, the alert would e-mail the seeding's own root calls, and a
         # finished account's inbox starts empty.
         _root_activity_alert(root, endpoint_url)

@@ -106,6 +106,8 @@ def target_of(
         return _account(request, asker.account_id)
     if service == "budgets":
         return _budgets(request, asker.account_id)
+    if service == "guardduty":
+        return _guardduty(request, asker.account_id, region)
     # EC2 (DescribeRegions, the EBS default-encryption calls …) and anything else: actions
     # without a resource type, or not mapped here; authorized against "*".
     return Target(f"{service}:{request.action or '*'}")
@@ -244,6 +246,16 @@ def _budgets(request: ParsedRequest, account_id: str) -> Target:
     )
     resource = f"arn:aws:budgets::{account_id}:budget/{name}" if name else "*"
     return Target(f"budgets:{verb}", (resource,))
+
+
+def _guardduty(request: ParsedRequest, account_id: str, region: str) -> Target:
+    """GuardDuty: an operation naming a detector is authorized on
+    ``arn:aws:guardduty:REGION:ACCOUNT:detector/ID``; ``CreateDetector`` and ``ListDetectors``
+    have no resource type, so ``*`` (Service Authorization Reference, "Actions, resources, and
+    condition keys for Amazon GuardDuty")."""
+    detector_id = request.params.get("DetectorId")
+    resource = f"arn:aws:guardduty:{region}:{account_id}:detector/{detector_id}"
+    return Target(f"guardduty:{request.action or '*'}", (resource if detector_id else "*",))
 
 
 # S3: (method, sub-resource) -> action, for bucket requests; see "Required permissions for

@@ -215,4 +215,13 @@ KEPT: dict[str, tuple[str, ...]] = {
         # the tests (a Paid-plan account)
         "UpgradeAccountPlan",
     ),
+    "guardduty": (
+        # the engine: the guardduty step (in every enabled Region)
+        "CreateDetector",
+        "GetDetector",
+        "ListDetectors",
+        "UpdateDetector",
+        # the tests and the sandbox (drifts: a detector deleted)
+        "DeleteDetector",
+    ),
 }
