@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aws_setup_wizard.sandbox.protocol import REST_JSON_OPERATIONS, Response
+from aws_setup_wizard.sandbox.protocol import REST_JSON_OPERATIONS, REST_JSON_ROUTES, Response
 
 #: The header that carries the sandbox's secret (WSGI: ``HTTP_X_SANDBOX_SECRET``).
 SECRET_HEADER = "X-Sandbox-Secret"
@@ -117,6 +117,9 @@ def service_of_unsigned(environ: dict[str, Any], body: bytes) -> str:
     path = str(environ.get("PATH_INFO", ""))
     for service, operations in REST_JSON_OPERATIONS.items():
         if path in operations:
+            return service
+    for service, routes in REST_JSON_ROUTES.items():
+        if any(pattern.fullmatch(path) for _, pattern, _ in routes):
             return service
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):

@@ -43,6 +43,7 @@ from aws_setup_wizard.sandbox import (
     realism,
     signing_rules,
 )
+from aws_setup_wizard.sandbox.access_analyzer_layer import ACCESS_ANALYZER_HANDLERS
 from aws_setup_wizard.sandbox.account_layer import ACCOUNT_HANDLERS
 from aws_setup_wizard.sandbox.auth import Signature, signature_matches
 from aws_setup_wizard.sandbox.auth_errors import bad_signature, invalid_credentials
@@ -73,6 +74,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "budgets": BUDGETS_HANDLERS,
     "ce": CE_HANDLERS,
     "freetier": FREETIER_HANDLERS,
+    "access-analyzer": ACCESS_ANALYZER_HANDLERS,
 }
 
 

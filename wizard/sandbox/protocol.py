@@ -13,6 +13,7 @@ byte-compatible with what AWS sends.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,28 @@ REST_JSON_OPERATIONS: dict[str, dict[str, str]] = {
         "/deleteAlternateContact": "DeleteAlternateContact",
     },
 }
+#: REST-JSON services whose operations share a path and differ by method, with path labels:
+#: ``(method, path pattern, operation)``; a label's value becomes a parameter (WSGI's
+#: ``PATH_INFO`` is already URL-decoded)
+#: (IAM Access Analyzer API Reference: ``PUT /analyzer`` is ``CreateAnalyzer``,
+#: ``GET /analyzer/{analyzerName}`` is ``GetAnalyzer``).
+REST_JSON_ROUTES: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
+    "access-analyzer": (
+        ("PUT", re.compile(r"/analyzer"), "CreateAnalyzer"),
+        ("GET", re.compile(r"/analyzer"), "ListAnalyzers"),
+        ("GET", re.compile(r"/analyzer/(?P<analyzerName>[^/]+)"), "GetAnalyzer"),
+        ("DELETE", re.compile(r"/analyzer/(?P<analyzerName>[^/]+)"), "DeleteAnalyzer"),
+    ),
+}
+
+
+def route(service: str, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+    """The operation and path labels of a request to a :data:`REST_JSON_ROUTES` service."""
+    for verb, pattern, operation in REST_JSON_ROUTES.get(service, ()):
+        matched = pattern.fullmatch(path)
+        if verb == method and matched:
+            return operation, dict(matched.groupdict())
+    return None
 
 
 @dataclass
@@ -88,7 +111,7 @@ def protocol_of(service: str) -> str:
         return "ec2"
     if service in JSON_SERVICES:
         return "json"
-    if service in REST_JSON_OPERATIONS:
+    if service in REST_JSON_OPERATIONS or service in REST_JSON_ROUTES:
         return "rest-json"
     return "rest"
 
@@ -111,6 +134,22 @@ def parse_request(service: str, environ: Mapping[str, Any], body: bytes) -> Pars
         except ValueError:
             loaded = {}
         return ParsedRequest(service, action, json_body=loaded if isinstance(loaded, dict) else {})
+    if service in REST_JSON_ROUTES:
+        # Path labels and the query string are ``params``; the JSON body is ``json_body``.
+        params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
+        found = route(
+            service, str(environ.get("REQUEST_METHOD", "GET")), str(environ.get("PATH_INFO", ""))
+        )
+        action = ""
+        if found is not None:
+            action, labels = found
+            params.update(labels)
+        try:
+            loaded = json.loads(body or b"{}")
+        except ValueError:
+            loaded = {}
+        json_body = loaded if isinstance(loaded, dict) else {}
+        return ParsedRequest(service, action, params=params, json_body=json_body)
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     content_type = str(environ.get("CONTENT_TYPE", ""))
     if body and content_type.startswith("application/x-www-form-urlencoded"):

@@ -215,4 +215,12 @@ KEPT: dict[str, tuple[str, ...]] = {
         # the tests (a Paid-plan account)
         "UpgradeAccountPlan",
     ),
+    "accessanalyzer": (
+        # the engine: the access-analyzer step (per Region) and its repairs
+        "CreateAnalyzer",
+        "DeleteAnalyzer",
+        "ListAnalyzers",
+        # the tests and the sandbox's drifts
+        "GetAnalyzer",
+    ),
 }
