@@ -38,6 +38,9 @@ KMS_ALIAS = "alias/org-audit-trail"
 #: The ``done`` scenario's spend alerts, named as the budget-alerts step names its own.
 BUDGET_NAME, ALERT_EMAIL = "aws-setup-wizard-monthly", "owner@example.com"
 ANOMALY_MONITOR, ANOMALY_SUBSCRIPTION = "aws-setup-wizard-services", "aws-setup-wizard-anomalies"
+#: The ``done`` scenario's external access analyzer in every enabled Region, named as the
+#: access-analyzer step names its own.
+ANALYZER_NAME = "aws-setup-wizard-external-access"
 
 
 def bucket_name(account_id: str) -> str:
@@ -305,6 +308,16 @@ def _budget_alerts(clients: Clients, account_id: str) -> None:
     )
 
 
+def _access_analyzers(clients: Clients, root: RootAccount, endpoint_url: str) -> None:
+    """An ``ACCOUNT`` external access analyzer in every Region ``DescribeRegions`` lists as
+    enabled, as the access-analyzer step makes them (Security Hub IAM.28)."""
+    enabled = clients("ec2").describe_regions()["Regions"]
+    for name in sorted(str(r["RegionName"]) for r in enabled):
+        Clients(endpoint_url, name, root.console_session)("accessanalyzer").create_analyzer(
+            analyzerName=ANALYZER_NAME, type="ACCOUNT"
+        )
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -321,6 +334,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         seed_contacts(clients)
         _password_policy_and_public_access_block(clients, root.account_id)
         _budget_alerts(clients, root.account_id)
+        _access_analyzers(clients, root, endpoint_url)
         # Last: made earlier, the alert would e-mail the seeding's own root calls, and a
         # finished account's inbox starts empty.
         _root_activity_alert(root, endpoint_url)
