@@ -133,10 +133,6 @@ def set_status(root: RootAccount, region: str, name: str, status: str, reason: s
         analyzer.status, analyzer.status_reason = status, reason
 
 
-def _arn(call: Call, name: str) -> str:
-    return f"arn:aws:access-analyzer:{call.region}:{call.account_id}:analyzer/{name}"
-
-
 def _validation(problems: list[tuple[str, str]], reason: str = "fieldValidationFailed") -> Response:
     """AWS's ``ValidationException`` naming every field that broke a rule."""
     parts = [f"Value at '{name}' failed to satisfy constraint: {rule}" for name, rule in problems]
@@ -187,7 +183,16 @@ def _region_refusal(call: Call) -> Response | None:
 
 def create_analyzer(call: Call) -> Outcome:
     """Make an analyzer: validated, unique by name, one account analyzer per type per Region."""
-    body = call.request.json_body
+    made = create(call.root, call.region, call.request.json_body)
+    if isinstance(made, Response):
+        return made
+    return rest_json_response({"arn": made.arn})
+
+
+def create(root: RootAccount, region: str, body: dict[str, Any]) -> Analyzer | Response:
+    """``CreateAnalyzer``'s rules applied to ``body`` in ``region``: the analyzer, or AWS's
+    refusal. The handler and the scenarios' seeding share it, so a seeded analyzer is one AWS
+    would have accepted."""
     name, kind = body.get("analyzerName"), body.get("type")
     problems = [
         p
@@ -200,13 +205,13 @@ def create_analyzer(call: Call) -> Outcome:
     token = body.get("clientToken")
     tags = body.get("tags") or {}
     configuration = body.get("configuration")
-    with call.root.lock:
-        region = analyzers(call.root, call.region)
+    with root.lock:
+        held = analyzers(root, region)
         if token:
-            for existing in region.values():
+            for existing in held.values():
                 if existing.client_token == token and existing.name == name:
                     # A retried create with the same token: the analyzer it made.
-                    return rest_json_response({"arn": existing.arn})
+                    return existing
         if kind.startswith("ORGANIZATION"):
             return rest_json_error(
                 "ValidationException",
@@ -215,13 +220,13 @@ def create_analyzer(call: Call) -> Outcome:
                 400,
                 {"reason": "notSupported"},
             )
-        if name in region:
+        if name in held:
             return _with_resource("ConflictException", f"Analyzer {name} already exists", 409, name)
-        if any(a.type == kind for a in region.values()):
+        if any(a.type == kind for a in held.values()):
             return _with_resource(
                 "ServiceQuotaExceededException",
                 f"You have reached the quota of 1 analyzer of type {kind} per account per "
-                f"Region in {call.region}.",
+                f"Region in {region}.",
                 402,
                 name,
             )
@@ -230,13 +235,20 @@ def create_analyzer(call: Call) -> Outcome:
         made = Analyzer(
             name,
             kind,
-            _arn(call, name),
+            f"arn:aws:access-analyzer:{region}:{root.account_id}:analyzer/{name}",
             tags={str(k): str(v) for k, v in dict(tags).items()},
             configuration=configuration if isinstance(configuration, dict) else None,
             client_token=str(token) if token else None,
         )
-        region[name] = made
-        return rest_json_response({"arn": made.arn})
+        held[name] = made
+        return made
+
+
+def seed(root: RootAccount, region: str, name: str, kind: str = "ACCOUNT") -> None:
+    """Make an analyzer for a scenario (refused exactly as ``CreateAnalyzer`` would be)."""
+    made = create(root, region, {"analyzerName": name, "type": kind})
+    if isinstance(made, Response):
+        raise ValueError(f"the sandbox refused to seed analyzer {name} in {region}: {made.body!r}")
 
 
 def list_analyzers(call: Call) -> Outcome:

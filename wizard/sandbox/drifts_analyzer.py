@@ -4,9 +4,9 @@ in one Region.
 A ``done`` account has the ``aws-setup-wizard-external-access`` analyzer (type ``ACCOUNT``) in
 every enabled Region (:mod:`~aws_setup_wizard.sandbox.scenarios`). Each drift is made the way
 it happens in AWS: with the API calls an owner would make in CloudShell (root's console
-session), by enabling a new Region (which starts with no analyzer), or, for a status only AWS
-sets, on the sandbox's Access Analyzer layer (an analyzer whose service-linked role could not be
-made is ``FAILED`` with ``SERVICE_LINKED_ROLE_CREATION_FAILED``; API Reference, "StatusReason").
+session) or, for a status only AWS sets, on the sandbox's Access Analyzer layer (an analyzer
+whose service-linked role could not be made is ``FAILED`` with
+``SERVICE_LINKED_ROLE_CREATION_FAILED``; API Reference, "StatusReason").
 The names are an interface (trainers' scenario files use them).
 
 The catalogue (:mod:`aws_setup_wizard.sandbox.drifts`) takes these in.
@@ -24,8 +24,6 @@ STEP = "access-analyzer"
 #: The Regions the drifts happen in: default Regions other than the sandbox's home Region, so
 #: the check has to look beyond the home Region to see them.
 DELETED_IN, FAILED_IN, REPLACED_IN = "eu-west-1", "ap-southeast-2", "us-west-2"
-#: An opt-in Region (launched after March 2019) a new account has not enabled.
-OPT_IN_REGION = "eu-south-1"
 UNUSED_ACCESS_NAME = "unused-access"
 
 
@@ -56,11 +54,6 @@ def _replaced_by_unused_access(place: Place) -> None:
     client.create_analyzer(analyzerName=UNUSED_ACCESS_NAME, type="ACCOUNT_UNUSED_ACCESS")
 
 
-def _new_region_enabled(place: Place) -> None:
-    """The owner enables an opt-in Region after setup: it starts with no analyzer."""
-    place.root.enable_region(OPT_IN_REGION)
-
-
 ANALYZER_DRIFTS: tuple[Drift, ...] = (
     Drift("the external access analyzer deleted in one Region", STEP, _delete_in_one_region),
     Drift("the external access analyzer FAILED in one Region", STEP, _failed_in_one_region),
@@ -69,5 +62,4 @@ ANALYZER_DRIFTS: tuple[Drift, ...] = (
         STEP,
         _replaced_by_unused_access,
     ),
-    Drift("an opt-in Region enabled after setup", STEP, _new_region_enabled),
 )
