@@ -41,7 +41,9 @@ EXTERNAL_TYPES = ("ACCOUNT", "ORGANIZATION")
 #: Statuses of an analyzer that is not working (API Reference, "AnalyzerSummary" ``status``).
 BROKEN = ("DISABLED", "FAILED")
 DEFAULT_NAME = "aws-setup-wizard-external-access"
-WHAT = "An active IAM Access Analyzer for external access"
+#: The control in the combined verdict's sentences ("… is not in place in 1 Region: …",
+#: "Could not read … in …"), so a proper noun that reads right in both.
+WHAT = "IAM Access Analyzer for external access"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
