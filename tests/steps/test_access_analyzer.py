@@ -82,7 +82,8 @@ def test_a_fresh_account_fails_in_every_region_and_one_create_per_region_repairs
     assert {call.region for call in calls} == DEFAULT_REGIONS
     assert all(call.params == {"analyzerName": DEFAULT_NAME, "type": "ACCOUNT"} for call in calls)
     assert not plan.destructive
-    assert any("Costs nothing" in note and "unused-access" in note for note in plan.notes)
+    assert any("cost nothing" in note and "not turned on" in note for note in plan.notes)
+    assert not any("ACCOUNT_UNUSED_ACCESS" in str(c.call) for c in plan.changes)
 
     path = tmp_path / "journal.jsonl"
     applied, _ = apply_journaled(STEP, account, path, OPTIONS)
@@ -238,6 +239,34 @@ def test_only_an_active_account_or_organization_analyzer_passes_a_region(
     assert words in check.summary
 
 
+def test_the_paid_unused_access_analyzer_only_when_asked_with_its_price_first(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    box = sandbox("fresh")
+    account = account_on(box)
+    plan = STEP.plan(account, {**OPTIONS, "unused_access": True})
+    unused = [c for c in plan.changes if c.call and c.call.params["type"] != "ACCOUNT"]
+    assert len(unused) == 1 and unused[0].call is not None
+    assert unused[0].call.region == box.region  # one, in the home Region: it covers the account
+    assert unused[0].call.params["type"] == "ACCOUNT_UNUSED_ACCESS"
+    price = [note for note in plan.notes if note.startswith("PAID")]
+    assert len(price) == 1
+    assert "USD 0.20 per IAM role or user analysed per month" in price[0]
+    assert "IAM users and roles today" in price[0]
+    assert not any("not turned on" in note for note in plan.notes)
+
+    applied, _ = apply_journaled(
+        STEP, account, tmp_path / "j.jsonl", {**OPTIONS, "unused_access": True}
+    )
+    assert applied.check is not None and applied.check.passed
+    kinds = {
+        a["type"]
+        for a in account.client("accessanalyzer", box.region).list_analyzers()["analyzers"]
+    }
+    assert kinds == {"ACCOUNT", "ACCOUNT_UNUSED_ACCESS"}
+    assert STEP.plan(account, {**OPTIONS, "unused_access": True}).empty
+
+
 def test_the_analyzer_name_option_follows_create_analyzers_rules() -> None:
     assert ANALYZER_NAME.validate(DEFAULT_NAME) == DEFAULT_NAME
     for bad in ("9lives", "has space", "x" * 256, ""):
@@ -247,7 +276,7 @@ def test_the_analyzer_name_option_follows_create_analyzers_rules() -> None:
 
 def test_why_text_names_the_controls_the_cost_and_the_paid_type_with_its_price() -> None:
     why = assets.read_text("why/access-analyzer.md")
-    for words in ("IAM.28", "1.19", "every Region", "free", "USD 0.20", "never creates it"):
+    for words in ("IAM.28", "1.19", "every Region", "free", "USD 0.20", "unless you ask"):
         assert words in why, words
     assert STEP.group == "Guardrails" and STEP.regional
     assert STEP.controls == ("Security Hub IAM.28", "CIS AWS Foundations v5.0 1.19")

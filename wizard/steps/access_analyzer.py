@@ -15,7 +15,8 @@ type) and passes a Region only when an ``ACCOUNT`` or ``ORGANIZATION`` analyzer 
 internal-access types (they analyse something else). The repair is ``CreateAnalyzer(type=
 ACCOUNT)`` in each Region without one; a broken (``DISABLED``/``FAILED``) account analyzer is
 deleted first, because a Region holds at most one account analyzer of a type (IAM User Guide,
-"IAM Access Analyzer quotas"). The wizard never creates the paid unused-access type.
+"IAM Access Analyzer quotas"). The paid unused-access type is made only when the owner asks
+(``--unused-access``, off by default), in the home Region, with its price in the plan.
 """
 
 from __future__ import annotations
@@ -67,6 +68,22 @@ ANALYZER_NAME = Option(
     "the name of the external access analyzer made in each Region that has none",
     DEFAULT_NAME,
     validator=analyzer_name,
+)
+
+
+#: IAM Access Analyzer pricing (https://aws.amazon.com/iam/access-analyzer/pricing/, checked
+#: November 2026): unused access analysis costs USD 0.20 per IAM role or user analysed per
+#: month; external access analysis is free.
+UNUSED_ACCESS_USD_PER_PRINCIPAL_MONTH = 0.20
+UNUSED_ACCESS_NAME = "aws-setup-wizard-unused-access"
+UNUSED_ACCESS = Option(
+    "unused_access",
+    "--unused-access",
+    "Also analyse unused access (paid)",
+    "also make one unused-access analyzer in the home Region (unused roles, keys, passwords, "
+    "permissions): USD 0.20 per IAM role or user analysed per month; never made unless asked",
+    False,
+    kind="bool",
 )
 
 
@@ -141,7 +158,7 @@ class AccessAnalyzerStep(Step):
         "(accessanalyzer ListAnalyzers)",
         "its status is ACTIVE: CREATING, DISABLED and FAILED do not count (IAM.28)",
     )
-    options = (ANALYZER_NAME,)
+    options = (ANALYZER_NAME, UNUSED_ACCESS)
     services = ("ec2", SERVICE)
     group = "Guardrails"
     regional = True
@@ -183,6 +200,11 @@ class AccessAnalyzerStep(Step):
                     f"{taken[0].get('type')} analyzer; choose another with --analyzer-name."
                 )
             changes.append(self._create(region, name))
+        if options.get("unused_access") is True:
+            unused = self._unused_access(account, regions)
+            if unused is not None:
+                changes.append(unused[0])
+                notes.append(unused[1])
         unknown_regions = list(check.evidence.get("unknown_regions", []))
         if unknown_regions:
             notes.append(
@@ -190,14 +212,57 @@ class AccessAnalyzerStep(Step):
             )
         notes.extend(
             (
-                "Costs nothing: IAM Access Analyzer's external access analysis is free (IAM "
-                "Access Analyzer pricing). The paid unused-access analysis is not turned on.",
+                "External access analyzers cost nothing: IAM Access Analyzer's external access "
+                "analysis is free (IAM Access Analyzer pricing)."
+                + (
+                    ""
+                    if options.get("unused_access") is True
+                    else " The paid unused-access analysis is not turned on."
+                ),
                 "Changes nothing for existing users or resources: the analyzer only reads "
                 "resource policies and reports findings (IAM console → Access analyzer); AWS "
                 "creates the service-linked role AWSServiceRoleForAccessAnalyzer for it.",
             )
         )
         return Plan(self.id, tuple(changes), notes=tuple(notes))
+
+    def _unused_access(
+        self, account: Account, regions: Mapping[str, Any]
+    ) -> tuple[Change, str] | None:
+        """The paid unused-access analyzer the owner asked for, in the home Region (its findings
+        cover the whole account, whatever the Region: IAM User Guide, "Create an IAM Access
+        Analyzer unused access analyzer"), with its price; ``None`` when one is there."""
+        home = account.region
+        found = regions.get(home, {}).get("evidence", {}).get("analyzers", [])
+        if any(a.get("type") == "ACCOUNT_UNUSED_ACCESS" for a in found):
+            return None
+        change = Change(
+            "accessanalyzer:CreateAnalyzer",
+            f"analyzer {UNUSED_ACCESS_NAME} in {home}",
+            "report unused roles, access keys, passwords and permissions (paid; asked for)",
+            call=ApiCall(
+                SERVICE,
+                "CreateAnalyzer",
+                {"analyzerName": UNUSED_ACCESS_NAME, "type": "ACCOUNT_UNUSED_ACCESS"},
+                home,
+            ),
+        )
+        price = UNUSED_ACCESS_USD_PER_PRINCIPAL_MONTH
+        note = (
+            f"PAID: the unused-access analyzer costs USD {price:.2f} per IAM role or user "
+            "analysed per month (IAM Access Analyzer pricing, "
+            "https://aws.amazon.com/iam/access-analyzer/pricing/)"
+        )
+        try:
+            summary = account.account_summary()
+            principals = int(summary.get("Users", 0)) + int(summary.get("Roles", 0))
+            note += (
+                f"; this account has {principals} IAM users and roles today, so about "
+                f"USD {price * principals:.2f} per month, more as roles are added."
+            )
+        except (ClientError, BotoCoreError):
+            note += "; the number of IAM users and roles could not be read."
+        return change, note
 
     def _create(self, region: str, name: str) -> Change:
         return Change(
@@ -222,23 +287,23 @@ class AccessAnalyzerStep(Step):
             already_done=frozenset({"ResourceNotFoundException"}),
         )
 
-    def _active_account_analyzer(self, account: Account, region: str) -> dict[str, Any] | None:
+    def _active_analyzer(self, account: Account, region: str, kind: str) -> dict[str, Any] | None:
         for analyzer in read_analyzers(account, region):
-            if analyzer.get("type") == "ACCOUNT" and analyzer.get("status") == "ACTIVE":
+            if analyzer.get("type") == kind and analyzer.get("status") == "ACTIVE":
                 return analyzer
         return None
 
     def recover(
         self, account: Account, change: Change, error: ClientError, params: Mapping[str, Any]
     ) -> Recovered | None:
-        """A create refused because the name or the Region's one account analyzer is taken is
-        done when a read finds an active account analyzer there (an earlier, interrupted run)."""
+        """A create refused because the name or the Region's one account analyzer of that type
+        is taken is done when a read finds an active one there (an earlier, interrupted run)."""
         if change.call is None or change.call.operation != "CreateAnalyzer":
             return None
         if error_code(error) not in ("ConflictException", "ServiceQuotaExceededException"):
             return None
         region = change.call.region or account.region
-        found = self._active_account_analyzer(account, region)
+        found = self._active_analyzer(account, region, str(params.get("type")))
         if found is None:
             return None
         return Recovered(f"already in place (analyzer {found['name']} is active)", done=False)
