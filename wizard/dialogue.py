@@ -129,8 +129,7 @@ NEXT_STEPS = (
     "Set up AWS Organizations and IAM Identity Center for people's sign-in "
     "(AWS's recommendation over IAM users).",
     # What the registered steps do is not repeated here; these are beyond them.
-    "Turn on IAM Access Analyzer, GuardDuty and EBS encryption by default in every Region "
-    "you use.",
+    "Turn on IAM Access Analyzer, GuardDuty and EBS encryption by default in every Region you use.",
     "Re-run 'aws-setup-wizard verify' now and then: it is read-only.",
 )
 

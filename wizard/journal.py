@@ -74,6 +74,9 @@ def resource_of(service: str, params: dict[str, Any], account_id: str, region: s
         if name.startswith("arn:"):
             return name
         return f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
+    if service == "accessanalyzer" and "analyzerName" in params:
+        name = params["analyzerName"]
+        return f"arn:{partition}:access-analyzer:{region}:{account_id}:analyzer/{name}"
     if service == "s3" and "Bucket" in params:
         return f"arn:{partition}:s3:::{params['Bucket']}"
     if service == "account":
@@ -171,7 +174,9 @@ class Journal:
             "write",
             outcome=outcome,
             action=call.action,
-            resource=resource_of(call.service, dict(params), account_id, self._account.region),
+            resource=resource_of(
+                call.service, dict(params), account_id, call.region or self._account.region
+            ),
         )
 
     def handle(self, event_name: str, **kwargs: Any) -> None:
@@ -197,8 +202,12 @@ class Journal:
         account_id = caller.account_id if caller else "unknown"
         context["journal"] = {
             "action": f"{service}:{model.name}",
+            # The client's own Region: a regional step writes in every enabled Region.
             "resource": resource_of(
-                service, insensitive(model, params), account_id, self._account.region
+                service,
+                insensitive(model, params),
+                account_id,
+                str(context.get("client_region") or self._account.region),
             ),
         }
 

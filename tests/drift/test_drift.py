@@ -15,6 +15,7 @@ import pytest
 from aws_setup_wizard.sandbox import Sandbox, drifts
 from aws_setup_wizard.steps import step_ids
 from tests.drift import (
+    access_analyzer,
     admin_user,
     budget_alerts,
     cloudtrail,
@@ -59,6 +60,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
         | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
         # the regional steps' catalogues, played by their own test modules
         | {(d.name, d.step_id) for d in guardduty.DRIFTS}
+        | {(d.name, d.step_id) for d in access_analyzer.DRIFTS}
     )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made

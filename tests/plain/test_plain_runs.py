@@ -14,6 +14,7 @@ from aws_setup_wizard import plain_render as render
 from aws_setup_wizard import wording
 from aws_setup_wizard.present import ExitCode
 from aws_setup_wizard.steps import STEPS
+from tests.owner_answers import CONTACT
 from tests.plain.conftest import (
     CTRL_C,
     CTRL_U,
@@ -22,7 +23,6 @@ from tests.plain.conftest import (
     TRANSCRIPTS,
     client,
 )
-from tests.owner_answers import CONTACT
 
 ANSI = re.compile(r"\x1b\[")
 

@@ -23,6 +23,7 @@ from botocore.config import Config
 from aws_setup_wizard.sandbox import console, delivery
 from aws_setup_wizard.sandbox.drift_model import Drift, Place
 from aws_setup_wizard.sandbox.drifts_alert import ALERT_DRIFTS
+from aws_setup_wizard.sandbox.drifts_analyzer import ANALYZER_DRIFTS
 from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
 from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS
@@ -352,6 +353,7 @@ CATALOGUE: tuple[Drift, ...] = (
     *GUARD_DRIFTS,
     *BUDGET_DRIFTS,
     *GUARDDUTY_DRIFTS,
+    *ANALYZER_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -43,6 +43,7 @@ from aws_setup_wizard.sandbox import (
     realism,
     signing_rules,
 )
+from aws_setup_wizard.sandbox.access_analyzer_layer import ACCESS_ANALYZER_HANDLERS
 from aws_setup_wizard.sandbox.account_layer import ACCOUNT_HANDLERS
 from aws_setup_wizard.sandbox.auth import Signature, signature_matches
 from aws_setup_wizard.sandbox.auth_errors import bad_signature, invalid_credentials
@@ -75,6 +76,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "ce": CE_HANDLERS,
     "freetier": FREETIER_HANDLERS,
     "guardduty": GUARDDUTY_HANDLERS,
+    "access-analyzer": ACCESS_ANALYZER_HANDLERS,
 }
 
 

@@ -43,10 +43,12 @@ REST_JSON_OPERATIONS: dict[str, dict[str, str]] = {
         "/deleteAlternateContact": "DeleteAlternateContact",
     },
 }
-#: REST-JSON services whose operations are told apart by method and path, with the resource's
-#: ID in the path (GuardDuty API Reference, each operation's "Request Syntax": ``POST
-#: /detector`` is CreateDetector, ``GET /detector/detectorId`` GetDetector…). Named groups
-#: become the request's ``params``.
+#: REST-JSON services whose operations share a path and differ by method, with path labels:
+#: ``(method, path pattern, operation)``; a label's value becomes a parameter (WSGI's
+#: ``PATH_INFO`` is already URL-decoded). GuardDuty API Reference, each operation's "Request
+#: Syntax": ``POST /detector`` is CreateDetector, ``GET /detector/detectorId`` GetDetector;
+#: IAM Access Analyzer API Reference: ``PUT /analyzer`` is CreateAnalyzer,
+#: ``GET /analyzer/{analyzerName}`` GetAnalyzer.
 REST_JSON_ROUTES: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
     "guardduty": (
         ("POST", re.compile(r"/detector"), "CreateDetector"),
@@ -54,6 +56,12 @@ REST_JSON_ROUTES: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
         ("GET", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "GetDetector"),
         ("POST", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "UpdateDetector"),
         ("DELETE", re.compile(r"/detector/(?P<DetectorId>[^/]+)"), "DeleteDetector"),
+    ),
+    "access-analyzer": (
+        ("PUT", re.compile(r"/analyzer"), "CreateAnalyzer"),
+        ("GET", re.compile(r"/analyzer"), "ListAnalyzers"),
+        ("GET", re.compile(r"/analyzer/(?P<analyzerName>[^/]+)"), "GetAnalyzer"),
+        ("DELETE", re.compile(r"/analyzer/(?P<analyzerName>[^/]+)"), "DeleteAnalyzer"),
     ),
 }
 
@@ -63,6 +71,15 @@ def escape(text: str) -> str:
     does). Not imported from there: ``xml.sax.saxutils`` loads ``urllib.request``, and with it
     ``http.client``, ``email`` and ``ssl``, before the guided sandbox's first frame."""
     return _html_escape(text, quote=False)
+
+
+def route(service: str, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+    """The operation and path labels of a request to a :data:`REST_JSON_ROUTES` service."""
+    for verb, pattern, operation in REST_JSON_ROUTES.get(service, ()):
+        matched = pattern.fullmatch(path)
+        if verb == method and matched:
+            return operation, dict(matched.groupdict())
+    return None
 
 
 @dataclass
@@ -133,21 +150,21 @@ def parse_request(service: str, environ: Mapping[str, Any], body: bytes) -> Pars
             loaded = {}
         return ParsedRequest(service, action, json_body=loaded if isinstance(loaded, dict) else {})
     if service in REST_JSON_ROUTES:
-        method, path = str(environ.get("REQUEST_METHOD", "")), str(environ.get("PATH_INFO", ""))
-        for verb, pattern, operation in REST_JSON_ROUTES[service]:
-            found = pattern.fullmatch(path)
-            if verb == method and found is not None:
-                try:
-                    loaded = json.loads(body or b"{}")
-                except ValueError:
-                    loaded = {}
-                return ParsedRequest(
-                    service,
-                    operation,
-                    params=dict(found.groupdict()),
-                    json_body=loaded if isinstance(loaded, dict) else {},
-                )
-        return ParsedRequest(service, "")
+        # Path labels and the query string are ``params``; the JSON body is ``json_body``.
+        params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
+        found = route(
+            service, str(environ.get("REQUEST_METHOD", "GET")), str(environ.get("PATH_INFO", ""))
+        )
+        action = ""
+        if found is not None:
+            action, labels = found
+            params.update(labels)
+        try:
+            loaded = json.loads(body or b"{}")
+        except ValueError:
+            loaded = {}
+        json_body = loaded if isinstance(loaded, dict) else {}
+        return ParsedRequest(service, action, params=params, json_body=json_body)
     params = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
     content_type = str(environ.get("CONTENT_TYPE", ""))
     if body and content_type.startswith("application/x-www-form-urlencoded"):

@@ -224,4 +224,12 @@ KEPT: dict[str, tuple[str, ...]] = {
         # the tests and the sandbox (drifts: a detector deleted)
         "DeleteDetector",
     ),
+    "accessanalyzer": (
+        # the engine: the access-analyzer step (per Region) and its repairs
+        "CreateAnalyzer",
+        "DeleteAnalyzer",
+        "ListAnalyzers",
+        # the tests and the sandbox's drifts
+        "GetAnalyzer",
+    ),
 }
