@@ -31,6 +31,7 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from aws_setup_wizard.sandbox.call import Call, Handler, Outcome
+from aws_setup_wizard.sandbox.ebs_layer import EBS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import ec2_response, error_response
 
 #: The Regions launched before 20 March 2019: enabled in every account, never opt-in.
@@ -154,4 +155,4 @@ def describe_regions(call: Call) -> Outcome:
     return ec2_response("DescribeRegions", f"<regionInfo>{items}</regionInfo>")
 
 
-EC2_HANDLERS: dict[str, Handler] = {"DescribeRegions": describe_regions}
+EC2_HANDLERS: dict[str, Handler] = {"DescribeRegions": describe_regions, **EBS_HANDLERS}
