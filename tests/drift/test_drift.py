@@ -18,6 +18,7 @@ from tests.drift import (
     admin_user,
     budget_alerts,
     cloudtrail,
+    ebs_encryption,
     password_policy,
     root_activity_alert,
     root_keys,
@@ -56,6 +57,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
         | {(d.name, d.step_id) for d in password_policy.DRIFTS}
         | {(d.name, d.step_id) for d in s3_block_public_access.DRIFTS}
         | {(d.name, d.step_id) for d in budget_alerts.DRIFTS}
+        | {(d.name, d.step_id) for d in ebs_encryption.DRIFTS}
     )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made

@@ -25,6 +25,7 @@ from aws_setup_wizard.sandbox.drift_model import Drift, Place
 from aws_setup_wizard.sandbox.drifts_alert import ALERT_DRIFTS
 from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
+from aws_setup_wizard.sandbox.drifts_ebs import EBS_DRIFTS
 from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS
 from aws_setup_wizard.sandbox.scenarios import (
     ADMIN_POLICY_ARN,
@@ -350,6 +351,7 @@ CATALOGUE: tuple[Drift, ...] = (
     *ALERT_DRIFTS,
     *GUARD_DRIFTS,
     *BUDGET_DRIFTS,
+    *EBS_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}
