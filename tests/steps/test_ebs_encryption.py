@@ -22,6 +22,7 @@ from aws_setup_wizard.errors import WizardError
 from aws_setup_wizard.model import Status
 from aws_setup_wizard.sandbox.ec2_layer import DEFAULT_REGIONS
 from aws_setup_wizard.steps.ebs_encryption import AWS_MANAGED_KEY, EbsEncryptionStep
+from tests.drift.runner import count_writes
 from tests.guardrails import (
     apply_journaled,
     lose_every_answer,
@@ -136,6 +137,29 @@ def test_a_customer_default_key_is_reported_and_warned_about(sandbox: Any) -> No
     assert any("customer managed default key" in note for note in plan.notes)
 
 
+def test_an_unreadable_default_key_is_said_but_the_verdict_rests_on_the_flag(sandbox: Any) -> None:
+    account = account_on(sandbox("done"))
+
+    def deny(**_: object) -> None:
+        raise ClientError(
+            {"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "GetEbsDefaultKmsKeyId"
+        )
+
+    for region in ("eu-west-1", "eu-west-2"):
+        account.client("ec2", region).meta.events.register(
+            "before-call.ec2.GetEbsDefaultKmsKeyId", deny
+        )
+    check = STEP.check(account)
+    assert check.passed, check.summary
+    region = check.evidence["regions"]["eu-west-1"]
+    assert "denied" in region["evidence"]["default_kms_key_error"]
+    assert "eu-west-1" not in check.evidence["default_kms_keys"]
+
+    turn_off(account, "eu-west-2")
+    plan = STEP.plan(account, {})
+    assert "default key (not readable: AWS denied" in plan.changes[0].why
+
+
 def test_a_region_that_answers_an_error_is_unknown_naming_it_never_pass(sandbox: Any) -> None:
     account = account_on(sandbox("done"))
     refuse_in(account, "ap-south-1")
@@ -197,6 +221,18 @@ def test_a_lost_answer_is_settled_by_reading_the_flag_back(
     assert writes(path, ACTION)[-1] == (ACTION, "ok (made; its answer was lost)")
     answer = account.client("ec2", "eu-west-2").get_ebs_encryption_by_default()
     assert answer["EbsEncryptionByDefault"] is True
+
+
+@pytest.mark.parametrize("scenario", ["fresh", "drifted", "done"])
+def test_check_is_read_only_for_root_and_the_console(scenario: str, sandbox: Any) -> None:
+    """The contract test's read-only case (tests/steps/test_contract.py parametrizes over the
+    registry, which this step is not in yet)."""
+    box = sandbox(scenario)
+    for credentials in ("console", "root") if box.root_access_key else ("console",):
+        account = account_on(box, credentials)
+        sent = count_writes(account)
+        assert STEP.check(account).summary
+        assert sent == [], f"check wrote {sent}"
 
 
 def test_why_text_names_the_controls_the_effects_and_the_cost() -> None:

@@ -150,11 +150,14 @@ class EbsEncryptionStep(Step):
         changes = []
         for region in failing:
             outcome = keys[region]
-            key, error = outcome.value if isinstance(outcome, RegionValue) else (None, None)
+            if isinstance(outcome, RegionValue):
+                key, error = outcome.value
+            else:
+                key, error = None, describe_error(outcome.error)
             if key is not None:
                 with_key = f"with the Region's default key {key} ({key_kind(key)})"
             else:
-                with_key = f"with the Region's default key (not readable: {error or 'unknown'})"
+                with_key = f"with the Region's default key (not readable: {error})"
             changes.append(
                 Change(
                     "ec2:EnableEbsEncryptionByDefault",
