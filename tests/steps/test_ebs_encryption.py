@@ -8,6 +8,7 @@ encryption by default" (a Region-specific setting); AWS Account Management Refer
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -30,7 +31,7 @@ from tests.guardrails import (
     powerless_user,
     writes,
 )
-from tests.sandbox_accounts import account_on
+from tests.sandbox_accounts import account_on, console_clients
 
 STEP = EbsEncryptionStep()
 ACTION = "ec2:EnableEbsEncryptionByDefault"
@@ -172,6 +173,40 @@ def test_a_region_that_answers_an_error_is_unknown_naming_it_never_pass(sandbox:
     assert check.evidence["unknown_regions"] == ["ap-south-1"]
     with pytest.raises(WizardError):
         STEP.plan(account, {})
+
+
+def test_a_region_scoped_deny_makes_that_region_unknown_over_real_http(sandbox: Any) -> None:
+    """A user allowed the reads everywhere but in ap-south-1 (IAM User Guide, "AWS global
+    condition context keys", ``aws:RequestedRegion``): the sandbox refuses there as EC2 does."""
+    box = sandbox("done")
+    user = powerless_user(box)
+    console_clients(box)("iam").put_user_policy(
+        UserName="nobody",
+        PolicyName="ebs-reads-not-in-ap-south-1",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["ec2:DescribeRegions", "ec2:GetEbs*"],
+                        "Resource": "*",
+                    },
+                    {
+                        "Effect": "Deny",
+                        "Action": "ec2:*",
+                        "Resource": "*",
+                        "Condition": {"StringEquals": {"aws:RequestedRegion": "ap-south-1"}},
+                    },
+                ],
+            }
+        ),
+    )
+    check = STEP.check(user)
+    assert check.status is Status.UNKNOWN, check.summary
+    assert "in 1 Region: ap-south-1" in check.summary
+    assert "AWS denied" in check.summary and "Deny" in check.summary
+    assert check.evidence["unknown_regions"] == ["ap-south-1"]
 
 
 def test_an_unreadable_region_beside_a_failing_one_plans_only_what_it_read(sandbox: Any) -> None:

@@ -1,5 +1,9 @@
 """EBS encryption by default over real HTTP: per account and per Region, as the EC2 API Reference
-and the Amazon EBS User Guide ("Enable Amazon EBS encryption by default") describe it."""
+(GetEbsEncryptionByDefault, EnableEbsEncryptionByDefault, GetEbsDefaultKmsKeyId,
+ModifyEbsDefaultKmsKeyId, ResetEbsDefaultKmsKeyId, CreateVolume) and the Amazon EBS User Guide
+("Enable Amazon EBS encryption by default": a Region-specific setting; new volumes encrypted with
+the Region's default key) describe it. moto alone lacks Get/ResetEbsDefaultKmsKeyId, fails with
+HTTP 500 on a default key that does not exist, and leaves new volumes unencrypted."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from aws_setup_wizard.sandbox import Sandbox, SandboxCredentials
+from tests.sandbox.fidelity.test_authorization import policy, refused, user_with_key
 
 Ec2 = Callable[..., Any]
 
@@ -46,12 +51,15 @@ def enabled(client: Any) -> bool:
 def test_a_new_account_has_encryption_by_default_off_and_the_aws_managed_default_key(
     ec2: Ec2,
 ) -> None:
+    """EBS User Guide, "Enable Amazon EBS encryption by default" (off until enabled); AWS CLI
+    Command Reference, ``get-ebs-default-kms-key-id`` (``alias/aws/ebs`` while none is set)."""
     client = ec2("eu-west-2")
     assert enabled(client) is False
     assert client.get_ebs_default_kms_key_id()["KmsKeyId"] == "alias/aws/ebs"
 
 
 def test_the_setting_is_per_region(ec2: Ec2) -> None:
+    """EBS User Guide: "Encryption by default is a Region-specific setting"."""
     assert ec2("eu-west-2").enable_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
     assert enabled(ec2("eu-west-2")) is True
     assert enabled(ec2("eu-west-1")) is False
@@ -59,12 +67,16 @@ def test_the_setting_is_per_region(ec2: Ec2) -> None:
 
 
 def test_the_setting_is_per_account(ec2: Ec2) -> None:
+    """EC2 API Reference, EnableEbsEncryptionByDefault: "for your account in the current
+    Region"."""
     other = ec2.box.add_account()  # type: ignore[attr-defined]
     ec2("eu-west-2").enable_ebs_encryption_by_default()
     assert enabled(ec2("eu-west-2", other.console_session)) is False
 
 
 def test_a_customer_default_key_is_named_by_its_arn_in_its_region_only(ec2: Ec2) -> None:
+    """EC2 API Reference, ModifyEbsDefaultKmsKeyId / GetEbsDefaultKmsKeyId (the key's ARN, "for
+    your account in this Region") and ResetEbsDefaultKmsKeyId (back to the AWS managed key)."""
     key = ec2("eu-west-2", service="kms").create_key()["KeyMetadata"]["Arn"]
     client = ec2("eu-west-2")
     assert client.modify_ebs_default_kms_key_id(KmsKeyId=key)["KmsKeyId"] == key
@@ -75,6 +87,8 @@ def test_a_customer_default_key_is_named_by_its_arn_in_its_region_only(ec2: Ec2)
 
 
 def test_a_default_key_that_does_not_exist_is_accepted_as_aws_does(ec2: Ec2) -> None:
+    """EC2 API Reference, ModifyEbsDefaultKmsKeyId: the key is authenticated asynchronously, so
+    an invalid one "can appear to complete, but eventually fails"."""
     client = ec2("eu-west-2")
     answer = client.modify_ebs_default_kms_key_id(KmsKeyId="alias/not-made-yet")["KmsKeyId"]
     assert answer.startswith("arn:aws:kms:eu-west-2:") and answer.endswith(":alias/not-made-yet")
@@ -84,6 +98,8 @@ def test_a_default_key_that_does_not_exist_is_accepted_as_aws_does(ec2: Ec2) -> 
 def test_a_new_volume_is_encrypted_with_the_default_key_only_where_the_setting_is_on(
     ec2: Ec2,
 ) -> None:
+    """EBS User Guide, "Enable Amazon EBS encryption by default": new volumes are encrypted with
+    the Region's default key, which is the AWS managed key unless one was set."""
     off = ec2("eu-west-1").create_volume(Size=1, AvailabilityZone="eu-west-1a")
     assert off["Encrypted"] is False
     client = ec2("eu-west-2")
@@ -99,6 +115,8 @@ def test_a_new_volume_is_encrypted_with_the_default_key_only_where_the_setting_i
 
 
 def test_a_new_volume_uses_the_customer_default_key(ec2: Ec2) -> None:
+    """EC2 API Reference, ModifyEbsDefaultKmsKeyId: a customer managed default key "is used
+    instead of the AWS managed KMS key"."""
     key = ec2("eu-west-2", service="kms").create_key()["KeyMetadata"]["Arn"]
     client = ec2("eu-west-2")
     client.enable_ebs_encryption_by_default()
@@ -118,8 +136,38 @@ def test_a_new_volume_uses_the_customer_default_key(ec2: Ec2) -> None:
 def test_dry_run_says_the_call_would_have_succeeded_and_changes_nothing(
     ec2: Ec2, call: str
 ) -> None:
+    """EC2 API Reference, each action's ``DryRun``: ``DryRunOperation`` when it would succeed."""
     client = ec2("eu-west-2")
     with pytest.raises(ClientError) as refused:
         getattr(client, call)(DryRun=True)
     assert refused.value.response["Error"]["Code"] == "DryRunOperation"
     assert enabled(client) is False
+
+
+def test_iam_decides_each_region_apart_with_ec2s_error(ec2: Ec2, client: Any) -> None:
+    """IAM User Guide, "AWS global condition context keys" (``aws:RequestedRegion``: the Region
+    the request was made to) and "Policy evaluation logic" (an explicit Deny wins); EC2 API
+    Reference, "Error codes" (``UnauthorizedOperation``, HTTP 403). The Service Authorization
+    Reference lists no resource type for the EBS encryption-by-default actions: ``*``."""
+    box = ec2.box  # type: ignore[attr-defined]
+    creds = user_with_key(box, client, "ebs-reader")
+    client(box, "iam").put_user_policy(
+        UserName="ebs-reader",
+        PolicyName="read-ebs-not-in-ap-south-1",
+        PolicyDocument=policy(
+            {"Effect": "Allow", "Action": ["ec2:GetEbs*"], "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "ec2:*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "ap-south-1"}},
+            },
+        ),
+    )
+    assert enabled(ec2("eu-west-1", creds)) is False
+    denied = refused(lambda: ec2("ap-south-1", creds).get_ebs_encryption_by_default())
+    assert (denied["code"], denied["status"]) == ("UnauthorizedOperation", 403)
+    assert "explicit deny" in denied["message"]
+    not_allowed = refused(lambda: ec2("eu-west-1", creds).enable_ebs_encryption_by_default())
+    assert "no identity-based policy allows" in not_allowed["message"]
+    assert enabled(ec2("eu-west-1")) is False
