@@ -137,6 +137,9 @@ def run_drift(drift: Drift, box: Sandbox) -> DriftRun:
     assert step.check(reader).passed, f"{drift.step_id} must pass in {drift.scenario!r} first"
 
     drift.make(box)
+    # Checked as a later verify would be, by a run of its own: an Account lists the enabled
+    # Regions once in its life, and a drift may opt in to a Region.
+    reader = account_on(box, "console")
     drifted = step.check(reader)
     assert drifted.status is Status(drift.status), drifted.summary
     assert drift.reason in drifted.summary, f"{drift.reason!r} not in {drifted.summary!r}"

@@ -19,6 +19,7 @@ from tests.drift import (
     admin_user,
     budget_alerts,
     cloudtrail,
+    ebs_encryption,
     guardduty,
     password_policy,
     root_activity_alert,
@@ -61,6 +62,7 @@ def test_every_sandbox_drift_is_judged_here_and_every_entry_is_a_sandbox_drift()
         # the regional steps' catalogues, played by their own test modules
         | {(d.name, d.step_id) for d in guardduty.DRIFTS}
         | {(d.name, d.step_id) for d in access_analyzer.DRIFTS}
+        | {(d.name, d.step_id) for d in ebs_encryption.DRIFTS}
     )
     made = {(d.name, d.step_id) for d in drifts.CATALOGUE}
     assert judged == made

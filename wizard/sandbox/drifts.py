@@ -26,6 +26,7 @@ from aws_setup_wizard.sandbox.drifts_alert import ALERT_DRIFTS
 from aws_setup_wizard.sandbox.drifts_analyzer import ANALYZER_DRIFTS
 from aws_setup_wizard.sandbox.drifts_budget import BUDGET_DRIFTS
 from aws_setup_wizard.sandbox.drifts_contact import CONTACT_DRIFTS
+from aws_setup_wizard.sandbox.drifts_ebs import EBS_DRIFTS
 from aws_setup_wizard.sandbox.drifts_guard import GUARD_DRIFTS
 from aws_setup_wizard.sandbox.drifts_guardduty import GUARDDUTY_DRIFTS
 from aws_setup_wizard.sandbox.scenarios import (
@@ -354,6 +355,7 @@ CATALOGUE: tuple[Drift, ...] = (
     *BUDGET_DRIFTS,
     *GUARDDUTY_DRIFTS,
     *ANALYZER_DRIFTS,
+    *EBS_DRIFTS,
 )
 
 DRIFTS: dict[str, Drift] = {drift.name: drift for drift in CATALOGUE}

@@ -30,6 +30,7 @@ import re
 from functools import cache
 
 from aws_setup_wizard.sandbox.call import Call, Handler, Outcome
+from aws_setup_wizard.sandbox.ebs_layer import EBS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import ec2_response, error_response, escape
 
 #: The Regions launched before 20 March 2019: enabled in every account, never opt-in.
@@ -153,4 +154,4 @@ def describe_regions(call: Call) -> Outcome:
     return ec2_response("DescribeRegions", f"<regionInfo>{items}</regionInfo>")
 
 
-EC2_HANDLERS: dict[str, Handler] = {"DescribeRegions": describe_regions}
+EC2_HANDLERS: dict[str, Handler] = {"DescribeRegions": describe_regions, **EBS_HANDLERS}

@@ -330,6 +330,14 @@ def _access_analyzers(clients: Clients, root: RootAccount) -> None:
         access_analyzer_layer.seed(root, region, ANALYZER_NAME)
 
 
+def _ebs_encryption(clients: Clients, endpoint_url: str, root: RootAccount) -> None:
+    """EBS encryption by default on in every Region the account has enabled (the setting is
+    per Region: Amazon EBS User Guide, "Enable Amazon EBS encryption by default")."""
+    enabled = clients("ec2").describe_regions()["Regions"]  # without AllRegions: enabled only
+    for name in sorted(str(found["RegionName"]) for found in enabled):
+        Clients(endpoint_url, name, root.console_session)("ec2").enable_ebs_encryption_by_default()
+
+
 def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> None:
     """Bring a freshly reset account into ``scenario``'s state."""
     clients = Clients(endpoint_url, region, root.console_session)
@@ -348,6 +356,7 @@ def seed(scenario: str, root: RootAccount, endpoint_url: str, region: str) -> No
         _budget_alerts(clients, root.account_id)
         seed_guardduty(root, endpoint_url, region)
         _access_analyzers(clients, root)
+        _ebs_encryption(clients, endpoint_url, root)
         # Last: made earlier, the alert would e-mail the seeding's own root calls, and a
         # finished account's inbox starts empty.
         _root_activity_alert(root, endpoint_url)

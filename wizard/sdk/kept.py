@@ -141,10 +141,16 @@ KEPT: dict[str, tuple[str, ...]] = {
     "ec2": (
         # the engine: the account's enabled Regions
         "DescribeRegions",
-        # the tests (Regions, signatures)
+        # the ebs-encryption step (Get*, Enable), the tests (Regions, signatures)
         "DescribeVpcs",
         "EnableEbsEncryptionByDefault",
+        "GetEbsDefaultKmsKeyId",
         "GetEbsEncryptionByDefault",
+        # the ebs-encryption drifts and the sandbox's EBS tests
+        "CreateVolume",
+        "DisableEbsEncryptionByDefault",
+        "ModifyEbsDefaultKmsKeyId",
+        "ResetEbsDefaultKmsKeyId",
     ),
     "account": (
         # the engine: the security-contact step
