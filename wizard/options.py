@@ -7,6 +7,7 @@ every value is validated here before any API call is made.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -188,31 +189,53 @@ _CONTACT_EMAIL = re.compile(rf"[\s]*[{_WORD}+=.#|!&-]+@[{_WORD}.-]+\.[{_WORD}]+[
 _CONTACT_PHONE = re.compile(r"[\s0-9()+-]+")
 
 
+def _printable(text: str) -> str | None:
+    """Refuse control and format characters (backspace, escape sequences, bidi overrides,
+    zero-width marks): AWS would store them, and every report and e-mail would show them."""
+    for character in text:
+        if unicodedata.category(character)[0] == "C" or unicodedata.category(character) in (
+            "Zl",
+            "Zp",
+        ):
+            return f"must not contain control or invisible characters (found {character!r})."
+    return None
+
+
 def contact_name(text: str) -> str | None:
-    """An alternate contact's name (PutAlternateContact ``Name``): 1–64 characters."""
-    return _length(text, 1, 64)
+    """An alternate contact's name (PutAlternateContact ``Name``): 1–64 characters, any
+    letters (a person's name need not be ASCII), nothing invisible."""
+    return _length(text, 1, 64) or _printable(text)
 
 
 def contact_title(text: str) -> str | None:
-    """An alternate contact's title (PutAlternateContact ``Title``): 1–50 characters."""
-    return _length(text, 1, 50)
+    """An alternate contact's title (PutAlternateContact ``Title``): 1–50 characters, nothing
+    invisible."""
+    return _length(text, 1, 50) or _printable(text)
 
 
 def contact_email(text: str) -> str | None:
     """An e-mail address as PutAlternateContact ``EmailAddress`` accepts it (1–254 characters)."""
-    return _length(text, 1, 254) or (
-        None
-        if _CONTACT_EMAIL.fullmatch(text)
-        else "must be an e-mail address like security@example.com."
+    return (
+        _length(text, 1, 254)
+        or _printable(text)
+        or (
+            None
+            if _CONTACT_EMAIL.fullmatch(text)
+            else "must be an e-mail address like security@example.com."
+        )
     )
 
 
 def contact_phone(text: str) -> str | None:
     """A phone number as PutAlternateContact ``PhoneNumber`` accepts it (1–25 characters)."""
-    return _length(text, 1, 25) or (
-        None
-        if _CONTACT_PHONE.fullmatch(text)
-        else "may contain only digits, spaces and + - ( ) (like +1 206 555 0100)."
+    return (
+        _length(text, 1, 25)
+        or _printable(text)
+        or (
+            None
+            if _CONTACT_PHONE.fullmatch(text)
+            else "may contain only digits, spaces and + - ( ) (like +1 206 555 0100)."
+        )
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from aws_setup_wizard.flow import GuidedRun, MfaExchange
+from tests.owner_answers import CONTACT, CONTACT_FLAGS
 from tests.sandbox_accounts import account_on
 from tests.test_flow import Scripted
 
@@ -103,6 +104,15 @@ def test_cli_story_writes_no_secret(sandbox, tmp_path, tmp_path_factory):
     assert len(password) >= 20
     outputs += [
         run("sandbox", "console", "user-mfa", "admin"),
+        run(
+            "apply",
+            *GUARDRAILS,
+            "--yes",
+            "--account-id",
+            box.account_id,
+            *CONTACT_FLAGS,
+        ),
+        run("sandbox", "console", "confirm-subscriptions"),
         run("verify", "--json"),
         run("verify"),
     ]
@@ -126,6 +136,22 @@ def test_cli_story_writes_no_secret(sandbox, tmp_path, tmp_path_factory):
         },
         places,
     )
+    # The contact details went to AWS (the sandbox) and to the terminal; no file the tool
+    # wrote keeps the person's name, e-mail or phone (the journal records which contact type).
+    assert_absent(
+        {f"contact {name}": value for name, value in CONTACT.items() if name != "contact_title"},
+        {str(p): text for p, text in written.items()},
+    )
+
+
+#: The five guardrail steps, applied in the command-line story after the essentials.
+GUARDRAILS = (
+    "security-contact",
+    "budget-alerts",
+    "s3-block-public-access",
+    "password-policy",
+    "root-activity-alert",
+)
 
 
 class Recording(Scripted):

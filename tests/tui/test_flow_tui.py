@@ -313,9 +313,9 @@ async def test_rerun_on_done_lands_on_an_all_green_dashboard(make_app):
         await driver.at("StartScreen")
         await driver.press("c")
         dashboard = await driver.at("DashboardScreen")
-        assert "All 4 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        assert "All 9 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
         words = [str(w.render()) for w in dashboard.query(".status")]
-        assert words == ["PASS"] * 4
+        assert words == ["PASS"] * 9
         assert app.focused is not None and app.focused.id == "summary"
         await driver.press("q")
     assert app.return_code == 0
@@ -583,7 +583,7 @@ async def test_back_and_cancel_at_every_screen_write_nothing(make_app):
         assert summary.summary.changes == []
         await driver.press("d")
         dashboard = await driver.at("DashboardScreen")
-        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 4
+        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 9
         await driver.press("q")
     assert app.farewell == ["No changes were made."]
     assert app.return_code == 1

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from aws_setup_wizard import steps as registry
 from aws_setup_wizard.screens.app import WizardApp
 from aws_setup_wizard.screens.bridge import Reply
+from tests.owner_answers import CONTACT
 
 #: Keys that end the app (or ask whether to, inside a step).
 QUIT_KEYS = ("q", "ctrl+q", "ctrl+c")
@@ -246,7 +247,7 @@ def all_pass(app: WizardApp) -> bool:
     return verification is not None and all(r.check.passed for r in verification.results)
 
 
-async def finish(pilot: Any, watch: Watch, limit: int = 150) -> list[str]:
+async def finish(pilot: Any, watch: Watch, limit: int = 250) -> list[str]:
     """From wherever the app stands, walk every step with the sandbox console to an all-PASS
     summary; returns what it pressed. Fails when ``limit`` actions do not get there."""
     app = watch.app
@@ -284,7 +285,9 @@ async def finish(pilot: Any, watch: Watch, limit: int = 150) -> list[str]:
 
                 for field in screen.query(OptionField):
                     if field.option.kind != "bool":
-                        field.query_one(Input).value = str(field.initial)
+                        # The default, or (the contact details have none) what an owner types.
+                        value = str(field.initial) or CONTACT.get(field.option.name, "")
+                        field.query_one(Input).value = value
                 await pilot.pause()
                 done.append("StepScreen: plan-it")
                 await _click(pilot, screen, "#plan-it")

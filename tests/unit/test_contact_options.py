@@ -131,3 +131,14 @@ def test_the_options_have_no_default_contact() -> None:
         "and run again."
     )
     missing({o.name: "x" for o in CONTACT_OPTIONS}, CONTACT_OPTIONS, "setting the contact")
+
+
+def test_contact_details_refuse_invisible_characters_but_not_foreign_letters() -> None:
+    """A name may be José Müller or 山田太郎; an escape sequence or a bidi override may not
+    reach AWS (and from there every e-mail and report that shows the contact)."""
+    assert contact_name("José Müller") is None
+    assert contact_name("山田太郎") is None
+    for sneaky in ("Ana\x1b[31m", "Ana\u202eOwner", "Ana\u200b", "Ana\nOwner", "Ana\u2028"):
+        problem = contact_name(sneaky)
+        assert problem is not None and "invisible" in problem, sneaky
+    assert contact_title("CTO\x08") is not None
