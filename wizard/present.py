@@ -58,6 +58,20 @@ def status_word(status: Status) -> str:
     return STATUS_WORDS[status]
 
 
+#: What a step declined on the record shows instead of FAIL or UNKNOWN (its check stays beside).
+DECLINED = "DECLINED"
+
+
+def verdict_word(check: Check, declined: bool) -> str:
+    """PASS / FAIL / UNKNOWN, or DECLINED for a declined step that does not pass."""
+    return DECLINED if declined and not check.passed else status_word(check.status)
+
+
+def declined_line(reason: str, by: str, at: str) -> str:
+    """``Declined by ARN at TIME: reason``: who, when and why, in one line."""
+    return f"Declined by {by} at {at}: {reason}"
+
+
 def status_line(check: Check) -> str:
     """``FAIL: The root user has no MFA ...``: the verdict as a word, then the sentence."""
     return f"{status_word(check.status)}: {check.summary}"

@@ -215,4 +215,12 @@ KEPT: dict[str, tuple[str, ...]] = {
         # the tests (a Paid-plan account)
         "UpgradeAccountPlan",
     ),
+    "ssm": (
+        # the engine: declined steps, one standard parameter each (wizard/declines.py)
+        "DeleteParameter",
+        "GetParametersByPath",
+        "PutParameter",
+        # the tests (a parameter read back, a wrong type)
+        "GetParameter",
+    ),
 }
