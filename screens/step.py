@@ -1,8 +1,8 @@
 """A step: why it matters, the current state with its evidence, its options, then the plan.
 
 One screen per step, revealed in the flow's order: first why and the state (Fix this step /
-Skip / Decline), then the form (when the step has options), then the exact changes, one line each, with
-the confirmation dialog in front of them. The plan's lines are
+Skip / Decline), then the form (when the step has options), then the exact changes, one line
+each, with the confirmation dialog in front of them. The plan's lines are
 :func:`aws_setup_wizard.present.plan_lines`, the same the plain mode and the CLI print.
 """
 

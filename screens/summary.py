@@ -62,7 +62,9 @@ class SummaryScreen(WizardScreen):
                     yield StatusWord(result.check.status, declined=result.declined)
                     yield Static(result.step.title, markup=False, classes="row-title")
                 if result.decline is not None and result.declined:
-                    said = declined_line(result.decline.reason, result.decline.by, result.decline.at)
+                    said = declined_line(
+                        result.decline.reason, result.decline.by, result.decline.at
+                    )
                     yield Static(said, markup=False, classes="row-summary")
                 yield Static(result.check.summary, markup=False, classes="row-summary")
         yield Static("What changed", classes="subtitle")

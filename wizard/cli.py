@@ -167,7 +167,7 @@ def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argpa
         help="record, in the account, that a step is declined (and why); or withdraw that",
         description=(
             "Record in the account itself (an SSM Parameter Store standard parameter, free, "
-            "in the home Region: /aws-setup-wizard/declined/STEP) that the owner declines "
+            "in the home Region: /setup-wizard/declined/STEP) that the owner declines "
             "STEP, with a reason. 'verify' from any machine then shows the step as DECLINED "
             "with who, when and why, and does not fail on it ('verify --strict' does). "
             "--withdraw removes the record. A write: the plan is shown and confirmed first."
@@ -338,7 +338,8 @@ def run_decline(args: argparse.Namespace) -> int:
                 ExitCode.ERROR,
             )
         values["by"] = caller.arn
-        print(identity_line(account.is_sandbox, caller.account_id, caller.describe(), account.region))
+        who = caller.describe()
+        print(identity_line(account.is_sandbox, caller.account_id, who, account.region))
         plan = record.plan(account, values)
     except WizardError as exc:
         return _fail(str(exc), ExitCode.ERROR)

@@ -3,7 +3,12 @@
 One SSM Parameter Store *standard* parameter per declined step, in the account's home Region
 (the Region the wizard runs in), so that a ``verify`` from any machine sees it:
 
-- name ``/aws-setup-wizard/declined/<step-id>``, type ``String``;
+- name ``/setup-wizard/declined/<step-id>``, type ``String``. Not ``/aws-setup-wizard/...``:
+  "A parameter name can't be prefixed with "aws" or "ssm" (case-insensitive)" (Systems Manager
+  API Reference, PutParameter, ``Name``:
+  https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html); AWS
+  refuses such a path with ``AccessDeniedException`` ("No access to reserved parameter name"),
+  and the sandbox (moto) does the same;
 - value JSON ``{"reason": ..., "by": <caller ARN>, "at": <ISO 8601 UTC>}``.
 
 Standard parameters cost nothing and hold up to 4 KB (AWS Systems Manager User Guide,
@@ -33,7 +38,7 @@ from aws_setup_wizard.options import OptionError
 from aws_setup_wizard.steps.base import OptionValues, Step
 
 #: Every declined step's parameter lives under this path (GetParametersByPath reads it once).
-PREFIX = "/aws-setup-wizard/declined/"
+PREFIX = "/setup-wizard/declined/"
 
 #: The longest reason kept: the JSON record stays far below a standard parameter's 4 KB.
 MAX_REASON = 500

@@ -79,7 +79,8 @@ def to_text(verification: Verification) -> str:
             lines.append(f"         {check}{result.check.summary}")
             lines.append(f"         Controls: {', '.join(result.step.controls)}")
     passed = sum(1 for r in verification.results if r.check.passed)
-    lines += ["", f"{passed} of {len(verification.results)} steps pass{_declined_count(verification)}."]
+    declined = _declined_count(verification)
+    lines += ["", f"{passed} of {len(verification.results)} steps pass{declined}."]
     if verification.declines is not None and verification.declines.lines():
         lines += ["", *verification.declines.lines()]
     return "\n".join(terminal_safe(line) for line in lines)
