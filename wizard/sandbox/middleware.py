@@ -54,6 +54,7 @@ from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request
 from aws_setup_wizard.sandbox.sns_layer import EVENTS_HANDLERS, SNS_HANDLERS
+from aws_setup_wizard.sandbox.ssm_layer import SSM_HANDLERS
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 from aws_setup_wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
@@ -73,6 +74,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "budgets": BUDGETS_HANDLERS,
     "ce": CE_HANDLERS,
     "freetier": FREETIER_HANDLERS,
+    "ssm": SSM_HANDLERS,
 }
 
 
