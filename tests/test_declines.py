@@ -18,12 +18,15 @@ from botocore.exceptions import ClientError
 from aws_setup_wizard import cli, declines, journal, report, runner
 from aws_setup_wizard import steps as registry
 from aws_setup_wizard.account import Account
+from aws_setup_wizard.dialogue import Answer
 from aws_setup_wizard.errors import error_code
+from aws_setup_wizard.flow import GuidedRun
 from aws_setup_wizard.model import ApiCall, Change, Check, Plan, Status
 from aws_setup_wizard.present import ExitCode
 from aws_setup_wizard.sandbox import Sandbox
 from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
 from tests.sandbox_accounts import account_on, console_clients, journaled
+from tests.test_flow import Scripted
 
 PARAMETER = "/practice/declinable"
 REASON = "GuardDuty costs more than this hobby account is worth"
@@ -334,3 +337,52 @@ def test_an_unreadable_record_is_unknown_and_steps_keep_their_verdicts(sandbox):
     document = report.to_json(verification)
     assert document["declines"]["readable"] is False
     assert "Declined steps: UNKNOWN" in report.to_text(verification)
+
+
+class Declining(Scripted):
+    """The scripted owner of tests/test_flow.py, who declines the declinable step."""
+
+    def __init__(self, reasons: list[str | None], *, confirm: bool = True) -> None:
+        super().__init__(confirm=confirm)
+        self.reasons = reasons
+
+    def show_step(self, step: Step, check: Check) -> Answer:
+        self.log.append(f"step {step.id} {check.status}")
+        if step.id == DeclinableStep.id and not check.passed and self.reasons:
+            return Answer.DECLINE
+        return Answer.BACK if not check.passed else Answer.CONTINUE
+
+    def ask_decline_reason(self, step: Step) -> str | None:
+        reason = self.reasons.pop(0)
+        self.log.append(f"reason {step.id} {reason}")
+        return reason
+
+
+def test_the_guided_flow_declines_after_the_account_confirmation(declinable, sandbox):
+    box = sandbox("done")
+    # First "back" from the reason, then a reason: the step is shown again between them.
+    talk = Declining([None, REASON])
+    summary = GuidedRun(account_on(box), talk).run()
+    log = talk.log
+    assert log.index(f"reason {declinable.id} None") < log.index(f"reason {declinable.id} {REASON}")
+    # The plan is confirmed, then the account (before the run's first write), then written.
+    confirm = log.index(f"confirm {declinable.id} 1")
+    assert confirm < log.index("confirm-account")
+    started = next(i for i, line in enumerate(log) if "ssm:PutParameter" in line)
+    assert log.index("confirm-account") < started
+    assert any(line.startswith(f"applied {declinable.id} pass") for line in log)
+    assert summary.verification is not None
+    result = next(r for r in summary.verification.results if r.step.id == declinable.id)
+    assert result.declined and result.check.status is Status.FAIL
+    assert summary.verification.exit_code == ExitCode.PASS
+    assert summary.changes == [f"declined: recorded {declinable.id} as declined"]
+
+
+def test_the_guided_flow_writes_nothing_when_the_account_is_refused(declinable, sandbox):
+    box = sandbox("done")
+    talk = Declining([REASON], confirm=False)
+    summary = GuidedRun(account_on(box), talk).run()
+    assert not ssm_writes() and not summary.changes
+    assert summary.verification is not None
+    result = next(r for r in summary.verification.results if r.step.id == declinable.id)
+    assert result.decline is None and not result.declined
