@@ -166,11 +166,12 @@ def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argpa
         parents=[common],
         help="record, in the account, that a step is declined (and why); or withdraw that",
         description=(
-            "Record in the account itself (an SSM Parameter Store standard parameter, free, "
-            "in the home Region: /setup-wizard/declined/STEP) that the owner declines "
-            "STEP, with a reason. 'verify' from any machine then shows the step as DECLINED "
-            "with who, when and why, and does not fail on it ('verify --strict' does). "
-            "--withdraw removes the record. A write: the plan is shown and confirmed first."
+            "Record in the account itself that the owner declines STEP, with a reason: an SSM\n"
+            "Parameter Store standard parameter (free) in the home Region,\n"
+            "/setup-wizard/declined/STEP. 'verify' from any machine then shows the step as\n"
+            "DECLINED with who, when and why, and does not fail on it ('verify --strict'\n"
+            "does). --withdraw removes the record. A write: the plan is shown and confirmed\n"
+            "first, and the write is journaled."
         ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -92,9 +92,10 @@ class ExitCode(IntEnum):
 
 
 EXIT_CODE_MEANINGS = {
-    ExitCode.PASS: "every step passes (apply: everything done and verified; the guided modes: "
-    "also when you quit before anything was checked)",
-    ExitCode.FAIL: "a step fails (apply: something is still to do, e.g. a console action)",
+    ExitCode.PASS: "every step passes or is declined on the record (apply: everything done and "
+    "verified; the guided modes: also when you quit before anything was checked)",
+    ExitCode.FAIL: "a step fails (apply: something is still to do, e.g. a console action; "
+    "verify --strict: also a declined step)",
     ExitCode.UNKNOWN: "no step fails but one could not be read (access denied, throttled, network)",
     ExitCode.ERROR: "a change failed or was refused (no --yes without a terminal, wrong "
     "--account-id)",
