@@ -181,6 +181,11 @@ def test_decline_verify_strict_second_machine_and_withdraw(declinable, sandbox, 
     assert result.declined and result.decline is not None and result.decline.reason == REASON
     assert verification.exit_code == ExitCode.PASS
     assert verification.exit_code_for(strict=True) == ExitCode.FAIL
+    exported = report.to_markdown(verification)
+    assert f"| DECLINED | Keep the declinable parameter on (`{declinable.id}`) | Declined by" in (
+        exported
+    )
+    assert "steps pass; 1 declined" in exported
 
     code, out, err = run_cli("decline", declinable.id, "--withdraw", "--yes")
     assert code == ExitCode.PASS, out + err
