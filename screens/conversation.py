@@ -202,7 +202,16 @@ class TuiConversation:
         position = self.position
         screen, choice = self._main_ask(lambda: StepScreen(step, check, position))
         self._step_screen = screen
+        if choice == Answer.DECLINE:
+            return Answer.DECLINE
         return Answer.CONTINUE if choice == Answer.CONTINUE else Answer.BACK
+
+    def ask_decline_reason(self, step: Step) -> str | None:
+        """The reason, in a dialog over the step; ``None`` = back."""
+        from aws_setup_wizard.screens.dialogs import DeclineReasonScreen
+
+        reason: str | None = self._modal(lambda: DeclineReasonScreen(step))
+        return reason or None
 
     def _step_for(self, step: Step) -> StepScreen:
         current = self._step_screen

@@ -16,12 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from aws_setup_wizard.present import in_groups
+from aws_setup_wizard.present import declined_line, in_groups
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.bridge import Reply
 from aws_setup_wizard.screens.widgets import Busy, Chosen, StatusWord, controls_line
 
 if TYPE_CHECKING:
+    from aws_setup_wizard.declines import Decline
     from aws_setup_wizard.model import Check
     from aws_setup_wizard.runner import StepResult, Verification
     from aws_setup_wizard.steps import Step
@@ -34,16 +35,25 @@ class StepRow(Vertical, can_focus=True):
     # Help say that Enter or a click opens a step.
     BINDINGS = [Binding("enter", "open", "Open step", show=False)]
 
-    def __init__(self, step: Step, check: Check) -> None:
+    def __init__(self, step: Step, check: Check, decline: Decline | None = None) -> None:
         super().__init__(id=f"row-{step.id}", classes="step-row")
         self.step = step
         self.check = check
+        self.decline = decline
 
     def compose(self) -> ComposeResult:
-        """Verdict word and title on the first line; the sentence; the controls."""
+        """Verdict word and title on the first line; the sentence; the controls.
+
+        A declined step shows DECLINED with who, when and why, its own check's sentence below.
+        """
+        declined = self.decline is not None and not self.check.passed
         with Horizontal(classes="row-head"):
-            yield StatusWord(self.check.status)
+            yield StatusWord(self.check.status, declined=declined)
             yield Static(self.step.title, markup=False, classes="row-title")
+        if self.decline is not None:
+            line = declined_line(self.decline.reason, self.decline.by, self.decline.at)
+            said = line if declined else f"Passes anyway; earlier {line[0].lower()}{line[1:]}"
+            yield Static(said, markup=False, classes="row-summary")
         yield Static(self.check.summary, markup=False, classes="row-summary")
         yield Static(controls_line(self.step.controls), markup=False, classes="row-controls")
 
@@ -136,7 +146,7 @@ class DashboardScreen(WizardScreen):
         for group, members in in_groups(results, lambda result: result.step.group):
             if group is not None:
                 widgets.append(Static(group, classes="group-heading", markup=False))
-            widgets += [StepRow(result.step, result.check) for result in members]
+            widgets += [StepRow(result.step, result.check, result.decline) for result in members]
         return widgets
 
     def failed(self, message: str, reply: Reply[Any]) -> None:

@@ -259,3 +259,54 @@ class MessageScreen(WizardModal[None]):
     def action_close(self) -> None:
         """Close."""
         self.dismiss(None)
+
+
+class DeclineReasonScreen(WizardModal[str | None]):
+    """Why the step is declined: one line, checked as typed; Escape or "Back" go back."""
+
+    AUTO_FOCUS = "#reason"
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, step: Step) -> None:
+        super().__init__()
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        """Title, what a decline does, the reason's field, then Back and Record."""
+        from aws_setup_wizard.declines import MAX_REASON, parameter_name
+
+        with Vertical(classes="dialog"):
+            yield Static(f"Decline: {self.step.title}", classes="dialog-title", markup=False)
+            yield plain(
+                f"The reason is kept in the account ({parameter_name(self.step.id)}, a free "
+                "SSM parameter): verify then shows this step as DECLINED, with who, when and "
+                "why. The plan is shown before anything is written."
+            )
+            yield Label("Why is this step declined?")
+            yield WizardInput(placeholder="the reason", max_length=MAX_REASON, id="reason")
+            yield Static("", id="reason-problem", classes="warning-text hidden", markup=False)
+            with Horizontal(classes="dialog-actions"):
+                yield Button(BACK, id="reason-back")
+                yield Button("Record the decline", id="record", variant="warning", disabled=True)
+        yield Footer()
+
+    @on(Input.Changed, "#reason")
+    def _typed(self, event: Input.Changed) -> None:
+        from aws_setup_wizard.declines import reason_problem
+
+        problem = reason_problem(event.value) if event.value.strip() else None
+        self.query_one("#record", Button).disabled = bool(problem) or not event.value.strip()
+        shown = self.query_one("#reason-problem", Static)
+        shown.update(problem[:1].upper() + problem[1:] if problem else "")
+        shown.set_class(not problem, "hidden")
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#record")
+    def _record(self) -> None:
+        if not self.query_one("#record", Button).disabled:
+            self.dismiss(self.query_one("#reason", Input).value.strip())
+
+    @on(Button.Pressed, "#reason-back")
+    def action_back(self) -> None:
+        """Back: nothing is recorded."""
+        self.dismiss(None)

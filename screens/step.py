@@ -1,8 +1,8 @@
 """A step: why it matters, the current state with its evidence, its options, then the plan.
 
 One screen per step, revealed in the flow's order: first why and the state (Fix this step /
-Skip), then the form (when the step has options), then the exact changes, one line each, with
-the confirmation dialog in front of them. The plan's lines are
+Skip / Decline), then the form (when the step has options), then the exact changes, one line
+each, with the confirmation dialog in front of them. The plan's lines are
 :func:`aws_setup_wizard.present.plan_lines`, the same the plain mode and the CLI print.
 """
 
@@ -34,6 +34,7 @@ class StepScreen(WizardScreen):
 
     BINDINGS = [
         Binding("f", "answer('continue')", "Fix this step"),
+        Binding("d", "answer('decline')", "Decline"),
         Binding("escape", "back", "Back / skip"),
     ]
 
@@ -66,9 +67,12 @@ class StepScreen(WizardScreen):
         elif self.check.status is Status.UNKNOWN:
             yield Button("Continue", id="continue", variant="primary")
             yield Button("Skip for now", id="back")
+            yield Button("Decline…", id="decline")
         else:
             yield Button("Fix this step", id="continue", variant="primary")
             yield Button("Skip for now", id="back")
+            # On the record, with a reason (asked next): verify then shows DECLINED.
+            yield Button("Decline…", id="decline")
 
     def expect(self, reply: Reply[Any]) -> None:
         """Asked "act or move on": the main button takes the focus."""

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
+from aws_setup_wizard.present import declined_line
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.export import DEFAULT_EXPORT_FOLDER, write_exports
 from aws_setup_wizard.screens.widgets import StatusWord, WizardInput, numbered, plain
@@ -58,8 +59,13 @@ class SummaryScreen(WizardScreen):
         else:
             for result in verification.results:
                 with Horizontal(classes="row-head"):
-                    yield StatusWord(result.check.status)
+                    yield StatusWord(result.check.status, declined=result.declined)
                     yield Static(result.step.title, markup=False, classes="row-title")
+                if result.decline is not None and result.declined:
+                    said = declined_line(
+                        result.decline.reason, result.decline.by, result.decline.at
+                    )
+                    yield Static(said, markup=False, classes="row-summary")
                 yield Static(result.check.summary, markup=False, classes="row-summary")
         yield Static("What changed", classes="subtitle")
         changes = self.summary.changes

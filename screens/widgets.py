@@ -26,7 +26,7 @@ from textual.widgets import Footer, Input, LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
 from aws_setup_wizard.model import Check, Status
-from aws_setup_wizard.present import evidence_lines, status_word
+from aws_setup_wizard.present import DECLINED, evidence_lines, status_word
 
 STATUS_CLASS = {Status.PASS: "-pass", Status.FAIL: "-fail", Status.UNKNOWN: "-unknown"}
 
@@ -37,11 +37,13 @@ def plain(text: str) -> Static:
 
 
 class StatusWord(Static):
-    """PASS, FAIL or UNKNOWN as a word, coloured by class."""
+    """PASS, FAIL or UNKNOWN as a word, coloured by class; DECLINED for a step declined on
+    the record that does not pass."""
 
-    def __init__(self, status: Status, **kwargs: Any) -> None:
-        super().__init__(status_word(status), markup=False, **kwargs)
-        self.add_class("status", STATUS_CLASS[status])
+    def __init__(self, status: Status, *, declined: bool = False, **kwargs: Any) -> None:
+        shown = declined and status is not Status.PASS
+        super().__init__(DECLINED if shown else status_word(status), markup=False, **kwargs)
+        self.add_class("status", "-declined" if shown else STATUS_CLASS[status])
 
 
 class IdentityBar(Static):

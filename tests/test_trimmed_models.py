@@ -311,10 +311,12 @@ def test_a_service_left_out_of_the_endpoint_data_is_read_from_botocore_s() -> No
 def test_a_service_not_trimmed_works_through_an_account(
     account: Callable[..., Account],
 ) -> None:
-    ssm = account("fresh").client("ssm")
-    assert len(ssm.meta.service_model.operation_names) == len(whole("ssm"))
-    ssm.put_parameter(Name="/trimmed", Value="no", Type="String")
-    assert ssm.get_parameter(Name="/trimmed")["Parameter"]["Value"] == "no"
+    # (SSM, once the example here, is trimmed now: declined steps are kept in it)
+    logs = account("fresh").client("logs")
+    assert len(logs.meta.service_model.operation_names) == len(whole("logs"))
+    logs.create_log_group(logGroupName="/trimmed")
+    groups = logs.describe_log_groups(logGroupNamePrefix="/trimmed")["logGroups"]
+    assert [group["logGroupName"] for group in groups] == ["/trimmed"]
 
 
 def test_an_endpoints_file_of_the_owner_s_wins(tmp_path: Path) -> None:

@@ -154,7 +154,44 @@ def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argpa
         "steps", nargs="*", metavar="STEP", help="verify only these steps (default: every step)"
     )
     verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="count a declined step as a failure (exit 1); by default it does not fail",
+    )
     verify.set_defaults(func=run_verify)
+
+    decline = commands.add_parser(
+        "decline",
+        parents=[common],
+        help="record, in the account, that a step is declined (and why); or withdraw that",
+        description=(
+            "Record in the account itself that the owner declines STEP, with a reason: an SSM\n"
+            "Parameter Store standard parameter (free) in the home Region,\n"
+            "/setup-wizard/declined/STEP. 'verify' from any machine then shows the step as\n"
+            "DECLINED with who, when and why, and does not fail on it ('verify --strict'\n"
+            "does). --withdraw removes the record. A write: the plan is shown and confirmed\n"
+            "first, and the write is journaled."
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # No choices (they would load the steps): run_decline refuses an unknown id with the list.
+    decline.add_argument("step", metavar="STEP", help="the step id to decline")
+    said = decline.add_mutually_exclusive_group(required=True)
+    said.add_argument(
+        "--reason", metavar="TEXT", help="why it is declined (1 to 500 printable characters)"
+    )
+    said.add_argument("--withdraw", action="store_true", help="remove the step's decline")
+    decline.add_argument(
+        "--yes",
+        action="store_true",
+        help="write without asking; pass --account-id too (not needed in the sandbox)",
+    )
+    decline.add_argument(
+        "--account-id", help="refuse to write unless the credentials belong to this account"
+    )
+    decline.set_defaults(func=run_decline)
 
     apply = commands.add_parser(
         "apply",
@@ -265,7 +302,90 @@ def run_verify(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(verification), indent=2, default=str))
     else:
         print(report.to_text(verification))
-    return verification.exit_code
+    return verification.exit_code_for(strict=args.strict)
+
+
+def run_decline(args: argparse.Namespace) -> int:
+    """``decline STEP --reason TEXT`` / ``--withdraw``: plan, confirm, write, read back."""
+    from aws_setup_wizard import declines, runner
+    from aws_setup_wizard import steps as registry
+    from aws_setup_wizard.model import Status
+
+    try:
+        step = registry.step_by_id(args.step)
+    except KeyError as exc:
+        return _fail(f"{exc.args[0]}; nothing was read or changed.", ExitCode.USAGE)
+    # Everything typed is checked before any call.
+    problem = None if args.withdraw else declines.reason_problem(args.reason)
+    if problem is not None:
+        return _fail(f"--reason: {problem} Nothing was read or changed.", ExitCode.USAGE)
+    if args.account_id is not None and account_id_rule(args.account_id):
+        return _fail(f"--account-id {account_id_rule(args.account_id)}", ExitCode.USAGE)
+    account = _account(args)
+    if args.yes and not args.account_id and not account.is_sandbox:
+        return _fail(
+            "--yes needs --account-id (the 12-digit account you mean to change), so that a "
+            "stale profile cannot write to the wrong account; nothing was changed.",
+            ExitCode.USAGE,
+        )
+    record = declines.DeclineRecord(step, withdraw=args.withdraw)
+    values = {"reason": args.reason or "", "by": ""}
+    try:
+        caller = account.caller()
+        if args.account_id and args.account_id != caller.account_id:
+            return _fail(
+                f"these credentials belong to account {caller.account_id}, not "
+                f"{args.account_id}: nothing was changed.",
+                ExitCode.ERROR,
+            )
+        values["by"] = caller.arn
+        who = caller.describe()
+        print(identity_line(account.is_sandbox, caller.account_id, who, account.region))
+        plan = record.plan(account, values)
+    except WizardError as exc:
+        return _fail(str(exc), ExitCode.ERROR)
+    except Exception as exc:  # noqa: BLE001
+        return _fail(describe_error(exc), ExitCode.UNKNOWN)
+    verb = "Withdraw the decline of" if args.withdraw else "Decline"
+    print(f"\n== {verb} {step.title} ({step.id})")
+    for line in plan_lines(plan):
+        print(f"   {line}")
+    if not plan.changes:
+        print(f"\nNothing to do: {step.id} is not declined.")
+        return ExitCode.PASS
+    target = f"account {caller.account_id} as {caller.describe()}"
+    if not _confirmed(args, target, len(plan.changes)):
+        return _fail(
+            "not confirmed (use --yes to write without asking): nothing was changed.",
+            ExitCode.ERROR,
+        )
+    from aws_setup_wizard.lock import AccountBusy
+    from aws_setup_wizard.writes import writing
+
+    command = f"decline {step.id}" + (" --withdraw" if args.withdraw else "")
+    try:
+        with writing(account, command, on_wait=print) as journal:
+            if journal.waited_for_lock:
+                # Another wizard held the account: what it did decides what is left to do.
+                plan = record.plan(account, values)
+                if not plan.changes:
+                    print(f"\nNothing to do: {step.id} is not declined.")
+                    return ExitCode.PASS
+            try:
+                applied = runner.apply_step(
+                    record, account, plan, lambda event: print(f"   {event}", flush=True)
+                )
+            except Exception as exc:  # noqa: BLE001 - one sentence, and the run's record says so
+                journal.mark_failed(f"{command}: {describe_error(exc)}")
+                print(f"   FAILED: {describe_error(exc)}")
+                return ExitCode.ERROR
+    except AccountBusy as exc:
+        return _fail(str(exc), ExitCode.ERROR)
+    assert applied.check is not None  # an SSM write never ends the session
+    print(f"   Re-read: {status_line(applied.check)}")
+    if applied.check.status is Status.UNKNOWN:
+        return ExitCode.UNKNOWN
+    return ExitCode.PASS if applied.check.passed else ExitCode.FAIL
 
 
 def _written_recently(account_id: str) -> frozenset[str]:
@@ -273,7 +393,8 @@ def _written_recently(account_id: str) -> frozenset[str]:
     change only after a few seconds, so a failure then is re-checked before it is reported."""
     from aws_setup_wizard import journal, runner
 
-    if journal.wrote_recently(account_id, runner.WROTE_RECENTLY_SECONDS):
+    # A recorded decline (ssm:) changes no step's state: it makes no failure stale.
+    if journal.wrote_recently(account_id, runner.WROTE_RECENTLY_SECONDS, ignoring=("ssm:",)):
         return runner.EVERY_STEP
     return frozenset()
 

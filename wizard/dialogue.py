@@ -28,6 +28,8 @@ class Answer(StrEnum):
     BACK = "back"
     CANCEL = "cancel"
     RETRY = "retry"
+    # Decline the step, with a reason, on the record (``Conversation.ask_decline_reason``).
+    DECLINE = "decline"
 
 
 @dataclass(frozen=True)

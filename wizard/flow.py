@@ -20,6 +20,7 @@ from typing import Protocol
 from aws_setup_wizard import runner, wording
 from aws_setup_wizard import steps as steps_module
 from aws_setup_wizard.account import Account
+from aws_setup_wizard.declines import DeclineRecord
 from aws_setup_wizard.dialogue import (
     NEXT_STEPS,
     Answer,
@@ -96,7 +97,12 @@ class Conversation(Protocol):
         """Show the shared responsibility primer; CONTINUE or CANCEL."""
 
     def show_step(self, step: Step, check: Check) -> Answer:
-        """Show why the step matters and its current state; CONTINUE to act, BACK to skip."""
+        """Show why the step matters and its current state; CONTINUE to act, BACK to skip,
+        DECLINE to decline it with a reason (offered only for a step that does not pass)."""
+
+    def ask_decline_reason(self, step: Step) -> str | None:
+        """The reason to record for declining ``step`` (checked with
+        :func:`aws_setup_wizard.declines.reason_problem` as typed); ``None`` = back."""
 
     def ask_options(self, step: Step, defaults: Mapping[str, str | bool]) -> OptionValues | None:
         """Ask the step's options (validated with ``Option.validate``); ``None`` = back."""
@@ -244,7 +250,13 @@ class GuidedRun:
             self.identity = identify(self.account)
         while True:
             check = runner.safe_check(step, self.account)
-            if self.talk.show_step(step, check) is not Answer.CONTINUE or check.passed:
+            answer = self.talk.show_step(step, check)
+            if answer is Answer.DECLINE and not check.passed:
+                declined = self._decline(step)
+                if declined is AGAIN:
+                    continue
+                return declined  # type: ignore[return-value]
+            if answer is not Answer.CONTINUE or check.passed:
                 return check
             if check.status is Status.UNKNOWN:
                 if self.talk.show_failure(step, check.summary, ()) is Answer.RETRY:
@@ -294,6 +306,29 @@ class GuidedRun:
             if check.passed:
                 return check
         return self._follow_up(step, plan, check)
+
+    def _decline(self, step: Step) -> Check | object:
+        """Ask the reason, show the one change, confirm (the account first, as every write),
+        record it through the dispatcher; the step's own check after, or ``AGAIN``."""
+        assert self.identity is not None
+        reason = self.talk.ask_decline_reason(step)
+        if reason is None:
+            return AGAIN
+        record = DeclineRecord(step)
+        values: OptionValues = {"reason": reason, "by": self.identity.caller.arn}
+        try:
+            plan = record.plan(self.account, values)
+        except Exception as exc:  # noqa: BLE001 - explained, then the owner chooses
+            self.talk.show_failure(step, describe_error(exc), ())
+            return AGAIN
+        if not self._confirmed(step, plan):
+            return runner.safe_check(step, self.account) if self.cancelled else AGAIN
+        applied = self._apply(record, plan, values)
+        if applied is None:
+            return runner.safe_check(step, self.account)
+        self.talk.show_applied(step, applied)
+        # The step's own verdict: the dashboard and the summary show it DECLINED beside it.
+        return runner.safe_check(step, self.account)
 
     def _options(self, step: Step) -> OptionValues | None:
         if not step.options:

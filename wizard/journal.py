@@ -254,11 +254,15 @@ def read(path: Path | None = None) -> list[dict[str, Any]]:
     return records
 
 
-def wrote_recently(account_id: str, seconds: float, path: Path | None = None) -> bool:
+def wrote_recently(
+    account_id: str, seconds: float, path: Path | None = None, *, ignoring: tuple[str, ...] = ()
+) -> bool:
     """True when a run on this machine wrote to ``account_id`` within the last ``seconds``.
 
     A read right after a write may be stale (IAM User Guide, "Changes that I make are not
     always immediately visible"): ``verify`` then re-checks a failure before believing it.
+    Writes whose action starts with one of ``ignoring`` (``ssm:``: a recorded decline,
+    which no step's check reads) do not count.
     """
     accounts: dict[str, str] = {}
     latest: datetime | None = None
@@ -267,6 +271,8 @@ def wrote_recently(account_id: str, seconds: float, path: Path | None = None) ->
         if entry.get("kind") == "run":
             accounts[run] = str(entry.get("account_id", ""))
         elif entry.get("kind") == "write" and accounts.get(run) == account_id:
+            if ignoring and str(entry.get("action", "")).startswith(ignoring):
+                continue
             try:
                 when = datetime.fromisoformat(str(entry.get("time")))
             except ValueError:

@@ -245,8 +245,23 @@ class PlainConversation:
         if check.status is not Status.FAIL:
             # A pass needs nothing; an unknown goes straight to the flow's retry-or-back.
             return Answer.CONTINUE
-        answer = self.select(render.WHAT_NEXT, [render.FIX_NOW, render.SKIP_STEP])
+        answer = self.select(
+            render.WHAT_NEXT, [render.FIX_NOW, render.SKIP_STEP, render.DECLINE_STEP]
+        )
+        if answer == render.DECLINE_STEP:
+            return Answer.DECLINE
         return Answer.CONTINUE if answer == render.FIX_NOW else Answer.BACK
+
+    def ask_decline_reason(self, step: Step) -> str | None:
+        """The reason for declining ``step``, checked as typed; blank goes back."""
+        from aws_setup_wizard.declines import reason_problem
+
+        def problem(typed: str) -> str | None:
+            # Blank is "back", not a problem to quote.
+            return reason_problem(typed) if typed.strip() else None
+
+        typed = self.text(render.DECLINE_REASON, validate=problem)
+        return typed.strip() or None
 
     def _step_heading(self, step: Step) -> str:
         if self.step_order is not None:

@@ -58,6 +58,20 @@ def status_word(status: Status) -> str:
     return STATUS_WORDS[status]
 
 
+#: What a step declined on the record shows instead of FAIL or UNKNOWN (its check stays beside).
+DECLINED = "DECLINED"
+
+
+def verdict_word(check: Check, declined: bool) -> str:
+    """PASS / FAIL / UNKNOWN, or DECLINED for a declined step that does not pass."""
+    return DECLINED if declined and not check.passed else status_word(check.status)
+
+
+def declined_line(reason: str, by: str, at: str) -> str:
+    """``Declined by ARN at TIME: reason``: who, when and why, in one line."""
+    return f"Declined by {by} at {at}: {reason}"
+
+
 def status_line(check: Check) -> str:
     """``FAIL: The root user has no MFA ...``: the verdict as a word, then the sentence."""
     return f"{status_word(check.status)}: {check.summary}"
@@ -78,9 +92,10 @@ class ExitCode(IntEnum):
 
 
 EXIT_CODE_MEANINGS = {
-    ExitCode.PASS: "every step passes (apply: everything done and verified; the guided modes: "
-    "also when you quit before anything was checked)",
-    ExitCode.FAIL: "a step fails (apply: something is still to do, e.g. a console action)",
+    ExitCode.PASS: "every step passes or is declined on the record (apply: everything done and "
+    "verified; the guided modes: also when you quit before anything was checked)",
+    ExitCode.FAIL: "a step fails (apply: something is still to do, e.g. a console action; "
+    "verify --strict: also a declined step)",
     ExitCode.UNKNOWN: "no step fails but one could not be read (access denied, throttled, network)",
     ExitCode.ERROR: "a change failed or was refused (no --yes without a terminal, wrong "
     "--account-id)",

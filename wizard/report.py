@@ -11,30 +11,51 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aws_setup_wizard.present import in_groups, status_word, terminal_safe
-from aws_setup_wizard.runner import Verification, exit_code
+from aws_setup_wizard.present import declined_line, in_groups, terminal_safe, verdict_word
+from aws_setup_wizard.runner import StepResult, Verification, results_exit_code
+
+
+def _step_json(result: StepResult) -> dict[str, Any]:
+    """One step in ``verify --json``: a declined step says ``"status": "declined"``, who,
+    when and why, and its own check's verdict as ``check_status``."""
+    item: dict[str, Any] = {
+        "id": result.step.id,
+        "group": result.step.group,
+        "title": result.step.title,
+        "status": "declined" if result.declined else result.check.status.value,
+        "summary": result.check.summary,
+        "evidence": dict(result.check.evidence),
+        "controls": list(result.step.controls),
+    }
+    if result.decline is not None:
+        item["check_status"] = result.check.status.value
+        item["declined"] = result.decline.as_json()
+    return item
+
+
+def _word(result: StepResult) -> str:
+    return verdict_word(result.check, result.declined)
+
+
+def _decline_note(result: StepResult) -> str | None:
+    """The decline's who, when and why; for a step that passes anyway, that it was declined."""
+    if result.decline is None:
+        return None
+    line = declined_line(result.decline.reason, result.decline.by, result.decline.at)
+    return line if result.declined else f"Passes anyway; earlier {line[0].lower()}{line[1:]}"
 
 
 def to_json(verification: Verification) -> dict[str, Any]:
     """The JSON object ``verify --json`` prints: account, caller and every step's verdict."""
+    declines = verification.declines
     return {
         "account_id": verification.account_id,
         "caller": verification.caller,
         "region": verification.region,
         "sandbox": verification.sandbox,
         "verified_at": verification.verified_at.isoformat(timespec="seconds"),
-        "steps": [
-            {
-                "id": result.step.id,
-                "group": result.step.group,
-                "title": result.step.title,
-                "status": result.check.status.value,
-                "summary": result.check.summary,
-                "evidence": dict(result.check.evidence),
-                "controls": list(result.step.controls),
-            }
-            for result in verification.results
-        ],
+        "steps": [_step_json(result) for result in verification.results],
+        **({"declines": declines.as_json()} if declines is not None else {}),
     }
 
 
@@ -50,14 +71,24 @@ def to_text(verification: Verification) -> str:
         if group is not None:
             lines += [f"{group}:", ""] if lines[-1] == "" else ["", f"{group}:", ""]
         for result in results:
-            lines.append(
-                f"{status_word(result.check.status):<8} {result.step.title} ({result.step.id})"
-            )
-            lines.append(f"         {result.check.summary}")
+            lines.append(f"{_word(result):<8} {result.step.title} ({result.step.id})")
+            note = _decline_note(result)
+            if note is not None:
+                lines.append(f"         {note}")
+            check = "Check: " if result.declined else ""
+            lines.append(f"         {check}{result.check.summary}")
             lines.append(f"         Controls: {', '.join(result.step.controls)}")
     passed = sum(1 for r in verification.results if r.check.passed)
-    lines += ["", f"{passed} of {len(verification.results)} steps pass."]
+    declined = _declined_count(verification)
+    lines += ["", f"{passed} of {len(verification.results)} steps pass{declined}."]
+    if verification.declines is not None and verification.declines.lines():
+        lines += ["", *verification.declines.lines()]
     return "\n".join(terminal_safe(line) for line in lines)
+
+
+def _declined_count(verification: Verification) -> str:
+    count = sum(1 for r in verification.results if r.declined)
+    return f"; {count} declined" if count else ""
 
 
 def _cell(text: Any) -> str:
@@ -75,15 +106,18 @@ def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
         f"- Verified: {verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
         f"- Caller: `{verification.caller}`",
         f"- Region: {verification.region}",
-        f"- Result: {passed} of {len(verification.results)} steps pass",
+        f"- Result: {passed} of {len(verification.results)} steps pass"
+        f"{_declined_count(verification)}",
         "",
         "| Status | Step | Result | Controls |",
         "|---|---|---|---|",
     ]
     for result in verification.results:
+        note = _decline_note(result)
+        summary = f"{note}. Check: {result.check.summary}" if note else result.check.summary
         lines.append(
-            f"| {status_word(result.check.status)} | {_cell(result.step.title)} "
-            f"(`{result.step.id}`) | {_cell(result.check.summary)} | "
+            f"| {_word(result)} | {_cell(result.step.title)} "
+            f"(`{result.step.id}`) | {_cell(summary)} | "
             f"{_cell(', '.join(result.step.controls))} |"
         )
     lines += ["", "## Evidence", ""]
@@ -101,9 +135,10 @@ def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def exit_code_many(verifications: Sequence[Verification]) -> int:
-    """The exit code over every account: 1 if any step fails, else 2 if any is unknown."""
-    return exit_code(result.check for v in verifications for result in v.results)
+def exit_code_many(verifications: Sequence[Verification], *, strict: bool = False) -> int:
+    """The exit code over every account: 1 if any step fails, else 2 if any is unknown
+    (a declined step counts as a pass, or under ``strict`` as a failure)."""
+    return results_exit_code((r for v in verifications for r in v.results), strict=strict)
 
 
 def to_json_many(verifications: Sequence[Verification]) -> dict[str, Any]:

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_setup_wizard import declines as declines_module
 from aws_setup_wizard import steps as steps_module
 from aws_setup_wizard.account import Account
+from aws_setup_wizard.declines import Decline, Declines
 from aws_setup_wizard.dispatch import TargetGone
 from aws_setup_wizard.errors import WizardError
-from aws_setup_wizard.model import Check, Outcome, Plan, ProgressFn, no_progress, note
+from aws_setup_wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress, note
 from aws_setup_wizard.options import resolve
-from aws_setup_wizard.present import exit_code_for
+from aws_setup_wizard.present import ExitCode, exit_code_for
 from aws_setup_wizard.steps import Step
 from aws_setup_wizard.steps.base import safe_check as safe_check  # the runner's too
 
@@ -33,15 +35,38 @@ RECHECK_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 @dataclass(frozen=True)
 class StepResult:
-    """One step's verdict in a verification pass."""
+    """One step's verdict in a verification pass.
+
+    ``check`` is always the step's own check; ``decline`` is the owner's recorded decision
+    not to do the step (``None``: not declined). DECLINED is not a :class:`Status` (a check
+    can only read pass, fail or unknown); it is what this result *shows* when a declined step
+    does not pass (:attr:`declined`), so the real check stays beside it in the evidence.
+    """
 
     step: Step
     check: Check
+    decline: Decline | None = None
+
+    @property
+    def declined(self) -> bool:
+        """True when the step shows DECLINED: declined on the record, and not passing."""
+        return self.decline is not None and not self.check.passed
+
+    def counted(self, *, strict: bool = False) -> Status:
+        """The verdict exit codes count: a declined step is a pass, or under ``strict`` a
+        failure (the owner's decision is on the record; ``--strict`` wants it done)."""
+        if self.declined:
+            return Status.FAIL if strict else Status.PASS
+        return self.check.status
 
 
 @dataclass(frozen=True)
 class Verification:
-    """A whole verification pass: who was asked, when, and every step's verdict."""
+    """A whole verification pass: who was asked, when, and every step's verdict.
+
+    ``declines`` is the account's record of declined steps as read beside the checks
+    (``None`` when it was not read).
+    """
 
     account_id: str
     caller: str
@@ -49,16 +74,27 @@ class Verification:
     sandbox: bool
     results: tuple[StepResult, ...]
     verified_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    declines: Declines | None = None
 
     @property
     def exit_code(self) -> int:
-        """0 when every step passes, 1 when any fails, 2 when none fails but one is unknown."""
-        return exit_code(result.check for result in self.results)
+        """0 when every step passes or is declined, 1 when any fails, 2 when none fails but
+        one is unknown."""
+        return self.exit_code_for(strict=False)
+
+    def exit_code_for(self, *, strict: bool = False) -> int:
+        """The exit code; ``strict`` counts a declined step as a failure."""
+        return results_exit_code(self.results, strict=strict)
 
 
 def exit_code(checks: Iterable[Check]) -> int:
     """The CLI's exit code for a set of verdicts (0 pass, 1 fail, 2 unknown)."""
     return exit_code_for(check.status for check in checks)
+
+
+def results_exit_code(results: Iterable[StepResult], *, strict: bool = False) -> ExitCode:
+    """The exit code over step results, declines counted as :meth:`StepResult.counted` says."""
+    return exit_code_for(result.counted(strict=strict) for result in results)
 
 
 #: A run that wrote to the account this recently makes ``verify`` re-check failures.
@@ -83,11 +119,13 @@ def verify(
     chosen = tuple(steps_module.STEPS if steps is None else steps)
     # Every check starts at once and creates its own clients: creating a client is CPU work
     # (parsing service models) that overlaps with the other checks' network waits. The
-    # caller's identity is read beside them, not before them.
-    with account.shared_reads(), ThreadPoolExecutor(max_workers=len(chosen) + 1) as pool:
+    # caller's identity and the record of declined steps are read beside them, not before.
+    with account.shared_reads(), ThreadPoolExecutor(max_workers=len(chosen) + 2) as pool:
         identity = pool.submit(account.caller)
+        recorded = pool.submit(declines_module.read, account)
         checks = list(pool.map(lambda step: safe_check(step, account), chosen))
     caller = identity.result()
+    declines = recorded.result()
     again = set(recheck_failures(caller.account_id)) if recheck_failures else set()
     for index, (step, check) in enumerate(zip(chosen, checks, strict=True)):
         if not check.passed and (step.id in again or again >= EVERY_STEP):
@@ -99,7 +137,11 @@ def verify(
         caller=caller.arn,
         region=account.region,
         sandbox=account.is_sandbox,
-        results=tuple(StepResult(step, check) for step, check in zip(chosen, checks, strict=True)),
+        results=tuple(
+            StepResult(step, check, declines.by_step.get(step.id))
+            for step, check in zip(chosen, checks, strict=True)
+        ),
+        declines=declines,
     )
 
 

@@ -56,6 +56,7 @@ from aws_setup_wizard.sandbox.iam_layer import IAM_HANDLERS, STS_HANDLERS
 from aws_setup_wizard.sandbox.kms_layer import KMS_HANDLERS
 from aws_setup_wizard.sandbox.protocol import Response, error_response, parse_request
 from aws_setup_wizard.sandbox.sns_layer import EVENTS_HANDLERS, SNS_HANDLERS
+from aws_setup_wizard.sandbox.ssm_layer import SSM_HANDLERS
 from aws_setup_wizard.sandbox.state import RootAccount, SandboxAccounts
 from aws_setup_wizard.sandbox.trail_layer import CLOUDTRAIL_HANDLERS
 
@@ -77,6 +78,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     "freetier": FREETIER_HANDLERS,
     "guardduty": GUARDDUTY_HANDLERS,
     "access-analyzer": ACCESS_ANALYZER_HANDLERS,
+    "ssm": SSM_HANDLERS,
 }
 
 

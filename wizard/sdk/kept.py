@@ -238,4 +238,12 @@ KEPT: dict[str, tuple[str, ...]] = {
         # the tests and the sandbox's drifts
         "GetAnalyzer",
     ),
+    "ssm": (
+        # the engine: declined steps, one standard parameter each (wizard/declines.py)
+        "DeleteParameter",
+        "GetParametersByPath",
+        "PutParameter",
+        # the tests (a parameter read back, a wrong type)
+        "GetParameter",
+    ),
 }
