@@ -324,3 +324,20 @@ def test_an_endpoints_file_of_the_owner_s_wins(tmp_path: Path) -> None:
     loader = trimmed.TrimmedLoader(extra_search_paths=[str(tmp_path)])
     assert not loader.serves_endpoints()
     assert loader.load_data("endpoints") == {"partitions": [], "version": 3}
+
+
+def test_endpoint_data_answers_for_every_trimmed_service_without_botocore_s_whole_file() -> None:
+    """Each trimmed service is in the trimmed endpoint data exactly when it is in botocore's
+    (newer ones such as freetier have rule sets only), and asking never reads the whole file
+    (700 KB: it cost a freetier client 50 ms)."""
+    loader = trimmed.TrimmedLoader()
+    if not loader.serves_endpoints():
+        pytest.skip("this botocore's endpoint data is not served trimmed")
+    served, _ = loader.load_data_with_path("endpoints")
+    original = generate.botocore_loader().load_data("endpoints")
+    prefixes = trimmed._index()["endpoints"]["services"]  # type: ignore[index]
+    assert "freetier" in prefixes
+    for ours, theirs in zip(served["partitions"], original["partitions"], strict=True):
+        for prefix in prefixes:
+            assert (prefix in ours["services"]) == (prefix in theirs["services"]), prefix
+    assert loader._whole_endpoints is None

@@ -115,18 +115,25 @@ class ServicesOnDemand(dict[str, Any]):
 
     botocore's ``EndpointResolver`` asks it ``name in services``, ``services[name]`` and
     ``services.get(name, default)``; a service it does not hold is read from botocore's whole
-    endpoint data (``whole()``, loaded once) and kept.
+    endpoint data (``whole()``, loaded once) and kept. ``trimmed`` names every endpoint prefix
+    the generator looked up in that data: one of them missing here is missing there too (newer
+    services such as ``freetier`` have rule sets only), and is answered without reading 700 KB.
     """
 
     def __init__(
-        self, kept: dict[str, Any], partition: str, whole: Callable[[], dict[str, Any]]
+        self,
+        kept: dict[str, Any],
+        partition: str,
+        whole: Callable[[], dict[str, Any]],
+        trimmed: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(kept)
         self._partition = partition
         self._whole = whole
+        self._trimmed = trimmed
 
     def _fetch(self, name: object) -> bool:
-        if not isinstance(name, str):
+        if not isinstance(name, str) or name in self._trimmed:
             return False
         for partition in self._whole()["partitions"]:
             if partition["partition"] == self._partition and name in partition["services"]:
@@ -182,9 +189,11 @@ class TrimmedLoader(Loader):
         if name != "endpoints" or not self.serves_endpoints():
             return super().load_data_with_path(name)
         data = json.loads((DATA / ENDPOINTS).read_text(encoding="utf-8"))
+        index = _index() or {}
+        trimmed = frozenset(index.get("endpoints", {}).get("services", ()))
         for partition in data["partitions"]:
             partition["services"] = ServicesOnDemand(
-                partition["services"], partition["partition"], self._whole_endpoint_data
+                partition["services"], partition["partition"], self._whole_endpoint_data, trimmed
             )
         return data, os.path.join(self.BUILTIN_DATA_PATH, name)
 
