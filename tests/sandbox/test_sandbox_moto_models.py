@@ -183,3 +183,27 @@ def test_the_shared_loader_keeps_its_search_paths_in_the_sandbox(sandbox_at: Any
     moto_models.regions_session().get_available_regions("iam")
     assert not any("boto3" in path for path in session.loader(None).search_paths)
     assert session.loader(None).served_version("iam") is not None
+
+
+def test_parameter_store_in_the_sandbox_does_not_load_moto_s_ec2() -> None:
+    """Every sandbox verify reads the declined steps from Parameter Store: moto's SSM must not
+    bring moto's EC2 (1.8 s, 170 MiB) with it; EC2 itself still loads when an EC2 call comes."""
+    script = """
+import sys
+from aws_setup_wizard.sandbox import Sandbox
+from tests.sandbox_accounts import account_on
+with Sandbox("fresh") as box:
+    ssm = account_on(box).client("ssm")
+    ssm.put_parameter(Name="/setup-wizard/probe", Value="on", Type="String")
+    assert ssm.get_parameter(Name="/setup-wizard/probe")["Parameter"]["Value"] == "on"
+    assert "moto.ec2.models" not in sys.modules, "moto's EC2 was loaded by SSM"
+    ec2 = account_on(box).client("ec2")
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is False
+    assert "moto.ec2.models" in sys.modules
+print("ssm without ec2")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ssm without ec2"

@@ -33,8 +33,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from moto.ec2.models import ec2_backends
-
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
 from aws_setup_wizard.sandbox.protocol import ec2_response, error_response, escape
 
@@ -43,7 +41,13 @@ AWS_MANAGED_KEY = "alias/aws/ebs"
 
 
 def ec2_backend(account_id: str, region: str) -> Any:
-    """moto's EC2 backend of ``account_id`` in ``region`` (made on first use, as moto does)."""
+    """moto's EC2 backend of ``account_id`` in ``region`` (made on first use, as moto does).
+
+    Imported here, not at the top: ``moto.ec2.models`` loads EC2's instance-type, AMI and
+    Region data (over 100 MiB), which the sandbox needs only once an EBS call comes.
+    """
+    from moto.ec2.models import ec2_backends
+
     return ec2_backends[account_id][region]
 
 

@@ -30,7 +30,9 @@ is untouched.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
+import types
 from typing import Any
 
 import botocore.session
@@ -79,6 +81,37 @@ def regions_session() -> botocore.session.Session:
     return session
 
 
+class _EC2BackendsOnDemand:
+    """Stands in for ``moto.ec2.ec2_backends`` in ``moto.ssm.models``: the real one, imported
+    the first time SSM asks for it (only ``SendCommand`` with instance targets does)."""
+
+    def __getitem__(self, account_id: str) -> Any:
+        from moto.ec2.models import ec2_backends
+
+        return ec2_backends[account_id]
+
+
+def _ssm_without_ec2() -> None:
+    """Import ``moto.ssm.models`` without importing ``moto.ec2`` with it.
+
+    moto's SSM imports EC2 at the top for one rarely used feature, and importing ``moto.ec2``
+    costs about 1.8 s and 170 MiB (its instance-type and offering data). Every sandbox
+    ``verify`` reads the declined steps from Parameter Store, so that cost fell on every run.
+    While ``moto.ssm.models`` is imported, ``moto.ec2`` is a stand-in holding
+    :class:`_EC2BackendsOnDemand`; the stand-in is removed at once, so any later
+    ``import moto.ec2`` (the EBS layer's) loads the real package.
+    """
+    if "moto.ssm.models" in sys.modules or "moto.ec2" in sys.modules:
+        return
+    stand_in = types.ModuleType("moto.ec2")
+    stand_in.ec2_backends = _EC2BackendsOnDemand()  # type: ignore[attr-defined]
+    sys.modules["moto.ec2"] = stand_in
+    try:
+        import moto.ssm.models  # noqa: F401 - imported for its side effect: moto's SSM, loaded
+    finally:
+        del sys.modules["moto.ec2"]
+
+
 _installed = threading.Lock()
 _done = False
 
@@ -96,4 +129,5 @@ def install() -> None:
         base_backend.AccountSpecificBackend.get_session = classmethod(  # type: ignore[assignment]
             lambda cls: regions_session()
         )
+        _ssm_without_ec2()
         _done = True
