@@ -322,22 +322,15 @@ def run_decline(args: argparse.Namespace) -> int:
     if args.account_id is not None and account_id_rule(args.account_id):
         return _fail(f"--account-id {account_id_rule(args.account_id)}", ExitCode.USAGE)
     account = _account(args)
-    if args.yes and not args.account_id and not account.is_sandbox:
-        return _fail(
-            "--yes needs --account-id (the 12-digit account you mean to change), so that a "
-            "stale profile cannot write to the wrong account; nothing was changed.",
-            ExitCode.USAGE,
-        )
+    refused = _unnamed_account(args, account)
+    if refused is not None:
+        return refused
     record = declines.DeclineRecord(step, withdraw=args.withdraw)
     values = {"reason": args.reason or "", "by": ""}
     try:
         caller = account.caller()
-        if args.account_id and args.account_id != caller.account_id:
-            return _fail(
-                f"these credentials belong to account {caller.account_id}, not "
-                f"{args.account_id}: nothing was changed.",
-                ExitCode.ERROR,
-            )
+        if (refused := _other_account(args, caller.account_id)) is not None:
+            return refused
         values["by"] = caller.arn
         who = caller.describe()
         print(identity_line(account.is_sandbox, caller.account_id, who, account.region))
@@ -446,20 +439,13 @@ def run_apply(args: argparse.Namespace) -> int:
         return _fail(str(exc), ExitCode.USAGE)
     account = _account(args)
     # The sandbox is a practice account: there is no wrong account to protect it from.
-    if args.yes and not args.account_id and not account.is_sandbox:
-        return _fail(
-            "--yes needs --account-id (the 12-digit account you mean to change), so that a "
-            "stale profile cannot write to the wrong account; nothing was changed.",
-            ExitCode.USAGE,
-        )
+    refused = _unnamed_account(args, account)
+    if refused is not None:
+        return refused
     try:
         caller = account.caller()
-        if args.account_id and args.account_id != caller.account_id:
-            return _fail(
-                f"these credentials belong to account {caller.account_id}, not "
-                f"{args.account_id}: nothing was changed.",
-                ExitCode.ERROR,
-            )
+        if (refused := _other_account(args, caller.account_id)) is not None:
+            return refused
         steps = runner.in_apply_order(steps, account)
         options = runner.resolve_options(steps, given, caller.account_id, account.region)
         who = caller.describe()
@@ -592,6 +578,28 @@ def wants_plain(args: argparse.Namespace) -> bool:
         or not sys.stdin.isatty()
         or not sys.stdout.isatty()
     )
+
+
+def _unnamed_account(args: argparse.Namespace, account: Account) -> int | None:
+    """``--yes`` off the sandbox needs ``--account-id``: a refusal's exit code, or ``None``."""
+    if args.yes and not args.account_id and not account.is_sandbox:
+        return _fail(
+            "--yes needs --account-id (the 12-digit account you mean to change), so that a "
+            "stale profile cannot write to the wrong account; nothing was changed.",
+            ExitCode.USAGE,
+        )
+    return None
+
+
+def _other_account(args: argparse.Namespace, account_id: str) -> int | None:
+    """``--account-id`` that is not the credentials' account: a refusal's exit code, or ``None``."""
+    if args.account_id and args.account_id != account_id:
+        return _fail(
+            f"these credentials belong to account {account_id}, not "
+            f"{args.account_id}: nothing was changed.",
+            ExitCode.ERROR,
+        )
+    return None
 
 
 def run_guided(args: argparse.Namespace) -> int:
