@@ -62,10 +62,8 @@ class Option:
             if lowered in {"no", "n", "false", "off", "0"}:
                 return False
             raise OptionError(f"{self.label}: answer yes or no (got {value!r}).")
-        # Spaces around a typed value are never meant ("25 ", " admin"): AWS would refuse
-        # some and keep others (a budget of "25 " is not a number to it).
-        text = str(value).strip()
-        if self.required and not text:
+        text = str(value)
+        if self.required and not text.strip():
             # Said plainly: "must be 1 to 64 characters (this one has 0)" reads as a mistake
             # the owner made, when nothing was asked for yet.
             raise OptionError(f"{self.label}: required ({self.help}).")
