@@ -13,62 +13,36 @@ from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from aws_setup_wizard import cli, declines, journal, report, runner
 from aws_setup_wizard import steps as registry
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.dialogue import Answer
-from aws_setup_wizard.errors import error_code
 from aws_setup_wizard.flow import GuidedRun
-from aws_setup_wizard.model import ApiCall, Change, Check, Plan, Status
+from aws_setup_wizard.model import Check, Status
 from aws_setup_wizard.present import ExitCode
 from aws_setup_wizard.sandbox import Sandbox
-from aws_setup_wizard.steps.base import OptionValues, Step, require_known, unknown
+from aws_setup_wizard.steps.base import Step
 from tests.sandbox_accounts import account_on, console_clients, journaled
 from tests.test_flow import Scripted
+from tests.test_new_step import PracticeParameterStep
 
 PARAMETER = "/practice/declinable"
 REASON = "GuardDuty costs more than this hobby account is worth"
 
 
-class DeclinableStep(Step):
+class DeclinableStep(PracticeParameterStep):
     """Keeps one SSM parameter set to ``on``: fails in every scenario until applied."""
 
     id = "practice-declinable"
     title = "Keep the declinable parameter on"
     controls = ("Practice 2",)
-    services = ("ssm",)
-    group = "Guardrails"
+    parameter = PARAMETER
+    noun = "declinable parameter"
 
     def why(self) -> str:
         """A short why, in place of an asset."""
         return "# Why\n\nA throwaway step an owner may decline."
-
-    def check(self, account: Account) -> Check:
-        """Pass when the parameter reads ``on``."""
-        try:
-            found = account.client("ssm").get_parameter(Name=PARAMETER)["Parameter"]["Value"]
-        except ClientError as exc:
-            if error_code(exc) != "ParameterNotFound":
-                return unknown(exc, "the declinable parameter")
-            found = None
-        if found == "on":
-            return Check(Status.PASS, "The declinable parameter is on.", {"value": found})
-        return Check(Status.FAIL, "The declinable parameter is not on.", {"value": found})
-
-    def plan(self, account: Account, options: OptionValues) -> Plan:
-        """One PutParameter when it is not on."""
-        check = self.check(account)
-        require_known(check)
-        if check.passed:
-            return Plan(self.id)
-        call = ApiCall(
-            "ssm",
-            "PutParameter",
-            {"Name": PARAMETER, "Value": "on", "Type": "String", "Overwrite": True},
-        )
-        return Plan(self.id, (Change("ssm:PutParameter", PARAMETER, "turn it on", call=call),))
 
 
 @pytest.fixture

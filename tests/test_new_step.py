@@ -36,6 +36,9 @@ class PracticeParameterStep(Step):
     controls = ("Practice 1",)
     services = ("ssm",)
     group = "Guardrails"
+    #: The parameter it keeps on, and what its sentences call it (subclasses change both).
+    parameter = PARAMETER
+    noun = "practice parameter"
 
     def why(self) -> str:
         """A short why, in place of ``assets/why/practice-parameter.md``."""
@@ -44,14 +47,14 @@ class PracticeParameterStep(Step):
     def check(self, account: Account) -> Check:
         """Pass when the parameter reads ``on``."""
         try:
-            found = account.client("ssm").get_parameter(Name=PARAMETER)["Parameter"]["Value"]
+            found = account.client("ssm").get_parameter(Name=self.parameter)["Parameter"]["Value"]
         except ClientError as exc:
             if error_code(exc) != "ParameterNotFound":
-                return unknown(exc, "the practice parameter")
+                return unknown(exc, f"the {self.noun}")
             found = None
         if found == "on":
-            return Check(Status.PASS, "The practice parameter is on.", {"value": found})
-        return Check(Status.FAIL, "The practice parameter is not on.", {"value": found})
+            return Check(Status.PASS, f"The {self.noun} is on.", {"value": found})
+        return Check(Status.FAIL, f"The {self.noun} is not on.", {"value": found})
 
     def plan(self, account: Account, options: OptionValues) -> Plan:
         """One PutParameter when it is not on."""
@@ -62,9 +65,9 @@ class PracticeParameterStep(Step):
         call = ApiCall(
             "ssm",
             "PutParameter",
-            {"Name": PARAMETER, "Value": "on", "Type": "String", "Overwrite": True},
+            {"Name": self.parameter, "Value": "on", "Type": "String", "Overwrite": True},
         )
-        return Plan(self.id, (Change("ssm:PutParameter", PARAMETER, "turn it on", call=call),))
+        return Plan(self.id, (Change("ssm:PutParameter", self.parameter, "turn it on", call=call),))
 
 
 @pytest.fixture
