@@ -39,6 +39,35 @@ class QuietRequestHandler(MotoRequestHandler):
         """Werkzeug's own logging entry point: silent too."""
 
 
+class RememberingDispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, remembering which of its backends serves each host.
+
+    moto answers "which backend serves this host?" by listing its own package folder (about 200
+    ``listdir``/``isdir`` calls, ``moto.backends.list_of_moto_modules``), then matching URL
+    patterns; twice for most requests, and under the one lock every request thread shares. That
+    cost a few milliseconds per request, with the sandbox's other requests queued behind it.
+    The answer depends on the host alone, and moto's files do not change while it runs, so each
+    host is worked out once.
+    """
+
+    #: Hosts come from what a request says (its signature's service and Region): a bound keeps a
+    #: stream of made-up ones from growing the memory without end (past it, nothing is kept).
+    MOST_REMEMBERED = 4096
+
+    def __init__(self, create_app: Any) -> None:
+        super().__init__(create_app)
+        self._backend_by_host: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        """moto's answer for ``host``, worked out once (moto calls this under its lock)."""
+        if host in self._backend_by_host:
+            return self._backend_by_host[host]
+        backend = super().get_backend_for_host(host)
+        if len(self._backend_by_host) < self.MOST_REMEMBERED:
+            self._backend_by_host[host] = backend
+        return backend
+
+
 class SandboxServer:
     """moto + root-account layer served on a background thread."""
 
@@ -51,7 +80,7 @@ class SandboxServer:
         managed_policies.install()
         backends.reset_all()
         self.middleware = RootAccountMiddleware(
-            DomainDispatcherApplication(create_backend_app), accounts, region, secret
+            RememberingDispatcher(create_backend_app), accounts, region, secret
         )
         self._server: BaseWSGIServer = make_server(
             host, port, self.middleware, threaded=True, request_handler=QuietRequestHandler
