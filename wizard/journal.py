@@ -231,13 +231,40 @@ def read(path: Path | None = None) -> list[dict[str, Any]]:
     """Every record of the journal (for tests, the summary and support).
 
     A damaged line (a crash mid-write, a disk that filled up) is skipped with a warning that
-    names the file and the line: one bad line must not stop every later run.
+    names the file and the line: one bad line must not stop every later run. The records are
+    shared with later reads of the unchanged file: read them, never change them.
     """
     target = path or state_dir() / "journal.jsonl"
-    if not target.exists():
+    try:
+        found = target.stat()
+    except OSError:
+        return []
+    # ``verify`` asks twice (a recent write? a password kept here?): a journal that has not
+    # changed since is not parsed again. It only grows, so size and time tell a change (and
+    # the inode a file replaced by another).
+    version = (found.st_ino, found.st_size, found.st_mtime_ns)
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(target)
+    if parsed is not None and parsed[0] == version:
+        return list(parsed[1])
+    records = _parse(target)
+    with _PARSED_LOCK:
+        _PARSED[target] = (version, records)
+    return list(records)
+
+
+#: The last parse of each journal file read by this process, with the version it was read at.
+_PARSED: dict[Path, tuple[tuple[int, int, int], list[dict[str, Any]]]] = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse(target: Path) -> list[dict[str, Any]]:
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return []
     records = []
-    for number, line in enumerate(target.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
