@@ -31,6 +31,10 @@ MARKER_ENV = "AWS_SETUP_WIZARD_FIRST_PAINT_FILE"
 PACKAGE_DIRS = ("wizard", "screens", "assets")
 
 
+#: Each child gets a state directory of its own, all of them removed when the benchmark ends.
+_STATE_HOMES = tempfile.TemporaryDirectory(prefix="aws-setup-wizard-bench-")
+
+
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_"))}
     env.update(
@@ -39,7 +43,7 @@ def child_env(**extra: str) -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
         TERM="xterm-256color",
-        XDG_STATE_HOME=tempfile.mkdtemp(prefix="aws-setup-wizard-bench-"),
+        XDG_STATE_HOME=tempfile.mkdtemp(dir=_STATE_HOMES.name),
     )
     env.pop("COLUMNS", None)
     env.pop("LINES", None)

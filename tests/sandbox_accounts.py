@@ -38,13 +38,19 @@ def account_on(
     return journaled(account)
 
 
+#: One directory for every journal a test process makes, removed when the process ends (a
+#: directory each in the system's temporary folder left tens of thousands behind, and a
+#: crowded temporary folder slows every Python started there).
+_JOURNALS = tempfile.TemporaryDirectory(prefix="test-journals-")
+
+
 def journaled(account: Account) -> Account:
     """``account``, journaled as a confirmed run is, so tests may apply steps directly.
 
     The dispatcher refuses to write without a journal; each such account journals to a file
     of its own (never the shared state directory, whose journal later plans read).
     """
-    journal_file = Path(tempfile.mkdtemp(prefix="test-journal-")) / "journal.jsonl"
+    journal_file = Path(tempfile.mkdtemp(prefix="journal-", dir=_JOURNALS.name)) / "journal.jsonl"
     Journal(journal_file).watch(account)
     return account
 
