@@ -22,7 +22,9 @@ import os
 import threading
 from typing import Any
 
+import botocore.handlers
 import botocore.session
+from botocore.model import ServiceModel
 
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
 
@@ -76,6 +78,75 @@ def loader(data_path: str | None = None) -> TrimmedLoader:
         return found
 
 
+def _service_part(event_name: str) -> str | None:
+    """The service an event name belongs to (``before-call.s3.PutObject``: ``s3``), if any.
+
+    Documentation events name it one place later (``docs.*.s3.CopyObject...``); a wildcard
+    (``needs-retry.*``) or an event with no service part belongs to every service.
+    """
+    parts = event_name.split(".")
+    index = 2 if parts[0] == "docs" else 1
+    if len(parts) <= index or parts[index] == "*":
+        return None
+    return parts[index]
+
+
+class ProcessSession(botocore.session.Session):
+    """botocore's session, registering each service's built-in handlers with its first client.
+
+    botocore registers its ~130 built-in event handlers (S3's, EC2's, Glacier's, ...) on every
+    session, and each client copies the session's whole handler tree (about 375 nodes) when
+    made, whatever its service: that copy was a fifth of making a client. Here the handlers that
+    belong to no service (or every one) are registered at once, as botocore does; those of one
+    service wait until a client of that service is first made, then go in, in botocore's order.
+    A handler tree orders handlers by how specific their event is, and within one event by
+    registration: every handler of a service's events goes in together and in order, so each
+    client sees exactly the handlers, in the order, botocore's own session would give it.
+    """
+
+    def _register_builtin_handlers(self, events: Any) -> None:
+        # botocore calls this from ``__init__``: what is kept for later is made here.
+        self._held_back: dict[str, list[tuple[Any, ...]]] = {}
+        self._held_back_lock = threading.Lock()
+        general = []
+        for spec in botocore.handlers.BUILTIN_HANDLERS:
+            # The emitter renames old service names in events (EVENT_ALIASES): key on the new.
+            service = _service_part(events._alias_event_name(spec[0]))
+            if service is None:
+                general.append(spec)
+            else:
+                self._held_back.setdefault(service, []).append(spec)
+        self._register_specs(general)
+
+    def _register_specs(self, specs: list[tuple[Any, ...]]) -> None:
+        """Register handler specs as botocore's ``_register_builtin_handlers`` does."""
+        events: Any = self._events  # type: ignore[attr-defined]  # botocore's own attribute
+        for spec in specs:
+            if len(spec) == 2:
+                self.register(spec[0], spec[1])
+            elif spec[2] is botocore.handlers.REGISTER_FIRST:
+                events.register_first(spec[0], spec[1])
+            elif spec[2] is botocore.handlers.REGISTER_LAST:
+                events.register_last(spec[0], spec[1])
+
+    def release_handlers_of(self, service_name: str) -> None:
+        """Register the built-in handlers of ``service_name``'s events, once."""
+        try:
+            model = ServiceModel(self.get_service_data(service_name), service_name)
+            service_id = model.service_id.hyphenize()
+        except Exception:  # noqa: BLE001 - an unknown service fails in create_client, as ever
+            return
+        with self._held_back_lock:
+            specs = self._held_back.pop(service_id, None)
+            if specs:
+                self._register_specs(specs)
+
+    def create_client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        """botocore's ``create_client``, after the service's own handlers are registered."""
+        self.release_handlers_of(service_name)
+        return super().create_client(service_name, *args, **kwargs)
+
+
 def process_session(profile: str | None = None) -> botocore.session.Session:
     """The process's botocore session for ``profile`` (``None``: botocore's default chain).
 
@@ -87,7 +158,7 @@ def process_session(profile: str | None = None) -> botocore.session.Session:
         found = _sessions.get(key)
     if found is not None:
         return found
-    session = botocore.session.Session(profile=profile)
+    session = ProcessSession(profile=profile)
     # Reading ``data_path`` reads the configuration: a damaged file raises here.
     session.register_component("data_loader", loader(session.get_config_variable("data_path")))
     session.register("creating-client-class", add_full_model_on_demand)

@@ -1,0 +1,76 @@
+"""Each client of the process's session sees exactly the event handlers botocore's would give it.
+
+The process's session registers a service's built-in handlers only when its first client is
+made (:class:`~aws_setup_wizard.sdk.session.ProcessSession`); these tests compare, event by
+event, the handlers a client made that way runs with those of a client of botocore's own
+session, for every service the wizard calls and a few it never does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import botocore.handlers
+import botocore.session
+import pytest
+
+from aws_setup_wizard.sdk.loader import trimmed_services
+from aws_setup_wizard.sdk.session import ProcessSession, _service_part
+
+#: Services with many built-in handlers of their own, which the wizard does not call.
+OTHERS = ["ec2", "glacier", "route53", "s3", "sqs", "machinelearning", "rds"]
+SERVICES = sorted({*trimmed_services(), *OTHERS}) or OTHERS
+
+
+def _name(handler: Any) -> str:
+    """A handler by what it is: per-client objects differ between clients, their kinds do not."""
+    function = getattr(handler, "__func__", handler)
+    name = getattr(function, "__qualname__", None) or type(function).__qualname__
+    return f"{getattr(function, '__module__', '')}.{name}"
+
+
+def _events_of(client: Any) -> list[str]:
+    """Every built-in event name of the client's service, and each operation's events."""
+    events = client.meta.events
+    service_id = client.meta.service_model.service_id.hyphenize()
+    kinds = {spec[0].split(".")[0] for spec in botocore.handlers.BUILTIN_HANDLERS}
+    names = {events._alias_event_name(spec[0]) for spec in botocore.handlers.BUILTIN_HANDLERS}
+    # A client emits only its own service's events (and those of no service).
+    names = {name for name in names if _service_part(name) in (None, service_id)}
+    for operation in client.meta.service_model.operation_names:
+        names.update(f"{kind}.{service_id}.{operation}" for kind in kinds)
+        names.add(f"docs.method.{service_id}.{operation}.complete-section")
+    return sorted(names)
+
+
+def _handlers(client: Any, event: str) -> list[str]:
+    found = client.meta.events._emitter._handlers.prefix_search(event)
+    return [_name(handler) for handler in found]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_client_runs_the_handlers_botocore_would_give_it(service: str) -> None:
+    settings = {
+        "region_name": "us-east-1",
+        "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    }
+    ours = ProcessSession()
+    # Another service first: its handlers going in must not change this one's.
+    ours.create_client("sts", **settings)
+    client = ours.create_client(service, **settings)
+    reference = botocore.session.Session().create_client(service, **settings)
+    events = _events_of(reference)
+    assert events
+    mismatched = [e for e in events if _handlers(client, e) != _handlers(reference, e)]
+    assert not mismatched, mismatched[:5]
+
+
+def test_a_service_s_handlers_wait_for_its_first_client() -> None:
+    session = ProcessSession()
+    has_s3 = session._events._emitter._handlers.prefix_search("before-parameter-build.s3.PutObject")
+    session.create_client("iam", region_name="us-east-1")
+    still = session._events._emitter._handlers.prefix_search("before-parameter-build.s3.PutObject")
+    session.create_client("s3", region_name="us-east-1")
+    now = session._events._emitter._handlers.prefix_search("before-parameter-build.s3.PutObject")
+    assert len(has_s3) == len(still) < len(now)
