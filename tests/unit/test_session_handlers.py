@@ -13,9 +13,11 @@ from typing import Any
 import botocore.handlers
 import botocore.session
 import pytest
+from botocore.hooks import EventAliaser, HierarchicalEmitter
+from botocore.utils import EVENT_ALIASES
 
 from aws_setup_wizard.sdk.loader import trimmed_services
-from aws_setup_wizard.sdk.session import ProcessSession, _service_part
+from aws_setup_wizard.sdk.session import ProcessSession, QuickEventAliaser, _service_part
 
 #: Services with many built-in handlers of their own, which the wizard does not call.
 OTHERS = ["ec2", "glacier", "route53", "s3", "sqs", "machinelearning", "rds"]
@@ -74,3 +76,31 @@ def test_a_service_s_handlers_wait_for_its_first_client() -> None:
     session.create_client("s3", region_name="us-east-1")
     now = session._events._emitter._handlers.prefix_search("before-parameter-build.s3.PutObject")
     assert len(has_s3) == len(still) < len(now)
+
+
+def _event_names() -> list[str]:
+    """Built-in event names, every alias in each place of a name, and real services' events."""
+    names = {spec[0] for spec in botocore.handlers.BUILTIN_HANDLERS}
+    kinds = sorted({name.split(".")[0] for name in names})
+    for old, new in EVENT_ALIASES.items():
+        for kind in kinds:
+            names.update({f"{kind}.{old}", f"{kind}.{old}.Operation", f"{kind}.{new}.Operation"})
+        names.update({old, f"{old}.x", f"x.{old}", f"x{old}.y", f"docs.*.{old}.Op.section"})
+    for service in SERVICES:
+        model = botocore.session.Session().get_service_model(service)
+        service_id = model.service_id.hyphenize()
+        names.update(f"{k}.{service_id}.{op}" for k in kinds for op in model.operation_names)
+    return sorted(names)
+
+
+def test_the_quick_aliaser_names_every_event_as_botocore_does() -> None:
+    quick = QuickEventAliaser(HierarchicalEmitter())
+    botocores = EventAliaser(HierarchicalEmitter())
+    names = _event_names()
+    assert len(names) > 1000
+    for _ in range(2):  # the second time from the caches
+        assert [quick._alias_event_name(n) for n in names] == [
+            botocores._alias_event_name(n) for n in names
+        ]
+    # Some names are renamed: the comparison covers both paths.
+    assert any(botocores._alias_event_name(n) != n for n in names)
