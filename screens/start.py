@@ -83,6 +83,7 @@ class StartScreen(WizardScreen):
     async def _mount_rest(self) -> None:
         """Mount the hidden parts (once; every state that shows them awaits this first)."""
         if self._rest is None:
+            self.wizard.load_later_styles()  # the parts' styles are in its second part
             self._rest = self.query_one("#body").mount_all(
                 (self._identity_part(), self._no_credentials_part())
             )
