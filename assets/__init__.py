@@ -7,13 +7,16 @@ A package (rather than a loose folder) so that an installed wizard finds them th
 from __future__ import annotations
 
 import json
-from importlib import resources
 from string import Template
 from typing import Any
 
 
 def read_text(relative_path: str) -> str:
     """Return the text of an asset file, e.g. ``read_text("why/root-mfa.md")``."""
+    # Imported here: the TUI imports this package for its stylesheet's path before the first
+    # frame, and importlib.resources costs ~5 ms that only reading a text needs (issue 13).
+    from importlib import resources
+
     resource = resources.files(__name__)
     for part in relative_path.split("/"):
         resource = resource.joinpath(part)

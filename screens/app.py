@@ -3,8 +3,10 @@
 
 The first screen is drawn before anything heavy is imported: boto3, the sandbox (moto) and the
 guided flow load in the flow's thread worker once the first frame is up (``on_ready``), so the
-owner sees the wizard as fast as Textual itself starts. Only cheap engine modules (model,
-wording, present, no_credentials) are imported at module level here and in the screens.
+owner sees the wizard as fast as Textual itself starts. Only cheap engine modules (wording,
+present) are imported at module level here and in the screens the first frame shows; the model
+and the no-credentials choices load after it. Likewise only the first part of the stylesheet
+is parsed before the first frame (:meth:`WizardApp.load_later_styles`).
 """
 
 from __future__ import annotations
@@ -36,12 +38,19 @@ if TYPE_CHECKING:
 from aws_setup_wizard import assets
 
 ASSETS = Path(assets.__file__).parent
+STYLESHEET = ASSETS / "wizard.tcss"
+#: Where the stylesheet's second part begins: the first frame waits only for the first part
+#: (parsing all of it, and matching every widget against its rules, cost ~25 ms; issue 13).
+LATER_STYLES = "/* == after the first frame =="
 
 # Set to a file path, the app writes the wall-clock time of its first drawn frame there (and
 # whether boto3 was already loaded): benchmarks/startup.py measures start-up honestly with it.
 FIRST_PAINT_ENV = "AWS_SETUP_WIZARD_FIRST_PAINT_FILE"
 # Any non-empty value turns every animation off (no spinner), like TEXTUAL_ANIMATIONS=none.
 REDUCED_MOTION_ENV = "AWS_SETUP_WIZARD_REDUCED_MOTION"
+
+# After the first frame: long enough for it to be written out (see screens/start.py).
+LATER_STYLES_DELAY = 0.02
 
 # How long a notice stays above the buttons (Textual's toasts: 5 s, but they covered content).
 NOTICE_SECONDS = 10.0
@@ -61,6 +70,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def stylesheet_parts() -> tuple[str, str]:
+    """The stylesheet's first-frame part and the rest (its line numbers kept for errors)."""
+    text = STYLESHEET.read_text(encoding="utf-8")
+    first, marker, later = text.partition(LATER_STYLES)
+    return first, "\n" * first.count("\n") + marker + later
+
+
 class WizardApp(App[int]):
     """The guided wizard, full-screen.
 
@@ -71,7 +87,8 @@ class WizardApp(App[int]):
     """
 
     TITLE = "aws-setup-wizard"
-    CSS_PATH = [str(ASSETS / "wizard.tcss")]
+    # No CSS_PATH: Textual would parse the whole stylesheet before the first frame.
+    # :meth:`__init__` adds its first part, :meth:`load_later_styles` the rest.
     ENABLE_COMMAND_PALETTE = False
     # Read by aws_setup_wizard.screens.widgets.WizardInput; Textual's own inputs blink regardless.
     CURSOR_BLINK = True
@@ -92,6 +109,9 @@ class WizardApp(App[int]):
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        first, later = stylesheet_parts()
+        self._later_styles: str | None = later
+        self.stylesheet.add_source(first, read_from=(str(STYLESHEET), ""), is_default_css=False)
         self.launch = launch
         self.scenario = scenario
         self.opened = opened
@@ -188,7 +208,27 @@ class WizardApp(App[int]):
         if marker:
             loaded = "boto3" in sys.modules
             Path(marker).write_text(f"{time.time()!r} boto3_loaded={loaded}\n", encoding="utf-8")
+        # A timer, so that the frame is written out first; anything shown earlier loads it.
+        self.set_timer(LATER_STYLES_DELAY, self.load_later_styles)
         self.run_flow()
+
+    def load_later_styles(self) -> None:
+        """Add the stylesheet's second part (once): before anything but the first frame shows.
+
+        Called on a timer after the first frame, and before whatever else the app shows (a
+        flow request, help, the quit question, the start screen's hidden parts), whichever
+        comes first. No rule of this part matches a widget of the first frame, so nothing
+        drawn changes; only the new part is parsed (Textual caches the others).
+        """
+        later, self._later_styles = self._later_styles, None
+        if later is None:
+            return
+        self.stylesheet.add_source(
+            later, read_from=(str(STYLESHEET), "after the first frame"), is_default_css=False
+        )
+        self.stylesheet.update(self)
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
 
     @work(thread=True, exit_on_error=False, name="guided flow")
     def run_flow(self) -> None:
@@ -203,6 +243,7 @@ class WizardApp(App[int]):
     @on(RunOnUi)
     async def _run_on_ui(self, message: RunOnUi) -> None:
         """Run a flow thread's request on the event loop; errors go back to that thread."""
+        self.load_later_styles()
         try:
             result = message.setup(message.reply)
             if hasattr(result, "__await__"):
@@ -227,6 +268,7 @@ class WizardApp(App[int]):
         # Imported on demand: Markdown is costly and the first frame must not wait for it.
         from aws_setup_wizard.screens.help import HelpScreen
 
+        self.load_later_styles()
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen_keys()))
 
@@ -257,6 +299,7 @@ class WizardApp(App[int]):
             if quit_now:
                 self.exit(self.exit_code, return_code=self.exit_code)
 
+        self.load_later_styles()
         self.push_screen(QuitScreen(writing=self.writing), decided)
 
     def exit(

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from aws_setup_wizard.no_credentials import Choice, EnteredKey, Offer, Picked
 from aws_setup_wizard.present import account_kind, identity_facts
 from aws_setup_wizard.screens.base import WizardScreen
 from aws_setup_wizard.screens.bridge import Reply
@@ -40,9 +39,12 @@ if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
     from aws_setup_wizard.flow import Identity
+    from aws_setup_wizard.no_credentials import Offer
 
 USE_KEY = "Use this key"
-KEPT_KEY = Choice.KEPT_KEY.value  # the kept key's button id
+# The kept key's button id: ``no_credentials.Choice.KEPT_KEY``'s value, written out because that
+# module (~5 ms of dataclasses) is imported only when the screen needs it, after the first frame.
+KEPT_KEY = "kept-key"
 
 
 # After the first frame: long enough for it to be written out, short enough to be done
@@ -81,6 +83,7 @@ class StartScreen(WizardScreen):
     async def _mount_rest(self) -> None:
         """Mount the hidden parts (once; every state that shows them awaits this first)."""
         if self._rest is None:
+            self.wizard.load_later_styles()  # the parts' styles are in its second part
             self._rest = self.query_one("#body").mount_all(
                 (self._identity_part(), self._no_credentials_part())
             )
@@ -193,6 +196,8 @@ class StartScreen(WizardScreen):
         Only the choices ``offer`` holds are shown; ``offer.key_problem`` (why the key just
         tried did not open the account) is shown beside the form, which keeps what was typed.
         """
+        from aws_setup_wizard.no_credentials import Choice
+
         await self._mount_rest()
         self.query_one("#start-busy").add_class("hidden")
         self.query_one("#identity").add_class("hidden")
@@ -254,6 +259,8 @@ class StartScreen(WizardScreen):
     @on(Button.Pressed, "#use-key")
     def _use_key(self, event: Input.Submitted | Button.Pressed) -> None:
         """Hand the typed key to the flow thread, which opens the account with it."""
+        from aws_setup_wizard.no_credentials import Choice, EnteredKey, Picked
+
         event.stop()
         if any(self._key_problems()) or not self.asking:
             return
@@ -263,6 +270,8 @@ class StartScreen(WizardScreen):
 
     @on(Button.Pressed, f"#{KEPT_KEY}")
     def _kept_key(self, event: Button.Pressed) -> None:
+        from aws_setup_wizard.no_credentials import Choice, Picked
+
         event.stop()
         self.answer(Picked(Choice.KEPT_KEY))
 
@@ -275,6 +284,8 @@ class StartScreen(WizardScreen):
 
     def answer(self, value: Any) -> None:
         """The sandbox choice carries the chosen scenario."""
+        from aws_setup_wizard.no_credentials import Choice, Picked
+
         if value == "sandbox":
             value = Picked(Choice.SANDBOX, scenario=str(self.query_one("#scenario", Select).value))
         super().answer(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -25,10 +25,15 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 from textual.widgets._footer import FooterKey
 
-from aws_setup_wizard.model import Check, Status
 from aws_setup_wizard.present import DECLINED, evidence_lines, status_word
 
-STATUS_CLASS = {Status.PASS: "-pass", Status.FAIL: "-fail", Status.UNKNOWN: "-unknown"}
+if TYPE_CHECKING:
+    # Only named in hints: the first frame does not show a check, and the model costs ~14 ms
+    # to import (issue 13); the flow thread imports it just after the first frame.
+    from aws_setup_wizard.model import Check, Status
+
+# Keyed by the verdicts' values (a Status is a StrEnum, equal to and hashed as its value).
+STATUS_CLASS: dict[str, str] = {"pass": "-pass", "fail": "-fail", "unknown": "-unknown"}
 
 
 def plain(text: str) -> Static:
@@ -41,6 +46,8 @@ class StatusWord(Static):
     the record that does not pass."""
 
     def __init__(self, status: Status, *, declined: bool = False, **kwargs: Any) -> None:
+        from aws_setup_wizard.model import Status
+
         shown = declined and status is not Status.PASS
         super().__init__(DECLINED if shown else status_word(status), markup=False, **kwargs)
         self.add_class("status", "-declined" if shown else STATUS_CLASS[status])

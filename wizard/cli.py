@@ -85,7 +85,8 @@ def build_parser(*, with_steps: bool = True, with_sandbox: bool = True) -> argpa
     ``with_steps=False`` leaves ``apply``'s step options out: loading the steps loads botocore,
     which the guided TUI must not pay for before its first screen is drawn. ``with_sandbox=False``
     leaves the ``sandbox`` command out and does not check ``--scenario`` (a guided-mode option),
-    so that ``verify`` and ``apply`` do not load the sandbox package.
+    so that ``verify``, ``apply`` and the guided mode do not load the sandbox package (``--help``
+    still shows the sandbox's own help texts).
     """
     realistic_help = "answer with AWS's delays"
     scenario_help = "a built-in scenario name or a scenario file"
@@ -602,6 +603,17 @@ def _other_account(args: argparse.Namespace, account_id: str) -> int | None:
     return None
 
 
+#: The sandbox's own environment variable for its account ID (``sandbox.ACCOUNT_ID_ENV``),
+#: named here so that a guided run on the defaults does not import the sandbox package.
+SANDBOX_ACCOUNT_ID_ENV = "SANDBOX_ACCOUNT_ID"
+
+
+def _sandbox_settings_given(args: argparse.Namespace) -> bool:
+    """Whether the owner chose a scenario or an account ID (flag or environment) to check."""
+    chosen_id = args.sandbox_account_id is not None
+    return args.scenario is not None or chosen_id or bool(os.environ.get(SANDBOX_ACCOUNT_ID_ENV))
+
+
 def run_guided(args: argparse.Namespace) -> int:
     """No command: the guided wizard, full-screen (Textual) or plain (questionary)."""
     from aws_setup_wizard.launch import Launch
@@ -614,7 +626,10 @@ def run_guided(args: argparse.Namespace) -> int:
         if given is not None and not args.sandbox:
             # Never silently ignored: without --sandbox the run is on a real account.
             return _fail(f"{flag} works only with --sandbox.", ExitCode.USAGE)
-    if args.sandbox:
+    if args.sandbox and _sandbox_settings_given(args):
+        # Only what the owner chose needs checking; the defaults (the built-in "fresh"
+        # scenario, a random ID chosen when the sandbox starts) cannot be wrong, and importing
+        # the sandbox package to check them cost ~40 ms before the first frame (issue 13).
         from aws_setup_wizard.sandbox import SandboxSettingError, choose_account_id
         from aws_setup_wizard.sandbox.scenario_files import resolve
 
@@ -652,7 +667,14 @@ def run_guided(args: argparse.Namespace) -> int:
 
 
 #: Options that take a value, for :func:`command_of`.
-_VALUED = {"--profile", "--region", "--endpoint-url", "--scenario", "--transcript"}
+_VALUED = {
+    "--profile",
+    "--region",
+    "--endpoint-url",
+    "--scenario",
+    "--sandbox-account-id",
+    "--transcript",
+}
 #: Commands that read (and for ``apply``, plan) and then end: no sandbox, no front end.
 _SHORT_LIVED = {"verify", "apply"}
 
@@ -753,8 +775,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stdout, sys.stderr
     try:
         # Only apply (and help) need the steps' options; anything else starts without botocore.
+        # The guided mode (no command) needs neither the sandbox command nor its help texts:
+        # loading them cost ~25 ms before the first frame (issue 13).
+        guided = command is None and not helping
         parser = build_parser(
-            with_steps=command == "apply" or helping, with_sandbox=not short_lived
+            with_steps=command == "apply" or helping, with_sandbox=not (short_lived or guided)
         )
         args = parser.parse_args(arguments)
         # (the sandbox command has a --scenario of its own, with the same destination)

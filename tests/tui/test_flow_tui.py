@@ -410,6 +410,15 @@ async def test_no_credentials_then_a_typed_root_key(make_app, sandbox_server):
     assert key.secret_access_key not in " ".join(app.farewell)
 
 
+async def test_the_kept_key_button_is_named_after_its_choice():
+    """start.py writes the id out so that it need not import no_credentials before the first
+    frame; the flow reads the click as this choice."""
+    from aws_setup_wizard.no_credentials import Choice
+    from aws_setup_wizard.screens.start import KEPT_KEY
+
+    assert Choice.KEPT_KEY.value == KEPT_KEY
+
+
 async def test_no_credentials_offers_the_kept_root_key(make_app, sandbox_server, monkeypatch):
     """A key kept by an unfinished run: one button continues with it."""
     from aws_setup_wizard import secrets

@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -97,6 +98,33 @@ def test_the_guided_mode_starts_without_boto3():
         "cli.build_parser(with_steps=False).parse_args(['--sandbox'])"
     )
     assert loaded_after(code, HEAVY) == []
+
+
+def test_the_guided_sandbox_reaches_the_tui_without_loading_the_sandbox_package():
+    """``aws-setup-wizard --sandbox`` on the defaults hands over to the TUI before the sandbox
+    package (~40 ms), the model or the no-credentials choices (~20 ms) are loaded: none is on
+    the first frame, which waited for them (issue 13). They load just after it."""
+    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ACCOUNT_ID"}
+    code = (
+        "import json, sys; from aws_setup_wizard.screens import app; "
+        "app.run_guided = lambda launch: print(json.dumps([launch.sandbox_scenario, "
+        "launch.sandbox_account_id, sorted(m for m in sys.modules if m.startswith("
+        "('aws_setup_wizard.sandbox', 'aws_setup_wizard.model', "
+        "'aws_setup_wizard.no_credentials')))])) or 0; "
+        "from aws_setup_wizard import cli; cli.wants_plain = lambda args: False; "
+        "sys.exit(cli.main(['--sandbox']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    # The built-in "fresh" scenario, an ID the sandbox chooses when it starts, nothing loaded.
+    assert json.loads(out.stdout) == ["fresh", None, []]
+
+
+def test_the_cli_names_the_sandbox_account_id_variable_as_the_sandbox_does():
+    from aws_setup_wizard import cli, sandbox
+
+    assert cli.SANDBOX_ACCOUNT_ID_ENV == sandbox.ACCOUNT_ID_ENV
 
 
 def test_the_types_front_ends_exchange_with_the_flow_load_no_botocore():
