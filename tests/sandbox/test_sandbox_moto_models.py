@@ -97,6 +97,38 @@ def test_moto_reads_every_operation_and_shape_without_documentation(sandbox_at: 
         assert not [s for s in description["shapes"].values() if "documentation" in s]
 
 
+def _strings(item: Any) -> list[str]:
+    if isinstance(item, dict):
+        return [s for key, value in item.items() for s in [key, *_strings(value)]]
+    if isinstance(item, list):
+        return [s for value in item for s in _strings(value)]
+    return [item] if isinstance(item, str) else []
+
+
+def test_moto_s_models_hold_each_distinct_string_once(sandbox_at: Any) -> None:
+    from moto.core import loaders as moto_loaders
+    from moto.core.utils import get_service_model
+
+    sandbox_at("fresh")
+    whole = moto_loaders.create_loader().load_service_model("s3", "service-2")
+    described = get_service_model("s3")._service_description  # type: ignore[attr-defined]
+    strings = _strings(described)
+    # Equal to what moto reads (documentation aside), and each value one object.
+    assert described == moto_models.without_docs(whole)
+    assert len({id(s) for s in strings}) == len(set(strings)) < len(strings)
+    # moto's own parse holds repeated values as separate objects: the saving is real.
+    parsed = _strings(moto_models.without_docs(whole))
+    assert len({id(s) for s in parsed}) > len(set(parsed))
+
+
+def test_interned_is_equal_and_keeps_types() -> None:
+    item = {"a": ["x", 1, 2.5, None, True, {"b": "x"}], "c": {}}
+    out = moto_models.interned(item)
+    assert out == item
+    assert out["a"][0] is out["a"][5]["b"]
+    assert out["a"][4] is True and out["a"][3] is None
+
+
 def test_without_docs_keeps_a_member_called_documentation() -> None:
     model = {
         "documentation": "prose",

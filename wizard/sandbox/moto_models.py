@@ -12,6 +12,10 @@ moto reads botocore's data for two purposes, and keeps what it read for the life
   dicts (a dict keeps its order, which is all botocore and moto rely on). Every operation, shape,
   error, protocol setting and moto extra is still there, so moto parses, routes and answers every
   request exactly as before, including operations the wizard's trimmed models leave out.
+  Its strings are also held once each (:func:`interned`): a model names the same shapes, types
+  and locations over and over (S3's 16,000 strings hold 1,500 different values), and the JSON
+  parser makes a new string for each occurrence. Fourteen services' models take 7.5 MiB
+  parsed, 4.2 MiB of it repeated strings.
 - **Regions** (``AccountSpecificBackend.get_session()``, cached): a ``boto3.Session`` of its
   own, asked only ``get_available_partitions()`` and ``get_available_regions(service,
   partition_name=...)`` when a service's backend is first made for an account. That session
@@ -46,6 +50,18 @@ from aws_setup_wizard.sdk.generate import without_docs
 from aws_setup_wizard.sdk.loader import PlainJSONFileLoader
 
 
+def interned(item: Any) -> Any:
+    """``item`` (parsed JSON) rebuilt with each of its strings, keys and values, interned:
+    equal to ``item`` in every respect, each distinct string held once in the process."""
+    if isinstance(item, dict):
+        return {sys.intern(key): interned(value) for key, value in item.items()}
+    if isinstance(item, list):
+        return [interned(value) for value in item]
+    if isinstance(item, str):
+        return sys.intern(item)
+    return item
+
+
 class DoclessLoader(MotoLoader):
     """moto's model loader (``moto-extras`` merged), with ``service-2`` read without its
     documentation and JSON parsed into plain dicts (see the module's docstring)."""
@@ -55,9 +71,10 @@ class DoclessLoader(MotoLoader):
     def load_service_model(
         self, service_name: str, type_name: str, api_version: str | None = None
     ) -> Any:
-        """moto's ``load_service_model``; a ``service-2`` model comes without documentation."""
+        """moto's ``load_service_model``; a ``service-2`` model comes without documentation,
+        its strings interned."""
         model = super().load_service_model(service_name, type_name, api_version)
-        return without_docs(model) if type_name == "service-2" else model
+        return interned(without_docs(model)) if type_name == "service-2" else model
 
 
 def create_loader() -> DoclessLoader:

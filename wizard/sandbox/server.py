@@ -18,7 +18,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from aws_setup_wizard.sandbox import backends, managed_policies, moto_models
+from aws_setup_wizard.sandbox import arenas, backends, managed_policies, moto_models
 from aws_setup_wizard.sandbox.middleware import RootAccountMiddleware
 from aws_setup_wizard.sandbox.state import SandboxAccounts
 
@@ -74,6 +74,8 @@ class SandboxServer:
     def __init__(
         self, accounts: SandboxAccounts, host: str, port: int, region: str, secret: str
     ) -> None:
+        # Before the first server thread: one C heap for all threads, not one per thread.
+        arenas.limit()
         # Before moto serves anything: it reads its models and Regions without dead weight.
         moto_models.install()
         # ... and every IAM backend's AWS managed policies keep their documents compressed.
