@@ -29,6 +29,7 @@ from textual.screen import Screen
 from aws_setup_wizard.present import ExitCode, identity_line
 from aws_setup_wizard.screens.bridge import Bridge, RunOnUi
 from aws_setup_wizard.screens.start import StartScreen
+from aws_setup_wizard.screens.textual_fixes import keep_removed_widgets_collectable
 from aws_setup_wizard.screens.widgets import Notice
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class WizardApp(App[int]):
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        keep_removed_widgets_collectable()
         first, later = stylesheet_parts()
         self._later_styles: str | None = later
         self.stylesheet.add_source(first, read_from=(str(STYLESHEET), ""), is_default_css=False)
