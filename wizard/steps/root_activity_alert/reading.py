@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,14 +261,19 @@ def _read(what: str, call: Any, **params: Any) -> Any:
 def read_topic(account: Account, arn: str, rule: str) -> Topic:
     """Read one topic (in its own Region): attributes (policy, key), e-mail subscriptions."""
     sns = account.client("sns", arn.split(":")[3] or REGION)
-    try:
-        attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
-    except ClientError as exc:
-        if error_code(exc) in ("NotFound", "NotFoundException"):
-            return Topic(arn, exists=False)
-        raise ReadError(f"topic {arn}", exc) from exc
-    except BotoCoreError as exc:
-        raise ReadError(f"topic {arn}", exc) from exc
+    # The subscriptions are listed beside the attributes; for a topic that is gone, the
+    # listing's answer (an error too) is not looked at.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="root-alert-topic") as pool:
+        listed = pool.submit(_subscriptions, sns, arn)
+        try:
+            attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        except ClientError as exc:
+            if error_code(exc) in ("NotFound", "NotFoundException"):
+                return Topic(arn, exists=False)
+            raise ReadError(f"topic {arn}", exc) from exc
+        except BotoCoreError as exc:
+            raise ReadError(f"topic {arn}", exc) from exc
+        subscriptions = listed.result()
     policy = attributes.get("Policy")
     decision = publish_decision(policy, arn, rule, account.account_id)
     key = str(attributes.get("KmsMasterKeyId") or "")
@@ -278,19 +284,26 @@ def read_topic(account: Account, arn: str, rule: str) -> Topic:
         denied_by=decision.denied_by,
         aws_managed_key=key.endswith(AWS_MANAGED_SNS_KEY),
     )
+    for sub in subscriptions:
+        if sub.get("Protocol") not in EMAIL_PROTOCOLS:
+            continue
+        # SNS lists an unconfirmed subscription with the ARN "PendingConfirmation".
+        if str(sub.get("SubscriptionArn", "")).startswith("arn:"):
+            topic.confirmed.append(str(sub.get("Endpoint")))
+        else:
+            topic.pending.append(str(sub.get("Endpoint")))
+    return topic
+
+
+def _subscriptions(sns: Any, arn: str) -> list[dict[str, Any]]:
+    """Every subscription of topic ``arn``, page after page."""
+    found: list[dict[str, Any]] = []
     params: dict[str, Any] = {"TopicArn": arn}
     while True:
         page = _read(f"the subscriptions of {arn}", sns.list_subscriptions_by_topic, **params)
-        for sub in page.get("Subscriptions", []):
-            if sub.get("Protocol") not in EMAIL_PROTOCOLS:
-                continue
-            # SNS lists an unconfirmed subscription with the ARN "PendingConfirmation".
-            if str(sub.get("SubscriptionArn", "")).startswith("arn:"):
-                topic.confirmed.append(str(sub.get("Endpoint")))
-            else:
-                topic.pending.append(str(sub.get("Endpoint")))
+        found.extend(page.get("Subscriptions", []))
         if not page.get("NextToken"):
-            return topic
+            return found
         params["NextToken"] = page["NextToken"]
 
 
@@ -301,12 +314,26 @@ def read_rule(account: Account, rule: Mapping[str, Any]) -> RuleFacts:
     arn = str(rule.get("Arn") or rule_arn(account, name))
     facts = RuleFacts(name, arn, str(rule.get("State", "")))
     pattern = rule.get("EventPattern")
-    if not pattern:
-        facts.invalid_pattern = True
-    else:
-        for label, sample in sample_events(account.account_id).items():
+    samples = sample_events(account.account_id) if pattern else {}
+
+    def test(sample: Mapping[str, Any]) -> Any:
+        return events.test_event_pattern(EventPattern=pattern, Event=json.dumps(sample))
+
+    # The pattern's tests and the targets (then their topics) go out together: one after
+    # another they made the longest chain of calls in a verify. The answers are then judged in
+    # the order of the samples, as before (the first invalid one ends the judging).
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="root-alert-check") as pool:
+        tested = {label: pool.submit(test, sample) for label, sample in samples.items()}
+        targets = _read(f"the targets of rule {name}", events.list_targets_by_rule, Rule=name)
+        topics = [
+            pool.submit(read_topic, account, target_arn, arn)
+            for target in targets.get("Targets", [])
+            if (target_arn := str(target.get("Arn", ""))).split(":")[2:3] == ["sns"]
+        ]
+        facts.invalid_pattern = not pattern
+        for label, answer in tested.items():
             try:
-                result = events.test_event_pattern(EventPattern=pattern, Event=json.dumps(sample))
+                result = answer.result()
             except ClientError as exc:
                 if error_code(exc) in ("InvalidEventPatternException", "ValidationException"):
                     facts.invalid_pattern = True
@@ -316,11 +343,7 @@ def read_rule(account: Account, rule: Mapping[str, Any]) -> RuleFacts:
                 raise ReadError(f"whether rule {name} matches root events", exc) from exc
             if not result.get("Result"):
                 facts.unmatched.append(label)
-    targets = _read(f"the targets of rule {name}", events.list_targets_by_rule, Rule=name)
-    for target in targets.get("Targets", []):
-        target_arn = str(target.get("Arn", ""))
-        if target_arn.split(":")[2:3] == ["sns"]:
-            facts.topics.append(read_topic(account, target_arn, arn))
+        facts.topics.extend(topic.result() for topic in topics)
     return facts
 
 
