@@ -195,3 +195,32 @@ def test_a_lost_create_topic_answer_is_settled_by_reading(
     assert [t["TopicArn"] for t in topics] == [topic_arn(acct)]
     console.confirm_subscriptions(sandbox_server.endpoint_url)
     assert step.check(account_on(sandbox_server)).passed
+
+
+def test_reads_reach_only_a_rule_that_takes_every_management_event(
+    account: Any, sandbox_server: Sandbox, monkeypatch: Any
+) -> None:
+    """A rule in state ENABLED gets no read-only events, and the sandbox makes none for it;
+    the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS gets them (AWS's EventBridge guide:
+    "Receiving read-only management events from AWS services")."""
+    from aws_setup_wizard.sandbox import inbox
+
+    account("done")
+    made: list[str] = []
+    making = inbox._event
+    monkeypatch.setattr(
+        inbox, "_event", lambda root, kind, *rest: made.append(kind) or making(root, kind, *rest)
+    )
+    clients = alert_clients(sandbox_server)
+    clients("iam").list_users()
+    assert made == [] and notifications(sandbox_server) == []
+
+    clients("events").put_rule(
+        Name=RULE_NAME,
+        EventPattern=json.dumps({"detail": {"userIdentity": {"type": ["Root"]}}}),
+        State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+    )
+    clients("iam").list_users()
+    arrived = notifications(sandbox_server)
+    assert [json.loads(m["body"])["detail"]["eventName"] for m in arrived][-1] == "ListUsers"
+    assert json.loads(arrived[-1]["body"])["detail"]["readOnly"] is True

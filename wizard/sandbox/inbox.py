@@ -260,17 +260,29 @@ def _event(root: RootAccount, detail_type: str, source: str, detail: dict[str, A
     }
 
 
-def _publish_for_rules(root: RootAccount, event: dict[str, Any], read_only: bool) -> int:
-    """EventBridge's part: every enabled rule matching ``event`` publishes to its topics."""
+def _rules_taking(root: RootAccount, read_only: bool) -> list[Any]:
+    """The enabled rules with a pattern whose state lets them take a (read-only) API event.
+
+    Looked at before an event is made: most root requests of a run are reads, which a rule in
+    the plain ``ENABLED`` state never receives, and making the event (an ID, a timestamp) for
+    every request cost the sandbox's CPU for nothing.
+    """
     # CloudTrail's events go to the default event bus only.
     bus = events_backend(root.account_id, ALERT_REGION).event_buses.get("default")
-    rules = list(bus.rules.values()) if bus is not None else []
+    wanted = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" if read_only else "ENABLED"
+    return [
+        rule
+        for rule in (list(bus.rules.values()) if bus is not None else [])
+        if rule.state in (wanted, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+        and rule.event_pattern.get_pattern()
+    ]
+
+
+def _publish_for_rules(root: RootAccount, event: dict[str, Any], rules: list[Any]) -> int:
+    """EventBridge's part: every one of ``rules`` matching ``event`` publishes to its topics."""
     sent = 0
     for rule in rules:
-        wanted = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" if read_only else "ENABLED"
-        if rule.state not in (wanted, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"):
-            continue
-        if not rule.event_pattern.get_pattern() or not rule.event_pattern.matches_event(event):
+        if not rule.event_pattern.matches_event(event):
             continue
         for target in rule.targets:
             arn = str(target.get("Arn", ""))
@@ -302,8 +314,10 @@ def root_activity(root: RootAccount, service: str, action: str, region: str) -> 
     """Root called ``service:action`` in ``region``: the alert e-mails EventBridge would cause."""
     if service not in GLOBAL_SERVICES and region != ALERT_REGION:
         return 0  # the event goes to that Region's bus
-    if not _trail_logging(root.account_id):
-        return 0  # API-call events need a logging trail
+    read_only = action.startswith(READ_ONLY_PREFIXES)
+    rules = _rules_taking(root, read_only)
+    if not rules or not _trail_logging(root.account_id):
+        return 0  # no rule takes the event; API-call events need a logging trail
     event = _event(
         root,
         "AWS API Call via CloudTrail",
@@ -313,14 +327,17 @@ def root_activity(root: RootAccount, service: str, action: str, region: str) -> 
             "eventName": action,
             "eventType": "AwsApiCall",
             "awsRegion": region,
-            "readOnly": action.startswith(READ_ONLY_PREFIXES),
+            "readOnly": read_only,
         },
     )
-    return _publish_for_rules(root, event, action.startswith(READ_ONLY_PREFIXES))
+    return _publish_for_rules(root, event, rules)
 
 
 def root_signed_in(root: RootAccount) -> int:
     """Root signed in to the console: the alert e-mails EventBridge would cause."""
+    rules = _rules_taking(root, read_only=False)
+    if not rules:
+        return 0
     event = _event(
         root,
         "AWS Console Sign In via CloudTrail",
@@ -333,4 +350,4 @@ def root_signed_in(root: RootAccount) -> int:
             "responseElements": {"ConsoleLogin": "Success"},
         },
     )
-    return _publish_for_rules(root, event, read_only=False)
+    return _publish_for_rules(root, event, rules)

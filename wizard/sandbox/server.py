@@ -18,7 +18,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from aws_setup_wizard.sandbox import arenas, backends, managed_policies, moto_models
+from aws_setup_wizard.sandbox import action_names, arenas, backends, managed_policies, moto_models
 from aws_setup_wizard.sandbox.middleware import RootAccountMiddleware
 from aws_setup_wizard.sandbox.state import SandboxAccounts
 
@@ -78,6 +78,8 @@ class SandboxServer:
         arenas.limit()
         # Before moto serves anything: it reads its models and Regions without dead weight.
         moto_models.install()
+        # ... and asks which actions a response class has once per class, not per request.
+        action_names.install()
         # ... and every IAM backend's AWS managed policies keep their documents compressed.
         managed_policies.install()
         backends.reset_all()
