@@ -1,9 +1,16 @@
 """EBS encryption by default as AWS documents it, per account and per Region.
 
-What moto 5.2.5 does: ``Enable``/``Disable``/``GetEbsEncryptionByDefault`` keep a flag per
-account and Region (its EC2 backend), as AWS does, and ``ModifyEbsDefaultKmsKeyId`` stores the
-key's ARN per account and Region. What it lacks, and this layer answers:
+The sandbox answers the setting's six actions itself and keeps the setting on the account's
+:class:`~aws_setup_wizard.sandbox.state.RootAccount` (so a reset wipes it), per Region:
 
+- ``GetEbsEncryptionByDefault`` / ``EnableEbsEncryptionByDefault`` /
+  ``DisableEbsEncryptionByDefault`` (EC2 API Reference): "Describes whether EBS encryption by
+  default is enabled for your account in the current Region"; off in a new account (Amazon EBS
+  User Guide, "Enable Amazon EBS encryption by default": "Encryption by default is a
+  Region-specific setting"). moto 5.2.5 keeps the same flag on its EC2 backend, but importing
+  ``moto.ec2.models`` loads EC2's instance-type, AMI and Region data: 1.8 s and about 170 MiB,
+  on the first ``verify`` of the ``ebs-encryption`` step in every Region. Only ``CreateVolume``
+  needs moto's EC2 now.
 - ``GetEbsDefaultKmsKeyId`` (EC2 API Reference,
   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetEbsDefaultKmsKeyId.html):
   "Describes the default KMS key for EBS encryption by default for your account in this
@@ -15,8 +22,9 @@ key's ARN per account and Region. What it lacks, and this layer answers:
   default KMS key for EBS encryption for your account in this Region to the AWS managed KMS key
   for EBS." Not in moto either. The answer names the AWS managed key as ``Get`` does (the
   reference types ``KmsKeyId`` as an ARN without showing one; the sandbox keeps one spelling).
-- ``ModifyEbsDefaultKmsKeyId`` naming a key that does not exist: moto fails with HTTP 500, AWS
-  accepts it (see :func:`modify_default_key`).
+- ``ModifyEbsDefaultKmsKeyId``: the key's ARN, as moto answers for a key it holds; a key that
+  does not exist is accepted, as AWS does (see :func:`modify_default_key`), where moto fails
+  with HTTP 500.
 - ``CreateVolume`` while encryption by default is on (Amazon EBS User Guide, "Enable Amazon EBS
   encryption by default": "new EBS volumes ... are always encrypted, either using the AWS managed
   key or a customer managed key" set as the default): moto creates the volume unencrypted unless
@@ -34,7 +42,8 @@ import re
 from typing import Any
 
 from aws_setup_wizard.sandbox.call import Call, Forward, Handler, Outcome
-from aws_setup_wizard.sandbox.protocol import ec2_response, error_response, escape
+from aws_setup_wizard.sandbox.protocol import Response, ec2_response, error_response, escape
+from aws_setup_wizard.sandbox.state import RootAccount
 
 #: The AWS managed key for EBS, as ``GetEbsDefaultKmsKeyId`` names it until a customer key is set.
 AWS_MANAGED_KEY = "alias/aws/ebs"
@@ -44,7 +53,7 @@ def ec2_backend(account_id: str, region: str) -> Any:
     """moto's EC2 backend of ``account_id`` in ``region`` (made on first use, as moto does).
 
     Imported here, not at the top: ``moto.ec2.models`` loads EC2's instance-type, AMI and
-    Region data (over 100 MiB), which the sandbox needs only once an EBS call comes.
+    Region data (over 100 MiB), which the sandbox needs only once a volume is made.
     """
     from moto.ec2.models import ec2_backends
 
@@ -59,27 +68,53 @@ def _dry_run(call: Call) -> Outcome:
     return None
 
 
-def _aws_managed_arn(backend: Any) -> str | None:
-    """The ARN of the Region's ``alias/aws/ebs`` key, once moto has made it (else ``None``)."""
+def _kms(account_id: str, region: str) -> Any:
+    """moto's KMS backend of ``account_id`` in ``region``."""
     from moto.kms.models import kms_backends
 
-    kms = kms_backends[backend.account_id][backend.region_name]
-    if not kms.alias_exists(AWS_MANAGED_KEY):
-        return None
-    return str(kms.describe_key(AWS_MANAGED_KEY).arn)
+    return kms_backends[account_id][region]
 
 
-def default_key(account_id: str, region: str) -> str:
-    """The Region's default key for EBS as AWS names it: a customer key's ARN, or the alias.
+def default_key(root: RootAccount, region: str) -> str:
+    """The Region's default key for EBS as AWS names it: a customer key's ARN, or the alias."""
+    with root.lock:
+        return root.ebs_default_keys.get(region) or AWS_MANAGED_KEY
 
-    moto also records the AWS managed key's ARN as the default the first time it encrypts a
-    volume with it (``_create_default_encryption_key``); that is still the AWS managed key.
-    """
-    backend = ec2_backend(account_id, region)
-    key = str(getattr(backend, "default_kms_key_id", "") or "")
-    if not key or key == _aws_managed_arn(backend):
-        return AWS_MANAGED_KEY
-    return key
+
+def _setting(action: str, on: bool) -> Response:
+    return ec2_response(
+        action, f"<ebsEncryptionByDefault>{str(on).lower()}</ebsEncryptionByDefault>"
+    )
+
+
+def get_encryption(call: Call) -> Outcome:
+    """``GetEbsEncryptionByDefault``: whether the setting is on in this Region."""
+    refused = _dry_run(call)
+    if refused is not None:
+        return refused
+    with call.root.lock:
+        on = call.region in call.root.ebs_encrypted_regions
+    return _setting("GetEbsEncryptionByDefault", on)
+
+
+def enable_encryption(call: Call) -> Outcome:
+    """``EnableEbsEncryptionByDefault``: on in this Region (answers the new setting)."""
+    refused = _dry_run(call)
+    if refused is not None:
+        return refused
+    with call.root.lock:
+        call.root.ebs_encrypted_regions.add(call.region)
+    return _setting("EnableEbsEncryptionByDefault", True)
+
+
+def disable_encryption(call: Call) -> Outcome:
+    """``DisableEbsEncryptionByDefault``: off in this Region (answers the new setting)."""
+    refused = _dry_run(call)
+    if refused is not None:
+        return refused
+    with call.root.lock:
+        call.root.ebs_encrypted_regions.discard(call.region)
+    return _setting("DisableEbsEncryptionByDefault", False)
 
 
 def get_default_key(call: Call) -> Outcome:
@@ -87,7 +122,7 @@ def get_default_key(call: Call) -> Outcome:
     refused = _dry_run(call)
     if refused is not None:
         return refused
-    key = default_key(call.account_id, call.region)
+    key = default_key(call.root, call.region)
     return ec2_response("GetEbsDefaultKmsKeyId", f"<kmsKeyId>{escape(key)}</kmsKeyId>")
 
 
@@ -96,42 +131,52 @@ def reset_default_key(call: Call) -> Outcome:
     refused = _dry_run(call)
     if refused is not None:
         return refused
-    ec2_backend(call.account_id, call.region).default_kms_key_id = ""
+    with call.root.lock:
+        call.root.ebs_default_keys.pop(call.region, None)
     return ec2_response("ResetEbsDefaultKmsKeyId", f"<kmsKeyId>{AWS_MANAGED_KEY}</kmsKeyId>")
 
 
-def _known_key(kms: Any, wanted: str) -> bool:
-    """Whether moto's KMS in this Region holds the key named by an ID, alias or ARN."""
+def _key_arn(kms: Any, wanted: str) -> str | None:
+    """The ARN of the key moto's KMS holds under an ID, alias or ARN (``None``: no such key)."""
     name = (
         wanted.split(":", 5)[5] if wanted.startswith("arn:") and wanted.count(":") >= 5 else wanted
     )
     if name.startswith("alias/"):
-        return bool(kms.alias_exists(name))
-    return name.removeprefix("key/") in kms.keys
+        known = bool(kms.alias_exists(name))
+    else:
+        known = name.removeprefix("key/") in kms.keys
+    return str(kms.describe_key(wanted).arn) if known else None
 
 
 def modify_default_key(call: Call) -> Outcome:
-    """``ModifyEbsDefaultKmsKeyId`` with a key that does not exist: accepted, as AWS does.
+    """``ModifyEbsDefaultKmsKeyId``: the Region's default key, named by its key's ARN.
 
-    EC2 API Reference, API_ModifyEbsDefaultKmsKeyId: "AWS authenticates the KMS key
-    asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action
-    can appear to complete, but eventually fails." moto answers HTTP 500 there; a known key is
-    left to moto, which records its ARN.
+    A key that does not exist is accepted, as AWS does (EC2 API Reference,
+    API_ModifyEbsDefaultKmsKeyId: "AWS authenticates the KMS key asynchronously. Therefore, if
+    you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but
+    eventually fails."), and named by the ARN its ID or alias would have in this Region.
     """
     wanted = call.param("KmsKeyId")
-    if wanted is None or (call.param("DryRun") or "").lower() == "true":
-        return None  # botocore requires KmsKeyId; moto refuses a dry run itself
-    from moto.kms.models import kms_backends
-
-    if _known_key(kms_backends[call.account_id][call.region], wanted):
-        return None
-    if wanted.startswith("arn:"):
+    if wanted is None:
+        return None  # botocore requires KmsKeyId; moto answers a hand-made request's omission
+    refused = _dry_run(call)
+    if refused is not None:
+        return refused
+    kms = _kms(call.account_id, call.region)
+    arn = _key_arn(kms, wanted)
+    if arn is not None and arn == _key_arn(kms, AWS_MANAGED_KEY):
+        # The AWS managed key itself: still named by its alias, as before any change.
+        with call.root.lock:
+            call.root.ebs_default_keys.pop(call.region, None)
+        return ec2_response("ModifyEbsDefaultKmsKeyId", f"<kmsKeyId>{escape(arn)}</kmsKeyId>")
+    if arn is None and wanted.startswith("arn:"):
         arn = wanted
-    elif wanted.startswith("alias/"):
+    elif arn is None and wanted.startswith("alias/"):
         arn = f"arn:aws:kms:{call.region}:{call.account_id}:{wanted}"
-    else:
+    elif arn is None:
         arn = f"arn:aws:kms:{call.region}:{call.account_id}:key/{wanted}"
-    ec2_backend(call.account_id, call.region).default_kms_key_id = arn
+    with call.root.lock:
+        call.root.ebs_default_keys[call.region] = arn
     return ec2_response("ModifyEbsDefaultKmsKeyId", f"<kmsKeyId>{escape(arn)}</kmsKeyId>")
 
 
@@ -140,12 +185,17 @@ _VOLUME_ID = re.compile(rb"<volumeId>(vol-[0-9a-f]+)</volumeId>")
 
 def create_volume(call: Call) -> Outcome:
     """``CreateVolume``: encrypted with the default key while encryption by default is on."""
-    if call.param("KmsKeyId") is not None or (call.param("DryRun") or "").lower() == "true":
-        return None  # moto encrypts with a named key, and refuses a dry run, itself
-    account_id, region = call.account_id, call.region
+    if (call.param("DryRun") or "").lower() == "true":
+        return None  # moto refuses a dry run itself
+    account_id, region, root = call.account_id, call.region, call.root
     backend = ec2_backend(account_id, region)
-    if not backend.get_ebs_encryption_by_default():
-        return None
+    with root.lock:
+        customer_key = root.ebs_default_keys.get(region, "")
+        on = region in root.ebs_encrypted_regions
+    # ``Encrypted=true`` without a key: moto encrypts with its own idea of the default key.
+    backend.default_kms_key_id = customer_key
+    if call.param("KmsKeyId") is not None or not on:
+        return None  # moto encrypts with a named key itself; the setting is off
 
     def encrypt(status: int, body: bytes) -> bytes:
         found = _VOLUME_ID.search(body) if status == 200 else None
@@ -154,11 +204,9 @@ def create_volume(call: Call) -> Outcome:
         volume = backend.get_volume(found.group(1).decode())
         if volume.encrypted and volume.kms_key_id:
             return body
-        key = str(getattr(backend, "default_kms_key_id", "") or "")
-        if not key:
-            # moto makes the AWS managed key on first use, as AWS does (KMS Developer Guide,
-            # "AWS managed keys"), and records its ARN.
-            key = backend._create_default_encryption_key()
+        # moto makes the AWS managed key on first use, as AWS does (KMS Developer Guide,
+        # "AWS managed keys").
+        key = customer_key or backend._create_default_encryption_key()
         volume.encrypted, volume.kms_key_id = True, key
         body = re.sub(rb"<encrypted>false</encrypted>", b"<encrypted>true</encrypted>", body)
         if b"<kmsKeyId>" not in body:
@@ -173,6 +221,9 @@ def create_volume(call: Call) -> Outcome:
 
 
 EBS_HANDLERS: dict[str, Handler] = {
+    "GetEbsEncryptionByDefault": get_encryption,
+    "EnableEbsEncryptionByDefault": enable_encryption,
+    "DisableEbsEncryptionByDefault": disable_encryption,
     "GetEbsDefaultKmsKeyId": get_default_key,
     "ResetEbsDefaultKmsKeyId": reset_default_key,
     "ModifyEbsDefaultKmsKeyId": modify_default_key,

@@ -125,6 +125,11 @@ class RootAccount:
         self.credential_report_time: datetime | None = None
         # Opt-in Regions (launched after March 2019) the owner has enabled; none in a new account.
         self._opted_in_regions: set[str] = set()
+        # EBS encryption by default, per Region (aws_setup_wizard.sandbox.ebs_layer): the
+        # Regions where it is on, and each Region's customer managed default key (its ARN);
+        # a Region absent from the latter uses the AWS managed key.
+        self.ebs_encrypted_regions: set[str] = set()
+        self.ebs_default_keys: dict[str, str] = {}
 
     @property
     def arn(self) -> str:

@@ -7,6 +7,8 @@ HTTP 500 on a default key that does not exist, and leaves new volumes unencrypte
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -171,3 +173,42 @@ def test_iam_decides_each_region_apart_with_ec2s_error(ec2: Ec2, client: Any) ->
     not_allowed = refused(lambda: ec2("eu-west-1", creds).enable_ebs_encryption_by_default())
     assert "no identity-based policy allows" in not_allowed["message"]
     assert enabled(ec2("eu-west-1")) is False
+
+
+def test_the_setting_is_answered_without_moto_s_ec2() -> None:
+    """Every call the ebs-encryption step makes (DescribeRegions, Get/Enable/Disable
+    EbsEncryptionByDefault, Get/Modify/ResetEbsDefaultKmsKeyId) is answered without importing
+    ``moto.ec2.models``: 1.8 s and about 170 MiB the first time, in every sandbox."""
+    script = """
+import sys, boto3
+from aws_setup_wizard.sandbox import Sandbox
+with Sandbox(scenario="fresh") as box:
+    creds = box.console_credentials
+    ec2 = boto3.client("ec2", endpoint_url=box.endpoint_url, region_name="eu-west-2",
+        aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token)
+    ec2.describe_regions()
+    ec2.enable_ebs_encryption_by_default()
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
+    ec2.modify_ebs_default_kms_key_id(KmsKeyId="alias/not-made-yet")
+    ec2.get_ebs_default_kms_key_id()
+    ec2.reset_ebs_default_kms_key_id()
+    ec2.disable_ebs_encryption_by_default()
+    print(sorted(name for name in sys.modules if name.startswith("moto.ec2")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_choosing_the_aws_managed_key_leaves_it_named_by_its_alias(ec2: Ec2) -> None:
+    """AWS CLI Command Reference, ``get-ebs-default-kms-key-id``: ``alias/aws/ebs`` names the
+    AWS managed default; choosing that key again is no customer managed default."""
+    client = ec2("eu-west-2")
+    client.enable_ebs_encryption_by_default()
+    client.create_volume(Size=1, AvailabilityZone="eu-west-2a")  # AWS makes its key here
+    aws_managed = ec2("eu-west-2", service="kms").describe_key(KeyId="alias/aws/ebs")
+    answer = client.modify_ebs_default_kms_key_id(KmsKeyId="alias/aws/ebs")["KmsKeyId"]
+    assert answer == aws_managed["KeyMetadata"]["Arn"]
+    assert client.get_ebs_default_kms_key_id()["KmsKeyId"] == "alias/aws/ebs"
