@@ -6,10 +6,13 @@ time (``steps.STEPS``), never a copy, so the engine and every front end see the 
 
 from __future__ import annotations
 
+from aws_setup_wizard.steps.access_analyzer import AccessAnalyzerStep
 from aws_setup_wizard.steps.admin_user import AdminUserStep
 from aws_setup_wizard.steps.base import Step
 from aws_setup_wizard.steps.budget_alerts import BudgetAlertsStep
 from aws_setup_wizard.steps.cloudtrail import CloudTrailStep
+from aws_setup_wizard.steps.ebs_encryption import EbsEncryptionStep
+from aws_setup_wizard.steps.guardduty import GuardDutyStep
 from aws_setup_wizard.steps.password_policy import PasswordPolicyStep
 from aws_setup_wizard.steps.primer import Primer
 from aws_setup_wizard.steps.root_activity_alert import RootActivityAlertStep
@@ -33,6 +36,9 @@ STEPS: tuple[Step, ...] = (
     S3BlockPublicAccessStep(),
     PasswordPolicyStep(),
     RootActivityAlertStep(),
+    EbsEncryptionStep(),
+    AccessAnalyzerStep(),
+    GuardDutyStep(),
 )
 
 
