@@ -196,7 +196,14 @@ def plan_lines(plan: Plan, *, sandbox_command: bool = False) -> list[str]:
 # -- Evidence ----------------------------------------------------------------------------------
 
 
+#: An evidence key that names something (a Region such as ``us-west-2``, a budget, a trail)
+#: rather than a fact: shown exactly as AWS spells it.
+_NAME_KEY = re.compile(r".*[-./:@].*")
+
+
 def _label(key: str) -> str:
+    if _NAME_KEY.fullmatch(key):
+        return key  # "us-west-2", not "Us-west-2"
     text = key.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 

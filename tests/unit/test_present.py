@@ -101,6 +101,17 @@ def test_evidence_nests_mappings_numbers_lists_of_facts_and_words_values():
     assert present.evidence_lines({"a": 1}, indent="    ") == ["    A: 1"]
 
 
+def test_a_key_that_names_something_is_shown_as_aws_spells_it() -> None:
+    """Per-Region evidence is keyed by Region code: "us-west-2", never "Us-west-2"."""
+    evidence = {"regions": {"us-west-2": {"status": "fail"}}, "failing_regions": ["us-west-2"]}
+    assert present.evidence_lines(evidence) == [
+        "Regions:",
+        "  us-west-2:",
+        "    Status: fail",
+        "Failing regions: us-west-2",
+    ]
+
+
 @pytest.mark.parametrize(
     ("statuses", "code"),
     [
