@@ -67,6 +67,7 @@ def fresh_to_verified(suffix: str) -> list[tuple[str, str]]:
         (NEXT, ENTER),  # Use these settings
         (MAKE, "y" + ENTER),
         *guardrails(),
+        *every_region(),
         # root-access-keys, last: typed suffix of the key this run is signed with.
         (NEXT, ENTER),
         (MAKE, "y" + ENTER),
@@ -96,6 +97,22 @@ def guardrails() -> list[tuple[str, str]]:
         (NEXT, ENTER),
         (MAKE, "y" + ENTER),
         (NEXT, DOWN + ENTER),  # Do it in the sandbox's simulated console
+    ]
+
+
+def every_region() -> list[tuple[str, str]]:
+    """The three steps of every enabled Region: nothing to choose but the analyzer's defaults."""
+    return [
+        # ebs-encryption: one EnableEbsEncryptionByDefault per Region.
+        (NEXT, ENTER),
+        (MAKE, "y" + ENTER),
+        # access-analyzer: the default name, no paid unused-access analyzer.
+        (NEXT, ENTER),
+        (NEXT, ENTER),  # Use these settings
+        (MAKE, "y" + ENTER),
+        # guardduty: one detector per Region (its cost is in the plan).
+        (NEXT, ENTER),
+        (MAKE, "y" + ENTER),
     ]
 
 
@@ -132,19 +149,19 @@ def test_fresh_to_all_verified_and_a_clean_transcript(
         "Who and where",
         "SANDBOX",
         "Who secures what",
-        "Step 1 of 9 (Essentials): Protect the root user with MFA",
-        "Step 2 of 9 (Essentials): Create an administrator",
-        "Step 3 of 9 (Essentials): Record account activity with CloudTrail",
-        "Step 4 of 9 (Guardrails): Give AWS a security contact",
-        "Step 8 of 9 (Guardrails): Hear when the root user is used",
-        "Step 9 of 9 (Essentials): Delete the root user's access keys",
+        "Step 1 of 12 (Essentials): Protect the root user with MFA",
+        "Step 2 of 12 (Essentials): Create an administrator",
+        "Step 3 of 12 (Essentials): Record account activity with CloudTrail",
+        "Step 4 of 12 (Guardrails): Give AWS a security contact",
+        "Step 8 of 12 (Guardrails): Hear when the root user is used",
+        "Step 12 of 12 (Essentials): Delete the root user's access keys",
         render.SUMMARY_HEADING,
     ]
     positions = [out.index(text) for text in order]
     assert positions == sorted(positions)
     assert "iam:CreateUser alice: done" in out
     assert "Re-verified: PASS" in out
-    assert "9 of 9 steps pass." in out
+    assert "12 of 12 steps pass." in out
     assert "Confirmed 1 subscription(s) from the sandbox inbox." in out
     if mode == "realistic":
         assert "CloudTrail does not see the new bucket policy yet" in out

@@ -48,7 +48,7 @@ async def register_mfa(driver: Driver, *, wrong_first: bool = False) -> None:
 async def walk_the_guardrails(driver: Driver, app: Any) -> None:
     """Steps 4 to 8: contact details typed once, the alert's e-mail confirmed in the sandbox."""
     step = await driver.at("StepScreen")
-    assert step.step.id == "security-contact" and "Step 4 of 9" in driver.text()
+    assert step.step.id == "security-contact" and "Step 4 of 12" in driver.text()
     await driver.press("f")
     await driver.until(lambda: bool(step.query("#field-contact_name")), "the form")
     # Nothing typed yet: the form says what is needed, and will not plan.
@@ -87,7 +87,7 @@ async def walk_the_guardrails(driver: Driver, app: Any) -> None:
 
     # The alert: e-mailed to the contact (no form); AWS first e-mails a confirmation link.
     step = await driver.at("StepScreen")
-    assert step.step.id == "root-activity-alert" and "Step 8 of 9" in driver.text()
+    assert step.step.id == "root-activity-alert" and "Step 8 of 12" in driver.text()
     await driver.press("f")
     await driver.at("PlanConfirmScreen")
     await driver.press("y")
@@ -100,6 +100,25 @@ async def walk_the_guardrails(driver: Driver, app: Any) -> None:
     await driver.until(
         lambda: "Hear when the root user is used: PASS" in notices(app), "the re-check's verdict"
     )
+
+
+async def walk_every_region(driver: Driver) -> None:
+    """Steps 9 to 11, each in every enabled Region: the analyzer's form on its defaults."""
+    for regional_step in ("ebs-encryption", "access-analyzer", "guardduty"):
+        step = await driver.at("StepScreen")
+        assert step.step.id == regional_step
+        await driver.press("f")
+        if regional_step == "access-analyzer":
+            await driver.until(lambda: bool(step.query("#plan-it")), "the form")
+            await driver.click("#plan-it")
+        await driver.at("PlanConfirmScreen")
+        # One change per enabled Region (17 in a new account).
+        assert "Make 17 changes to account 210987654321?" in driver.text()
+        await driver.press("y")
+        await driver.at("RunningScreen", timeout=30)
+        await driver.until(lambda: "Re-verified" in driver.text(), "the re-check", timeout=30)
+        assert "PASS" in driver.text()
+        await driver.press("c")
 
 
 @pytest.mark.parametrize("mode", ["instant", "realistic"])
@@ -124,8 +143,8 @@ async def test_fresh_to_all_verified_on_the_root_key(
         await driver.press("c")
 
         dashboard = await driver.at("DashboardScreen")
-        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 9
-        assert "0 of 9 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 12
+        assert "0 of 12 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
         await driver.press("w")
 
         await driver.at("PrimerScreen")
@@ -133,7 +152,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
 
         # 1. Root MFA: a console action, done in the sandbox's simulated console.
         step = await driver.at("StepScreen")
-        assert step.step.id == "root-mfa" and "Step 1 of 9" in driver.text()
+        assert step.step.id == "root-mfa" and "Step 1 of 12" in driver.text()
         await driver.press("f")
         await driver.at("ConsoleScreen")
         assert "https://console.aws.amazon.com/iam/home#/security_credentials" in driver.text()
@@ -191,10 +210,11 @@ async def test_fresh_to_all_verified_on_the_root_key(
         await driver.press("c")
 
         await walk_the_guardrails(driver, app)
+        await walk_every_region(driver)
 
-        # 9. Root keys last: type each key's last four characters.
+        # 12. Root keys last: type each key's last four characters.
         step = await driver.at("StepScreen")
-        assert step.step.id == "root-access-keys" and "Step 9 of 9" in driver.text()
+        assert step.step.id == "root-access-keys" and "Step 12 of 12" in driver.text()
         await driver.press("f")
         confirm = await driver.at("PlanConfirmScreen")
         suffixes = confirm.request.typed_suffixes
@@ -219,7 +239,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
         summary = await driver.at("SummaryScreen")
         verification = summary.summary.verification
         assert {r.check.status for r in verification.results} == {Status.PASS}
-        assert "9 of 9 steps pass" in driver.text()
+        assert "12 of 12 steps pass" in driver.text()
         await driver.press("e")
         await driver.until(
             lambda: not summary.query_one("#export-result").has_class("hidden"), "export"
@@ -239,7 +259,7 @@ async def test_fresh_to_all_verified_on_the_root_key(
         # Back on the dashboard, read with the console session: all PASS.
         await driver.press("d")
         await driver.at("DashboardScreen")
-        assert "All 9 steps pass" in driver.text()
+        assert "All 12 steps pass" in driver.text()
         await driver.press("q")
     assert app.return_code == 0
     assert app.farewell[0] == "Changes made in this run:"
@@ -313,9 +333,9 @@ async def test_rerun_on_done_lands_on_an_all_green_dashboard(make_app):
         await driver.at("StartScreen")
         await driver.press("c")
         dashboard = await driver.at("DashboardScreen")
-        assert "All 9 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
+        assert "All 12 steps pass · verified 2025-01-02 03:04:05 UTC" in driver.text()
         words = [str(w.render()) for w in dashboard.query(".status")]
-        assert words == ["PASS"] * 9
+        assert words == ["PASS"] * 12
         assert app.focused is not None and app.focused.id == "summary"
         await driver.press("q")
     assert app.return_code == 0
@@ -592,7 +612,7 @@ async def test_back_and_cancel_at_every_screen_write_nothing(make_app):
         assert summary.summary.changes == []
         await driver.press("d")
         dashboard = await driver.at("DashboardScreen")
-        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 9
+        assert [str(w.render()) for w in dashboard.query(".status")] == ["FAIL"] * 12
         await driver.press("q")
     assert app.farewell == ["No changes were made."]
     assert app.return_code == 1
