@@ -109,7 +109,7 @@ async def walk_every_region(driver: Driver) -> None:
         assert step.step.id == regional_step
         await driver.press("f")
         if regional_step == "access-analyzer":
-            await driver.until(lambda: bool(step.query("#plan-it")), "the form")
+            await driver.until(lambda s=step: bool(s.query("#plan-it")), "the form")
             await driver.click("#plan-it")
         await driver.at("PlanConfirmScreen")
         # One change per enabled Region (17 in a new account).
