@@ -171,8 +171,9 @@ def test_refusing_each_plan_writes_nothing_and_moves_on(sandbox):
     summary = GuidedRun(account_on(box, "console"), talk).run()
     assert summary.changes == []
     assert not any(line.startswith("progress") for line in talk.log)
-    # admin-user, cloudtrail and the five guardrails: root MFA and keys are console actions here.
-    assert sum(line.startswith("refused") for line in talk.log) == 7
+    # admin-user, cloudtrail and the eight guardrails (five account-wide, three in every
+    # Region): root MFA and keys are console actions here.
+    assert sum(line.startswith("refused") for line in talk.log) == 10
 
 
 def test_console_session_uses_the_simulated_console_for_root_keys(sandbox):

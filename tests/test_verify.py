@@ -42,6 +42,10 @@ GUARDRAILS = (
     "s3-block-public-access",
     "password-policy",
     "root-activity-alert",
+    # The steps of every enabled Region (issue 15), in the same group.
+    "ebs-encryption",
+    "access-analyzer",
+    "guardduty",
 )
 # The essentials as each scenario leaves them; the guardrails are set only in done and drifted.
 ESSENTIALS = {
@@ -105,7 +109,9 @@ def test_done_verify_of_every_step_reads_each_thing_once(account):
     # Each repeat has its reason: the alert's check asks TestEventPattern for each kind of
     # sample root event (sign-in, API call); the contact step reads its three contact types;
     # the budget's three alerts have a subscriber list each; GetPublicAccessBlock is both the
-    # trail bucket's (s3) and the account's (s3control).
+    # trail bucket's (s3) and the account's (s3control). The three steps of every enabled
+    # Region read each of the sandbox's 17 Regions once (EBS: the setting, and its default key
+    # where it is on; GuardDuty: the detector list, then the detector).
     repeated = {
         operation: calls.count(operation) for operation in set(calls) if calls.count(operation) > 1
     }
@@ -114,7 +120,14 @@ def test_done_verify_of_every_step_reads_each_thing_once(account):
         "GetAlternateContact": 3,
         "DescribeSubscribersForNotification": 3,
         "GetPublicAccessBlock": 2,
+        "GetEbsEncryptionByDefault": 17,
+        "GetEbsDefaultKmsKeyId": 17,
+        "ListAnalyzers": 17,
+        "ListDetectors": 17,
+        "GetDetector": 17,
     }, calls
+    # The enabled Regions themselves are listed once for the whole verify.
+    assert calls.count("DescribeRegions") == 1, calls
 
 
 def test_unreadable_step_is_unknown_and_exit_code_two(account):

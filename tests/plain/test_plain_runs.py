@@ -244,7 +244,7 @@ def test_refusal_at_a_confirmation_writes_nothing(run_plain, sandbox_server):
         (MAKE, ENTER),  # the default is No: the account is not even asked about
         (NEXT, DOWN + ENTER),  # shown again: skip
         (NEXT, DOWN + ENTER),  # cloudtrail: skip
-        *[(NEXT, DOWN + ENTER)] * 5,  # the five guardrails: skip
+        *[(NEXT, DOWN + ENTER)] * 8,  # the eight guardrails (three in every Region): skip
     ]
     run = run_plain(script, credentials="console")
     assert run.typist.finished

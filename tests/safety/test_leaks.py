@@ -144,13 +144,17 @@ def test_cli_story_writes_no_secret(sandbox, tmp_path, tmp_path_factory):
     )
 
 
-#: The five guardrail steps, applied in the command-line story after the essentials.
+#: The guardrail steps (five account-wide, three in every Region), applied in the
+#: command-line story after the essentials.
 GUARDRAILS = (
     "security-contact",
     "budget-alerts",
     "s3-block-public-access",
     "password-policy",
     "root-activity-alert",
+    "ebs-encryption",
+    "access-analyzer",
+    "guardduty",
 )
 
 
