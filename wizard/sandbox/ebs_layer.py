@@ -97,24 +97,25 @@ def get_encryption(call: Call) -> Outcome:
     return _setting("GetEbsEncryptionByDefault", on)
 
 
-def enable_encryption(call: Call) -> Outcome:
-    """``EnableEbsEncryptionByDefault``: on in this Region (answers the new setting)."""
-    refused = _dry_run(call)
-    if refused is not None:
-        return refused
-    with call.root.lock:
-        call.root.ebs_encrypted_regions.add(call.region)
-    return _setting("EnableEbsEncryptionByDefault", True)
+def _setter(action: str, on: bool) -> Handler:
+    """``Enable``/``DisableEbsEncryptionByDefault``: the setting in this Region, answered."""
+
+    def set_encryption(call: Call) -> Outcome:
+        refused = _dry_run(call)
+        if refused is not None:
+            return refused
+        with call.root.lock:
+            if on:
+                call.root.ebs_encrypted_regions.add(call.region)
+            else:
+                call.root.ebs_encrypted_regions.discard(call.region)
+        return _setting(action, on)
+
+    return set_encryption
 
 
-def disable_encryption(call: Call) -> Outcome:
-    """``DisableEbsEncryptionByDefault``: off in this Region (answers the new setting)."""
-    refused = _dry_run(call)
-    if refused is not None:
-        return refused
-    with call.root.lock:
-        call.root.ebs_encrypted_regions.discard(call.region)
-    return _setting("DisableEbsEncryptionByDefault", False)
+enable_encryption = _setter("EnableEbsEncryptionByDefault", True)
+disable_encryption = _setter("DisableEbsEncryptionByDefault", False)
 
 
 def get_default_key(call: Call) -> Outcome:
