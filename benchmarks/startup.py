@@ -217,6 +217,17 @@ _FULL_RUN = [
     ("y", "PlanConfirmScreen"),
     ("c", "RunningScreen"),
     ("s", "ConsoleScreen"),
+    # Every Region: EBS encryption and GuardDuty (no settings), Access Analyzer (its defaults).
+    ("f", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("#plan-it", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
+    ("f", "StepScreen"),
+    ("y", "PlanConfirmScreen"),
+    ("c", "RunningScreen"),
     # Root keys last.
     ("f", "StepScreen"),
     ("suffix", "PlanConfirmScreen"),
