@@ -168,7 +168,7 @@ def _with_resource(code: str, message: str, status: int, name: str) -> Response:
     )
 
 
-def _region_refusal(call: Call) -> Response | None:
+def refuse_disabled_region(call: Call) -> Response | None:
     """A Region the account has not enabled (or that does not exist) refuses the credentials."""
     region = call.region
     if region in DEFAULT_REGIONS or region in call.root.opted_in_regions():
@@ -314,16 +314,18 @@ def _unknown_operation(call: Call) -> Outcome:
     )
 
 
-def _in_enabled_region(handler: Handler) -> Handler:
+def in_enabled_region(handler: Handler) -> Handler:
+    """``handler``, behind the refusal of a Region the account has not enabled."""
+
     def checked(call: Call) -> Outcome:
-        return _region_refusal(call) or handler(call)
+        return refuse_disabled_region(call) or handler(call)
 
     checked.__doc__ = handler.__doc__
     return checked
 
 
 ACCESS_ANALYZER_HANDLERS: dict[str, Handler] = {
-    action: _in_enabled_region(handler)
+    action: in_enabled_region(handler)
     for action, handler in {
         "CreateAnalyzer": create_analyzer,
         "ListAnalyzers": list_analyzers,

@@ -10,6 +10,8 @@ already exists for the current account."), "GetDetector", "UpdateDetector", "Del
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.error import HTTPError
@@ -131,8 +133,10 @@ def test_the_done_scenario_has_an_enabled_detector_in_every_enabled_region(
         client = guardduty(box, region)
         (detector_id,) = client.list_detectors()["DetectorIds"]
         assert client.get_detector(DetectorId=detector_id)["Status"] == "ENABLED"
-    # An opt-in Region the account has not enabled is left alone.
-    assert guardduty(box, "af-south-1").list_detectors()["DetectorIds"] == []
+    # An opt-in Region the account has not enabled refuses the account's credentials (AWS
+    # Account Management Reference Guide, "Enable or disable AWS Regions in your account").
+    error = refused(lambda: guardduty(box, "af-south-1").list_detectors())
+    assert (error["code"], error["status"]) == ("UnrecognizedClientException", 403)
 
 
 def test_an_unsigned_request_is_refused_in_rest_jsons_shape(
@@ -146,3 +150,86 @@ def test_an_unsigned_request_is_refused_in_rest_jsons_shape(
     assert error.value.code == 403
     assert error.value.headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
     assert b"detectorIds" not in error.value.read()
+
+
+def test_a_create_sent_again_with_its_token_gets_the_detector_it_made(
+    sandbox_at: Callable[[str], Sandbox],
+) -> None:
+    """API Reference, CreateDetector: ``clientToken`` is "the idempotency token for the create
+    request". botocore sends a create again, token and all, when the first answer was lost: the
+    second gets the first detector, not "a detector already exists"."""
+    client = guardduty(sandbox_at("fresh"), "eu-west-1")
+    first = client.create_detector(Enable=True, ClientToken="lost-answer-1")["DetectorId"]
+    again = client.create_detector(Enable=True, ClientToken="lost-answer-1")["DetectorId"]
+    assert again == first
+    assert client.list_detectors()["DetectorIds"] == [first]
+    error = refused(lambda: client.create_detector(Enable=True, ClientToken="another-create"))
+    assert error["code"] == "BadRequestException"
+
+
+def test_a_detector_reads_as_guardduty_describes_it(
+    sandbox_at: Callable[[str], Sandbox],
+) -> None:
+    """API Reference, GetDetector; GuardDuty User Guide, "GuardDuty foundational data sources"
+    (CloudTrail management events, VPC flow logs and DNS logs are always analysed)."""
+    box = sandbox_at("fresh")
+    client = guardduty(box, "eu-west-1")
+    detector_id = client.create_detector(Enable=True, Tags={"team": "security"})["DetectorId"]
+    assert len(detector_id) == 32 and int(detector_id, 16) >= 0
+    found = client.get_detector(DetectorId=detector_id)
+    assert found["Status"] == "ENABLED"
+    assert found["FindingPublishingFrequency"] == "SIX_HOURS"
+    assert found["ServiceRole"] == (
+        f"arn:aws:iam::{box.account_id}:role/aws-service-role/guardduty.amazonaws.com/"
+        "AWSServiceRoleForAmazonGuardDuty"
+    )
+    sources = found["DataSources"]
+    assert [sources[name]["Status"] for name in ("CloudTrail", "DNSLogs", "FlowLogs")] == [
+        "ENABLED"
+    ] * 3
+    assert sources["S3Logs"]["Status"] == "DISABLED"
+    assert found["Tags"] == {"team": "security"}
+    assert found["CreatedAt"].endswith("Z") and found["CreatedAt"] == found["UpdatedAt"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "arguments"),
+    [
+        ("create_detector", {"Enable": True, "FindingPublishingFrequency": "HOURLY"}),
+        ("list_detectors", {"MaxResults": 51}),
+    ],
+)
+def test_a_value_out_of_range_is_refused(
+    sandbox_at: Callable[[str], Sandbox], operation: str, arguments: dict[str, Any]
+) -> None:
+    """API Reference: ``FindingPublishingFrequency`` is FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS;
+    ListDetectors' ``MaxResults`` is 1 to 50 (botocore checks neither before sending)."""
+    client = guardduty(sandbox_at("fresh"), "eu-west-1")
+    error = refused(lambda: getattr(client, operation)(**arguments))
+    assert (error["code"], error["status"]) == ("BadRequestException", 400)
+    assert "out-of-range value" in error["message"]
+    assert client.list_detectors()["DetectorIds"] == []
+
+
+def test_detectors_are_answered_without_moto_guardduty() -> None:
+    """The calls the guardduty step and its drifts make are answered by the sandbox layer:
+    moto's GuardDuty backend costs the sandbox about 8 MiB the first time it is touched."""
+    script = """
+import sys, boto3
+from aws_setup_wizard.sandbox import Sandbox
+with Sandbox(scenario="fresh") as box:
+    creds = box.console_credentials
+    gd = boto3.client("guardduty", endpoint_url=box.endpoint_url, region_name="eu-west-2",
+        aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token)
+    made = gd.create_detector(Enable=True)["DetectorId"]
+    assert gd.list_detectors()["DetectorIds"] == [made]
+    gd.update_detector(DetectorId=made, Enable=False)
+    assert gd.get_detector(DetectorId=made)["Status"] == "DISABLED"
+    gd.delete_detector(DetectorId=made)
+    print(sorted(name for name in sys.modules if name.startswith("moto.guardduty")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"
