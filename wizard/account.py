@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
+from urllib.request import getproxies
 
 from botocore.config import Config
 from botocore.credentials import Credentials
@@ -92,7 +93,14 @@ ENABLED_OPT_IN_STATUSES = frozenset({"opt-in-not-required", "opted-in"})
 
 
 def client_config() -> Config:
-    """Client settings: standard retries (backoff on throttling) and short connect timeouts."""
+    """Client settings: standard retries (backoff on throttling) and short connect timeouts.
+
+    With no proxy configured anywhere (``urllib.request.getproxies()`` is empty), the settings
+    say so: botocore otherwise works out each new client's proxies from the environment (two
+    passes over ``os.environ`` per client, and a verify of every step makes some 60 clients),
+    and with no proxy at all its answer is "none" for every address. With a proxy, botocore
+    decides per address as usual (``NO_PROXY`` included).
+    """
     return Config(
         # Reads and idempotent writes are retried; a hung network is given up on after about
         # a minute (3 attempts of at most 5 s to connect and 15 s to answer), with a message.
@@ -101,6 +109,7 @@ def client_config() -> Config:
         read_timeout=15,
         max_pool_connections=20,
         s3={"addressing_style": "path"},
+        proxies=None if getproxies() else {},
     )
 
 
