@@ -123,7 +123,7 @@ class DashboardScreen(WizardScreen):
         headline = (
             f"All {len(results)} steps pass · verified {when}"
             if passed == len(results)
-            else f"{passed} of {len(results)} steps pass · verified {when}"
+            else f"{verification.tally} · verified {when}"
         )
         self.query_one("#dash-title", Static).update(headline)
         rows = self.query_one("#rows", Vertical)

@@ -44,10 +44,8 @@ class SummaryScreen(WizardScreen):
         if verification is None:
             yield Static("Summary", classes="title")
         else:
-            results = verification.results
-            passed = sum(1 for r in results if r.check.passed)
             yield Static(
-                f"Summary · {passed} of {len(results)} steps pass · verified "
+                f"Summary · {verification.tally} · verified "
                 f"{verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
                 classes="title",
             )

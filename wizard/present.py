@@ -76,6 +76,16 @@ def declined_line(reason: str, by: str, at: str) -> str:
     return f"Declined by {by} at {at}: {reason}"
 
 
+def tally(outcomes: Iterable[tuple[bool, bool]]) -> str:
+    """``"11 of 12 steps pass; 1 declined"`` from each step's ``(passed, declined)``: the count
+    every front end shows with its verdicts. A declined step is named apart, being neither a
+    pass nor (outside ``--strict``) a failure."""
+    steps = list(outcomes)
+    passed = sum(1 for ok, _ in steps if ok)
+    declined = sum(1 for ok, no in steps if no and not ok)
+    return f"{passed} of {len(steps)} steps pass" + (f"; {declined} declined" if declined else "")
+
+
 def status_line(check: Check) -> str:
     """``FAIL: The root user has no MFA ...``: the verdict as a word, then the sentence."""
     return f"{status_word(check.status)}: {check.summary}"

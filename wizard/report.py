@@ -78,17 +78,10 @@ def to_text(verification: Verification) -> str:
             check = "Check: " if result.declined else ""
             lines.append(f"         {check}{result.check.summary}")
             lines.append(f"         Controls: {', '.join(result.step.controls)}")
-    passed = sum(1 for r in verification.results if r.check.passed)
-    declined = _declined_count(verification)
-    lines += ["", f"{passed} of {len(verification.results)} steps pass{declined}."]
+    lines += ["", f"{verification.tally}."]
     if verification.declines is not None and verification.declines.lines():
         lines += ["", *verification.declines.lines()]
     return "\n".join(terminal_safe(line) for line in lines)
-
-
-def _declined_count(verification: Verification) -> str:
-    count = sum(1 for r in verification.results if r.declined)
-    return f"; {count} declined" if count else ""
 
 
 def _cell(text: Any) -> str:
@@ -98,7 +91,6 @@ def _cell(text: Any) -> str:
 
 def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
     """The verification as a Markdown document: who, when, each step, what changed."""
-    passed = sum(1 for r in verification.results if r.check.passed)
     badge = " (SANDBOX)" if verification.sandbox else ""
     lines = [
         f"# AWS account {verification.account_id}{badge}: setup verification",
@@ -106,8 +98,7 @@ def to_markdown(verification: Verification, changes: Sequence[str] = ()) -> str:
         f"- Verified: {verification.verified_at:%Y-%m-%d %H:%M:%S} UTC",
         f"- Caller: `{verification.caller}`",
         f"- Region: {verification.region}",
-        f"- Result: {passed} of {len(verification.results)} steps pass"
-        f"{_declined_count(verification)}",
+        f"- Result: {verification.tally}",
         "",
         "| Status | Step | Result | Controls |",
         "|---|---|---|---|",

@@ -22,7 +22,7 @@ from aws_setup_wizard.dispatch import TargetGone
 from aws_setup_wizard.errors import WizardError
 from aws_setup_wizard.model import Check, Outcome, Plan, ProgressFn, Status, no_progress, note
 from aws_setup_wizard.options import resolve
-from aws_setup_wizard.present import ExitCode, exit_code_for
+from aws_setup_wizard.present import ExitCode, exit_code_for, tally
 from aws_setup_wizard.steps import Step
 from aws_setup_wizard.steps.base import safe_check as safe_check  # the runner's too
 
@@ -85,6 +85,11 @@ class Verification:
     def exit_code_for(self, *, strict: bool = False) -> int:
         """The exit code; ``strict`` counts a declined step as a failure."""
         return results_exit_code(self.results, strict=strict)
+
+    @property
+    def tally(self) -> str:
+        """``"11 of 12 steps pass; 1 declined"``: the count every front end shows."""
+        return tally((result.check.passed, result.declined) for result in self.results)
 
 
 def exit_code(checks: Iterable[Check]) -> int:

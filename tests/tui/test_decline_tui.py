@@ -71,6 +71,9 @@ async def test_the_dashboard_shows_declined_with_the_reason(
         count = len(registry.STEPS)
         words = [str(w.render()) for w in dashboard.query(".status")]
         assert words == ["PASS"] * (count - 1) + ["DECLINED"]
+        # The headline counts it apart: neither a pass nor a failure.
+        headline = str(dashboard.query_one("#dash-title").render())
+        assert headline.startswith(f"{count - 1} of {count} steps pass; 1 declined · verified")
         assert "Declined by arn:aws:iam::1:root at 2026-01-01T00:00:00+00:00: Too dear" in (
             driver.text()
         )

@@ -8,7 +8,7 @@ from aws_setup_wizard import present
 from aws_setup_wizard.account import Caller
 from aws_setup_wizard.flow import Identity
 from aws_setup_wizard.model import Change, Check, ConsoleAction, Plan, Status
-from aws_setup_wizard.present import DELETES, ExitCode
+from aws_setup_wizard.present import DELETES, ExitCode, tally
 
 CREATE = Change("iam:CreateUser", "alice", "daily work")
 DELETE = Change("iam:DeleteAccessKey", "root access key AKIA…MPLE", "no root key", True)
@@ -247,3 +247,12 @@ def test_in_groups_names_groups_only_when_there_are_several():
     assert in_groups(["E:a", "E:b"], group_of) == [(None, ["E:a", "E:b"])]
     assert in_groups(["E:a", "E:b", "G:c"], group_of) == [("E", ["E:a", "E:b"]), ("G", ["G:c"])]
     assert in_groups([], group_of) == []
+
+
+def test_the_tally_names_declined_steps_apart() -> None:
+    """A declined step that does not pass is counted apart; one that passes again is a pass."""
+    assert tally([(True, False), (False, True), (False, False)]) == (
+        "1 of 3 steps pass; 1 declined"
+    )
+    assert tally([(True, True), (False, False)]) == "1 of 2 steps pass"
+    assert tally([]) == "0 of 0 steps pass"
