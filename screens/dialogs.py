@@ -140,9 +140,7 @@ class PlanConfirmScreen(YesNoScreen):
         ]
         problem = self.query_one("#suffix-problem", Static)
         problem.update(
-            f"That is not how key {wrong[0]} ends: type its last four characters."
-            if wrong
-            else ""
+            f"That is not how key {wrong[0]} ends: type its last four characters." if wrong else ""
         )
         problem.set_class(not wrong, "hidden")
 
