@@ -28,6 +28,7 @@ from botocore.hooks import EventAliaser
 from botocore.model import ServiceModel
 
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
+from aws_setup_wizard.sdk.trust import trust_once
 
 #: botocore sessions are not thread-safe: clients are created one at a time, in any session.
 CREATING_CLIENTS = threading.Lock()
@@ -211,9 +212,13 @@ def create_client(
     **kwargs: Any,
 ) -> Any:
     """``session.create_client(service, **kwargs)``, one at a time, signed with ``credentials``
-    (access key, secret key, session token) when given, else with the session's own chain."""
+    (access key, secret key, session token) when given, else with the session's own chain; its
+    HTTPS connections verify servers against a CA bundle parsed once per process
+    (:mod:`aws_setup_wizard.sdk.trust`)."""
     if credentials is not None:
         kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = credentials[:2]
         kwargs["aws_session_token"] = credentials[2]
     with CREATING_CLIENTS:
-        return session.create_client(service, **kwargs)
+        client = session.create_client(service, **kwargs)
+    trust_once(client)
+    return client

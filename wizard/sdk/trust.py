@@ -1,0 +1,105 @@
+"""Server certificates checked against a CA bundle parsed once per process, not per connection.
+
+botocore names its CA bundle (``verify``, ``AWS_CA_BUNDLE``, ``ca_bundle`` or its default) on
+each HTTPS connection pool, and urllib3 parses that file into the pool's SSL context every time
+it opens a connection (``ssl_wrap_socket`` calls ``SSLContext.load_verify_locations``): 20-30 ms
+of CPU for the 220-235 KB bundles of certifi and Debian (botocore issue 3171, "Performance
+issue due to SSLContext being recreated over and over"). Each client has pools of its own, and
+a verify of every step against AWS opens at least one connection per client, some 60 of them:
+over a second of CPU spent reading the same file again.
+
+Each client's HTTPS pools here make :class:`TrustOnceConnection` s. When a connection is about
+to verify the server (``CERT_REQUIRED``) against a CA *file*, with no CA directory, no CA data
+and no client certificate, it takes the process's SSL context for that file instead: made by
+botocore's own ``create_urllib3_context`` and loaded once per file (its real path, size and
+modification time, so an edited bundle is read again), and urllib3 is given no file to parse.
+The server is verified exactly as before, against the same certificates, with the same
+hostname check (urllib3 and ``ssl`` do both, per connection). Anything else (verification off,
+a CA directory, a client certificate, a file that cannot be read) goes botocore's and
+urllib3's own way, errors included. Sharing a context between connections and threads is what
+a botocore pool already does with its own.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import threading
+from typing import Any
+
+from botocore.awsrequest import AWSHTTPSConnection, AWSHTTPSConnectionPool
+from botocore.httpsession import create_urllib3_context
+from urllib3.util.ssl_ import resolve_cert_reqs
+
+_lock = threading.Lock()
+_contexts: dict[tuple[str, int, int], ssl.SSLContext] = {}
+
+
+def trusted_context(ca_file: str) -> ssl.SSLContext | None:
+    """The process's SSL context trusting exactly ``ca_file``, loaded on first use.
+
+    ``None`` when the file cannot be read or parsed: the caller then lets urllib3 load it,
+    which raises the error an owner would have seen without this module.
+    """
+    try:
+        path = os.path.realpath(os.path.expanduser(ca_file))
+        found = os.stat(path)
+    except OSError:
+        return None
+    key = (path, found.st_size, found.st_mtime_ns)
+    with _lock:
+        context = _contexts.get(key)
+        if context is None:
+            context = create_urllib3_context()
+            try:
+                context.load_verify_locations(path)
+            except (ssl.SSLError, OSError, ValueError):
+                return None
+            _contexts[key] = context
+        return context
+
+
+def loaded_bundles() -> int:
+    """How many CA bundles this process has parsed here (for tests and benchmarks)."""
+    with _lock:
+        return len(_contexts)
+
+
+class TrustOnceConnection(AWSHTTPSConnection):
+    """botocore's HTTPS connection, verifying against the once-parsed CA bundle when it can."""
+
+    def connect(self) -> Any:
+        """Swap the CA file for the shared context (when nothing else asks for its own), then
+        connect and verify as urllib3 does."""
+        ca_file = getattr(self, "ca_certs", None)
+        if (
+            ca_file
+            and not getattr(self, "ca_cert_dir", None)
+            and not getattr(self, "ca_cert_data", None)
+            and not getattr(self, "cert_file", None)
+            and resolve_cert_reqs(getattr(self, "cert_reqs", None)) == ssl.CERT_REQUIRED
+        ):
+            shared = trusted_context(ca_file)
+            if shared is not None:
+                self.ssl_context = shared
+                self.ca_certs = None
+        return super().connect()
+
+
+class TrustOncePool(AWSHTTPSConnectionPool):
+    """botocore's HTTPS pool, making :class:`TrustOnceConnection` s."""
+
+    ConnectionCls = TrustOnceConnection
+
+
+def trust_once(client: Any) -> None:
+    """Make ``client``'s HTTPS connections verify against the once-parsed bundle.
+
+    botocore keeps one pool-class table per client's HTTP session, shared by its pool manager
+    and any proxy manager it makes later; only botocore's own HTTPS pool class is replaced, so
+    a session of another kind (or a later botocore that changes this) is left as it is.
+    """
+    http_session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    pools = getattr(http_session, "_pool_classes_by_scheme", None)
+    if isinstance(pools, dict) and pools.get("https") is AWSHTTPSConnectionPool:
+        pools["https"] = TrustOncePool
