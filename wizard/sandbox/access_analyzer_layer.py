@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from aws_setup_wizard.sandbox.call import Call, Handler, Outcome
 from aws_setup_wizard.sandbox.ec2_layer import DEFAULT_REGIONS, partition_regions
@@ -108,19 +108,8 @@ class Analyzer:
 
 
 def analyzers(root: RootAccount, region: str) -> dict[str, Analyzer]:
-    """The account's analyzers in ``region`` by name (created empty on first use).
-
-    Kept on the RootAccount object so that a sandbox reset wipes them; callers hold
-    ``root.lock`` while they change them.
-    """
-    with root.lock:
-        by_region: dict[str, dict[str, Analyzer]] | None = getattr(
-            root, "_sandbox_access_analyzers", None
-        )
-        if by_region is None:
-            by_region = {}
-            root._sandbox_access_analyzers = by_region  # type: ignore[attr-defined]
-        return by_region.setdefault(region, {})
+    """The account's analyzers in ``region`` by name (see :meth:`RootAccount.regional`)."""
+    return cast(dict[str, Analyzer], root.regional(SERVICE, region))
 
 
 def set_status(root: RootAccount, region: str, name: str, status: str, reason: str | None) -> None:

@@ -45,7 +45,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from aws_setup_wizard.sandbox.access_analyzer_layer import in_enabled_region
 from aws_setup_wizard.sandbox.call import Call, Handler, Outcome
@@ -130,19 +130,8 @@ class Detector:
 
 
 def detectors(root: RootAccount, region: str) -> dict[str, Detector]:
-    """The account's detectors in ``region`` by ID (created empty on first use).
-
-    Kept on the RootAccount object so that a sandbox reset wipes them; callers hold
-    ``root.lock`` while they change them.
-    """
-    with root.lock:
-        by_region: dict[str, dict[str, Detector]] | None = getattr(
-            root, "_sandbox_guardduty_detectors", None
-        )
-        if by_region is None:
-            by_region = {}
-            root._sandbox_guardduty_detectors = by_region  # type: ignore[attr-defined]
-        return by_region.setdefault(region, {})
+    """The account's detectors in ``region`` by ID (see :meth:`RootAccount.regional`)."""
+    return cast(dict[str, Detector], root.regional(SERVICE, region))
 
 
 def _bad_request(message: str) -> Response:

@@ -16,7 +16,7 @@ import string
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from aws_setup_wizard.sandbox.credentials import SandboxCredentials
 
@@ -130,6 +130,9 @@ class RootAccount:
         # a Region absent from the latter uses the AWS managed key.
         self.ebs_encrypted_regions: set[str] = set()
         self.ebs_default_keys: dict[str, str] = {}
+        # What the sandbox's own service layers keep per Region (analyzers, detectors…), by
+        # kind, then Region: see regional().
+        self._regional: dict[str, dict[str, dict[str, Any]]] = {}
 
     @property
     def arn(self) -> str:
@@ -140,6 +143,13 @@ class RootAccount:
     def lock(self) -> threading.RLock:
         """The lock guarding this state (re-entrant: handlers nest calls)."""
         return self._lock
+
+    def regional(self, kind: str, region: str) -> dict[str, Any]:
+        """The account's resources of ``kind`` in ``region`` (e.g. GuardDuty detectors by ID),
+        made empty on first use. A layer keeps them here so that a sandbox reset (a new
+        RootAccount) wipes them; callers hold :attr:`lock` while they change them."""
+        with self._lock:
+            return self._regional.setdefault(kind, {}).setdefault(region, {})
 
     # -- access keys -------------------------------------------------------------------------
 
