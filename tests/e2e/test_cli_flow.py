@@ -70,13 +70,6 @@ def serving(
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A ``fresh`` sandbox in its own process."""
-    with serving(tmp_path, "fresh") as env:
-        yield env
-
-
-@pytest.fixture
 def served_realistic(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A ``fresh`` sandbox in its own process, in realistic mode (``--realistic``)."""
     with serving(tmp_path, "fresh", realistic=True) as env:
@@ -111,9 +104,9 @@ def run(
 ESSENTIALS = ("root-mfa", "root-access-keys", "admin-user", "cloudtrail")
 
 
-def test_the_whole_story(served: dict[str, str]) -> None:
-    the_whole_story(served)
-    the_aws_cli_sees_the_trail_logging(served)
+def test_the_whole_story(served_fresh: dict[str, str]) -> None:
+    the_whole_story(served_fresh)
+    the_aws_cli_sees_the_trail_logging(served_fresh)
 
 
 def test_the_whole_story_in_realistic_mode(served_realistic: dict[str, str]) -> None:

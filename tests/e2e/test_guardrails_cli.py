@@ -8,13 +8,11 @@ setting as AWS would show it; a second ``apply`` changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_cli_flow import run, serving
+from tests.e2e.test_cli_flow import run
 from tests.e2e.test_cloudtrail_cli import aws
 
 pytestmark = pytest.mark.slow
@@ -36,13 +34,6 @@ CONTACT = (
     "--contact-phone",
     "+1 206 555 0100",
 )
-
-
-@pytest.fixture
-def served_fresh(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A ``fresh`` sandbox in its own process."""
-    with serving(tmp_path, "fresh") as env:
-        yield env
 
 
 def statuses(document: dict[str, Any]) -> dict[str, str]:

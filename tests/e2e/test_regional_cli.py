@@ -28,13 +28,6 @@ OPT_IN_REGION = "af-south-1"
 
 
 @pytest.fixture
-def served_fresh(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A ``fresh`` sandbox in its own process."""
-    with serving(tmp_path, "fresh") as env:
-        yield env
-
-
-@pytest.fixture
 def served_without_one_detector(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A ``done`` account whose GuardDuty detector was deleted in one Region."""
     scenario = tmp_path / "no-detector.toml"
