@@ -259,7 +259,8 @@ async def finish(pilot: Any, watch: Watch, limit: int = 250) -> list[str]:
         screen = app.screen
         name = type(screen).__name__
         action = ""
-        if name in ("QrScreen", "HelpScreen", "MessageScreen"):
+        if name in ("QrScreen", "HelpScreen", "MessageScreen", "DeclineReasonScreen"):
+            # (a random key may have opened "Decline, with a reason": finishing declines nothing)
             action = "escape"
         elif name == "QuitScreen":
             action = "n"
