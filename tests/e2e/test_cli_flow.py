@@ -188,7 +188,10 @@ def the_aws_cli_sees_the_trail_logging(served: dict[str, str]) -> None:
     assert json.loads(status.stdout)["IsLogging"] is True
 
 
-def test_apply_without_yes_and_without_a_terminal_changes_nothing(served: dict[str, str]) -> None:
+def test_apply_without_yes_and_without_a_terminal_changes_nothing(
+    served_fresh: dict[str, str],
+) -> None:
+    served = served_fresh
     refused = run(served, "apply", "admin-user")
     assert refused.returncode == 3
     assert "nothing was changed" in refused.stderr
@@ -196,8 +199,9 @@ def test_apply_without_yes_and_without_a_terminal_changes_nothing(served: dict[s
 
 
 def test_wrong_account_id_and_invalid_options_refused_before_any_write(
-    served: dict[str, str],
+    served_fresh: dict[str, str],
 ) -> None:
+    served = served_fresh
     wrong = run(served, "apply", "admin-user", "--yes", "--account-id", "999999999999")
     assert wrong.returncode == 3 and "not 999999999999" in wrong.stderr
     bad = run(served, "apply", "admin-user", "--yes", "--admin-user", "bad name")
