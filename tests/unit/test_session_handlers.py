@@ -8,6 +8,7 @@ session, for every service the wizard calls and a few it never does.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import botocore.handlers
@@ -104,3 +105,15 @@ def test_the_quick_aliaser_names_every_event_as_botocore_does() -> None:
         ]
     # Some names are renamed: the comparison covers both paths.
     assert any(botocores._alias_event_name(n) != n for n in names)
+
+
+def test_aliasers_of_one_alias_table_share_their_answers_and_only_they_do() -> None:
+    first = QuickEventAliaser(HierarchicalEmitter())
+    client_copy = copy.copy(first)  # what each client gets
+    assert isinstance(client_copy, QuickEventAliaser)
+    assert client_copy._alias_name_cache is first._alias_name_cache
+    other = QuickEventAliaser(HierarchicalEmitter(), {"foo": "bar"})
+    assert other._alias_name_cache is not first._alias_name_cache
+    assert other._alias_event_name("before-call.foo.Op") == "before-call.bar.Op"
+    assert first._alias_event_name("before-call.foo.Op") == "before-call.foo.Op"
+    assert client_copy._alias_event_name("before-call.foo.Op") == "before-call.foo.Op"

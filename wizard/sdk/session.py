@@ -5,28 +5,33 @@ endpoint data once, then keeps them; a second session parses it all again (a sec
 client then costs 45-50 ms instead of 2-4 ms). So every :class:`~aws_setup_wizard.account.Account`
 (the owner's profile, an entered key, the sandbox's credentials) and the sandbox's seeding make
 their clients from :func:`process_session`, and credentials given explicitly are passed to each
-client rather than set on the session. The session is botocore's own, with two additions: its
-data loader is the process's :class:`~aws_setup_wizard.sdk.loader.TrimmedLoader`, and its
-clients are :class:`~aws_setup_wizard.sdk.loader.FullModelOnDemand`.
+client rather than set on the session. The session is botocore's own, with these additions:
+its data loader is the process's :class:`~aws_setup_wizard.sdk.loader.TrimmedLoader`, its
+clients are :class:`~aws_setup_wizard.sdk.loader.FullModelOnDemand`, its configuration store
+answers each setting once (:mod:`aws_setup_wizard.sdk.config_store`), and each service's
+built-in handlers and each handler's signature check cost once, not once per client.
 
-The session is kept while what it read at its start stays the same: the profile asked for, the
-``AWS_*`` environment (not the wizard's own ``AWS_SETUP_WIZARD_*``), and the config and
-credentials files (size and modification time). In a normal run none of that changes and the
-process has one session; a test that changes the environment, or an owner who edits
-``~/.aws/config`` while the wizard is open, gets a new one.
+The session is kept while what it read at its start stays the same: the profile asked for,
+the ``AWS_*`` and ``BOTOCORE_*`` environment (not the wizard's own ``AWS_SETUP_WIZARD_*``), and
+the config and credentials files (size and modification time). In a normal run none of that
+changes and the process has one session; a test that changes the environment, or an owner who
+edits ``~/.aws/config`` while the wizard is open, gets a new one.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import botocore.handlers
 import botocore.session
-from botocore.hooks import EventAliaser
+from botocore.compat import accepts_kwargs
+from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.model import ServiceModel
 
+from aws_setup_wizard.sdk.config_store import SettledConfigStore
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
 from aws_setup_wizard.sdk.trust import trust_once
 
@@ -53,7 +58,7 @@ def _what_a_session_reads(profile: str | None) -> tuple[Any, ...]:
         sorted(
             (name, value)
             for name, value in os.environ.items()
-            if name.startswith("AWS_") and not name.startswith("AWS_SETUP_WIZARD_")
+            if name.startswith(("AWS_", "BOTOCORE_")) and not name.startswith("AWS_SETUP_WIZARD_")
         )
     )
     return (
@@ -100,14 +105,26 @@ class QuickEventAliaser(EventAliaser):
     new ones). botocore works each name out by splitting it once per alias (about thirty), and
     each client starts with an empty cache of names: some 600 names per ``verify``, 50 µs each.
     Nearly all of them match no alias: this tells those apart with one split and one set test,
-    and hands any other name to botocore's own code, so every answer is botocore's.
+    and hands any other name to botocore's own code, so every answer is botocore's. A name's
+    answer depends on the alias table alone, so every aliaser with the same table (each
+    client's copy of the session's) shares one cache: a name is worked out once per process.
     """
+
+    #: Per alias table (its items): the single-part and dotted old names, and the answers.
+    _shared: ClassVar[dict[tuple[tuple[str, str], ...], tuple[Any, ...]]] = {}
+    _shared_lock = threading.Lock()
 
     def __init__(self, event_emitter: Any, event_aliases: dict[str, str] | None = None) -> None:
         super().__init__(event_emitter, event_aliases)
         aliases: dict[str, str] = self.__dict__["_event_aliases"]
-        self._single_parts = frozenset(old for old in aliases if "." not in old)
-        self._dotted = tuple(old for old in aliases if "." in old)
+        table = tuple(aliases.items())
+        with self._shared_lock:
+            found = self._shared.get(table)
+            if found is None:
+                single = frozenset(old for old in aliases if "." not in old)
+                dotted = tuple(old for old in aliases if "." in old)
+                found = self._shared[table] = (single, dotted, {})
+        self._single_parts, self._dotted, self._alias_name_cache = found
 
     def _alias_event_name(self, event_name: str) -> str:
         cache: dict[str, str] = self.__dict__["_alias_name_cache"]
@@ -121,6 +138,35 @@ class QuickEventAliaser(EventAliaser):
             return event_name
         aliased: str = cast(Any, EventAliaser)._alias_event_name(self, event_name)
         return aliased
+
+
+class CheckedOnceEmitter(HierarchicalEmitter):
+    """botocore's event emitter, checking each handler function's signature once per process.
+
+    botocore makes sure every handler takes ``**kwargs`` when it is registered, with
+    ``inspect.getfullargspec``: five registrations for every client (its retry handler, ...),
+    each a new bound method of the same few functions, about a tenth of making a client. A
+    function's signature does not change, so its answer is kept; a bound method is judged by
+    its function, as ``getfullargspec`` does. Other callables are checked every time.
+    """
+
+    _takes_kwargs: ClassVar[dict[Any, bool]] = {}
+
+    def _verify_accept_kwargs(self, func: Any) -> bool | None:
+        function = getattr(func, "__func__", func)
+        if not inspect.isfunction(function):
+            return cast(
+                bool | None, cast(Any, HierarchicalEmitter)._verify_accept_kwargs(self, func)
+            )
+        takes = self._takes_kwargs.get(function)
+        if takes is None:
+            try:
+                takes = self._takes_kwargs[function] = bool(accepts_kwargs(function))
+            except TypeError:
+                return False  # botocore's answer for a signature it cannot read
+        if not takes:
+            raise ValueError(f"Event handler {func} must accept keyword arguments (**kwargs)")
+        return None
 
 
 class ProcessSession(botocore.session.Session):
@@ -152,6 +198,20 @@ class ProcessSession(botocore.session.Session):
             else:
                 self._held_back.setdefault(service, []).append(spec)
         self._register_specs(general)
+
+    def _register_config_store(self) -> None:
+        # botocore's store and mapping, answering each setting once (sdk.config_store).
+        store = SettledConfigStore(
+            mapping=botocore.session.create_botocore_default_config_mapping(self)
+        )
+        cast(Any, self)._components.register_component("config_store", store)
+
+    def set_config_variable(self, logical_name: str, value: Any) -> None:
+        """botocore's, then the store asks its providers again for that setting."""
+        super().set_config_variable(logical_name, value)
+        store = self.get_component("config_store")
+        if isinstance(store, SettledConfigStore):
+            store.forget(logical_name)
 
     def _register_specs(self, specs: list[tuple[Any, ...]]) -> None:
         """Register handler specs as botocore's ``_register_builtin_handlers`` does."""
@@ -193,7 +253,7 @@ def process_session(profile: str | None = None) -> botocore.session.Session:
         found = _sessions.get(key)
     if found is not None:
         return found
-    session = ProcessSession(profile=profile)
+    session = ProcessSession(profile=profile, event_hooks=CheckedOnceEmitter())
     # Reading ``data_path`` reads the configuration: a damaged file raises here.
     session.register_component("data_loader", loader(session.get_config_variable("data_path")))
     session.register("creating-client-class", add_full_model_on_demand)
