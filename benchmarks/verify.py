@@ -4,7 +4,8 @@ Prints, each with the commands that reproduce it with public tools:
 
 - API calls per verify (and the most in flight at once), and verify's time inside a process;
 - client creation: the clients the steps declare (``Step.services``, and sts) made in a new
-  process, with the trimmed service models and with botocore's own (median of the runs);
+  process, with the trimmed service models and with botocore's own (median of the runs); and
+  what each further Region's client of the Regional steps' services costs;
 - the whole ``aws-setup-wizard verify --json`` process beside ``python -c "import boto3"``, for
   every step (aim 2.5x, issue 15), the account-wide steps (those of the home Region; aim 1.6x,
   issue 13) and the four essentials (1.6x): alternating runs, medians, and the median of the
@@ -124,8 +125,50 @@ def _child_clients(services: list[str]) -> None:
     print(json.dumps(times))
 
 
+def _child_regional(services: list[str], regions: list[str]) -> None:
+    """In a new process: ms to make each service's client in every other Region (JSON).
+
+    The first client of each service is made first and not counted: this is what the steps
+    that read every enabled Region pay for each further Region (a client per service and
+    Region), with the models, handlers and settings already loaded.
+    """
+    gc.disable()
+    account = Account.from_settings(region="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+    for service in services:
+        account.client(service)
+    others = [region for region in regions if region != account.region]
+    start = time.perf_counter()
+    for service in services:
+        for region in others:
+            account.client(service, region)
+    elapsed = (time.perf_counter() - start) * 1000
+    print(json.dumps({"clients": len(services) * len(others), "ms": elapsed}))
+
+
 def clients_command(services: list[str]) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--child-clients", *services]
+
+
+def regional_command(services: list[str], regions: list[str]) -> list[str]:
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-regional",
+        ",".join(services),
+        ",".join(regions),
+    ]
+
+
+def regional_clients(command: list[str], env: dict[str, str], runs: int) -> tuple[int, float]:
+    """(clients, median ms each) of :func:`_child_regional` over ``runs`` new processes."""
+    each = []
+    clients = 0
+    for _ in range(runs):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        found = json.loads(done.stdout)
+        clients = int(found["clients"])
+        each.append(float(found["ms"]) / clients)
+    return clients, statistics.median(each)
 
 
 def client_creation(services: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
@@ -153,9 +196,13 @@ def main() -> None:
         "--with-startup", action="store_true", help="then run benchmarks/startup.py too"
     )
     parser.add_argument("--child-clients", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--child-regional", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_clients:
         _child_clients(args.child_clients)
+        return
+    if args.child_regional:
+        _child_regional(*(value.split(",") for value in args.child_regional))
         return
     runs = args.runs
     compiled = compile_bytecode()
@@ -187,6 +234,9 @@ def main() -> None:
         env["XDG_STATE_HOME"] = state.name
         trimmed = client_creation(services, env, runs)
         whole = client_creation(services, {**env, MODE_ENV: "off"}, runs)
+        regional_services = sorted({s for step in STEPS if step.regional for s in step.services})
+        regional = regional_command(regional_services, list(account.enabled_regions()))
+        regional_count, regional_each = regional_clients(regional, env, runs)
 
         script = Path(sys.executable).with_name("aws-setup-wizard")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "aws_setup_wizard"]
@@ -238,6 +288,10 @@ def main() -> None:
         "  per client (trimmed / botocore's): "
         + ", ".join(f"{s} {trimmed[s]:.1f}/{whole[s]:.1f}" for s in services)
     )
+    print(
+        f"Regional clients, new process:    {regional_each:.2f} ms each for {regional_count} "
+        f"({', '.join(regional_services)} in every other enabled Region); median of {runs}"
+    )
     print(f"whole process, {runs} alternating rounds (medians):")
     rows = [
         (label, runs_of, shown)
@@ -269,6 +323,7 @@ def main() -> None:
     print(f"  /usr/bin/time -v {shlex.join(verify_command)} >/dev/null   # wall, maximum RSS")
     print(f"  /usr/bin/time -v {shlex.join(import_command)}")
     print(f"  {shlex.join(clients_command(services))}   # ms per client")
+    print(f"  {shlex.join(regional)}   # Regional clients")
     print("  aws-setup-wizard sandbox stop --env-file sb.env")
     if args.with_startup:
         print()
