@@ -142,3 +142,19 @@ def test_a_handler_without_keyword_arguments_is_still_refused() -> None:
             emitter.register("before-call.sts", takes_none)
     with pytest.raises(ValueError, match="must be callable"):
         emitter.register("before-call.sts", "not a function")
+
+
+def test_closures_share_one_answer_so_what_is_kept_stays_bounded() -> None:
+    emitter = CheckedOnceEmitter()
+
+    def closure_for(n: int) -> Any:
+        def handler(**kwargs: Any) -> int:
+            """A per-client handler, as a journal or a hook makes one."""
+            return n
+
+        return handler
+
+    before = len(CheckedOnceEmitter._takes_kwargs)
+    for n in range(50):
+        emitter.register(f"before-call.sts.Op{n}", closure_for(n))
+    assert len(CheckedOnceEmitter._takes_kwargs) <= before + 1

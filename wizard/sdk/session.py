@@ -141,27 +141,29 @@ class QuickEventAliaser(EventAliaser):
 
 
 class CheckedOnceEmitter(HierarchicalEmitter):
-    """botocore's event emitter, checking each handler function's signature once per process.
+    """botocore's event emitter, checking each handler's signature once per process.
 
     botocore makes sure every handler takes ``**kwargs`` when it is registered, with
     ``inspect.getfullargspec``: five registrations for every client (its retry handler, ...),
     each a new bound method of the same few functions, about a tenth of making a client. A
-    function's signature does not change, so its answer is kept; a bound method is judged by
-    its function, as ``getfullargspec`` does. Other callables are checked every time.
+    function's signature comes from its code (a bound method's from its function's, as
+    ``getfullargspec`` reads it), so the answer is kept per code object: the same for every
+    closure made from one ``def``, and bounded by the code the process has. Other callables, and
+    functions that carry a ``__signature__`` of their own, are checked every time.
     """
 
     _takes_kwargs: ClassVar[dict[Any, bool]] = {}
 
     def _verify_accept_kwargs(self, func: Any) -> bool | None:
         function = getattr(func, "__func__", func)
-        if not inspect.isfunction(function):
+        if not inspect.isfunction(function) or "__signature__" in function.__dict__:
             return cast(
                 bool | None, cast(Any, HierarchicalEmitter)._verify_accept_kwargs(self, func)
             )
-        takes = self._takes_kwargs.get(function)
+        takes = self._takes_kwargs.get(function.__code__)
         if takes is None:
             try:
-                takes = self._takes_kwargs[function] = bool(accepts_kwargs(function))
+                takes = self._takes_kwargs[function.__code__] = bool(accepts_kwargs(function))
             except TypeError:
                 return False  # botocore's answer for a signature it cannot read
         if not takes:
