@@ -128,13 +128,14 @@ def _child_clients(services: list[str]) -> None:
 def _child_regional(services: list[str], regions: list[str]) -> None:
     """In a new process: ms to make each service's client in every other Region (JSON).
 
-    The first client of each service is made first and not counted: this is what the steps
-    that read every enabled Region pay for each further Region (a client per service and
-    Region), with the models, handlers and settings already loaded.
+    The first client of every service the steps use is made first and not counted, as a
+    verify has made them by then: this is what the steps that read every enabled Region pay
+    for each further Region (a client per service and Region), with the models, handlers and
+    settings already loaded.
     """
     gc.disable()
     account = Account.from_settings(region="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    for service in services:
+    for service in sorted({"sts", *(s for step in STEPS for s in step.services)}):
         account.client(service)
     others = [region for region in regions if region != account.region]
     start = time.perf_counter()

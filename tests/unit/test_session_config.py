@@ -16,7 +16,8 @@ import pytest
 from botocore.configprovider import BaseProvider
 
 from aws_setup_wizard.sdk.config_store import SettledConfigStore
-from aws_setup_wizard.sdk.session import CheckedOnceEmitter, ProcessSession
+from aws_setup_wizard.sdk.events import CheckedOnceEmitter
+from aws_setup_wizard.sdk.session import ProcessSession
 
 KEYS = {
     "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
@@ -60,7 +61,7 @@ def _answers(session: botocore.session.Session) -> dict[str, Any]:
 @pytest.mark.usefixtures("configured")
 @pytest.mark.parametrize("profile", [None, "other"])
 def test_every_setting_reads_as_botocore_s_own_session_reads_it(profile: str | None) -> None:
-    ours = ProcessSession(profile=profile, event_hooks=CheckedOnceEmitter())
+    ours = ProcessSession(profile=profile)
     assert isinstance(ours.get_component("config_store"), SettledConfigStore)
     reference = botocore.session.Session(profile=profile)
     expected = _answers(reference)
@@ -72,7 +73,7 @@ def test_every_setting_reads_as_botocore_s_own_session_reads_it(profile: str | N
 
 @pytest.mark.usefixtures("configured")
 def test_a_client_is_configured_as_botocore_s_own_would_be() -> None:
-    ours = ProcessSession(event_hooks=CheckedOnceEmitter())
+    ours = ProcessSession()
     reference = botocore.session.Session()
     for _ in range(2):
         mine = ours.create_client("s3", **KEYS).meta
@@ -85,7 +86,7 @@ def test_a_client_is_configured_as_botocore_s_own_would_be() -> None:
 
 @pytest.mark.usefixtures("configured")
 def test_a_setting_changed_on_the_session_is_read_again() -> None:
-    session = ProcessSession(event_hooks=CheckedOnceEmitter())
+    session = ProcessSession()
     assert session.get_config_variable("region") == "eu-west-2"
     session.set_config_variable("region", "ca-central-1")
     assert session.get_config_variable("region") == "ca-central-1"

@@ -17,8 +17,9 @@ import pytest
 from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.utils import EVENT_ALIASES
 
+from aws_setup_wizard.sdk.events import QuickEventAliaser, service_part
 from aws_setup_wizard.sdk.loader import trimmed_services
-from aws_setup_wizard.sdk.session import ProcessSession, QuickEventAliaser, _service_part
+from aws_setup_wizard.sdk.session import ProcessSession
 
 #: Services with many built-in handlers of their own, which the wizard does not call.
 OTHERS = ["ec2", "glacier", "route53", "s3", "sqs", "machinelearning", "rds"]
@@ -39,7 +40,7 @@ def _events_of(client: Any) -> list[str]:
     kinds = {spec[0].split(".")[0] for spec in botocore.handlers.BUILTIN_HANDLERS}
     names = {events._alias_event_name(spec[0]) for spec in botocore.handlers.BUILTIN_HANDLERS}
     # A client emits only its own service's events (and those of no service).
-    names = {name for name in names if _service_part(name) in (None, service_id)}
+    names = {name for name in names if service_part(name) in (None, service_id)}
     for operation in client.meta.service_model.operation_names:
         names.update(f"{kind}.{service_id}.{operation}" for kind in kinds)
         names.add(f"docs.method.{service_id}.{operation}.complete-section")
@@ -117,3 +118,59 @@ def test_aliasers_of_one_alias_table_share_their_answers_and_only_they_do() -> N
     assert other._alias_event_name("before-call.foo.Op") == "before-call.bar.Op"
     assert first._alias_event_name("before-call.foo.Op") == "before-call.foo.Op"
     assert client_copy._alias_event_name("before-call.foo.Op") == "before-call.foo.Op"
+
+
+def test_a_client_holds_only_its_own_service_s_handlers_and_those_of_every_service() -> None:
+    settings = {
+        "region_name": "us-east-1",
+        "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    }
+    session = ProcessSession()
+    session.register("before-call.*.GetCallerIdentity", _wildcard_handler)
+    s3 = session.create_client("s3", **settings)  # s3's many handlers go into the session
+    sts = session.create_client("sts", **settings)
+    s3_own = set(_handlers(s3, "before-parameter-build.s3.PutObject"))
+    # sts keeps only the handlers of every service's events (generate_idempotent_uuid, ...).
+    assert set(_handlers(sts, "before-parameter-build.s3.PutObject")) < s3_own
+    assert "botocore.handlers.sse_md5" not in _handlers(sts, "before-parameter-build.s3.PutObject")
+    assert not sts.meta.events._emitter._handlers._root["children"]["before-call"]["children"].get(
+        "s3"
+    )
+    # Handlers of every service (a wildcard, none named) are still there, in botocore's order.
+    assert _name(_wildcard_handler) in _handlers(sts, "before-call.sts.GetCallerIdentity")
+    reference = botocore.session.Session()
+    reference.register("before-call.*.GetCallerIdentity", _wildcard_handler)
+    theirs = reference.create_client("sts", **settings)
+    for event in ("before-call.sts.GetCallerIdentity", "needs-retry.sts.GetCallerIdentity"):
+        assert _handlers(sts, event) == _handlers(theirs, event)
+    # Outside a client's making, a copy of the session's handlers is botocore's whole copy.
+    whole = copy.copy(session._events)
+    assert whole._emitter._handlers.prefix_search("before-parameter-build.s3.PutObject")
+
+
+def _wildcard_handler(**kwargs: Any) -> None:
+    """A handler for every service's GetCallerIdentity."""
+
+
+def test_documentation_handlers_named_by_service_name_reach_that_service_s_client() -> None:
+    """Auto Scaling's events say ``auto-scaling``; its documentation events ``autoscaling``
+    (which botocore's aliases rename on the way in and out)."""
+    session = ProcessSession()
+    client = session.create_client(
+        "autoscaling",
+        region_name="us-east-1",
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    )
+    event = client.meta.events._alias_event_name(
+        "docs.method.autoscaling.CreateLaunchConfiguration.complete-section"
+    )
+    reference = botocore.session.Session().create_client(
+        "autoscaling",
+        region_name="us-east-1",
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    )
+    assert _handlers(reference, event)
+    assert _handlers(client, event) == _handlers(reference, event)

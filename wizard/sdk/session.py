@@ -20,18 +20,21 @@ edits ``~/.aws/config`` while the wizard is open, gets a new one.
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 import botocore.handlers
 import botocore.session
-from botocore.compat import accepts_kwargs
-from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.model import ServiceModel
 
 from aws_setup_wizard.sdk.config_store import SettledConfigStore
+from aws_setup_wizard.sdk.events import (
+    CheckedOnceEmitter,
+    QuickEventAliaser,
+    handlers_of_one_service,
+    service_part,
+)
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
 from aws_setup_wizard.sdk.trust import trust_once
 
@@ -85,92 +88,6 @@ def loader(data_path: str | None = None) -> TrimmedLoader:
         return found
 
 
-def _service_part(event_name: str) -> str | None:
-    """The service an event name belongs to (``before-call.s3.PutObject``: ``s3``), if any.
-
-    Documentation events name it one place later (``docs.*.s3.CopyObject...``); a wildcard
-    (``needs-retry.*``) or an event with no service part belongs to every service.
-    """
-    parts = event_name.split(".")
-    index = 2 if parts[0] == "docs" else 1
-    if len(parts) <= index or parts[index] == "*":
-        return None
-    return parts[index]
-
-
-class QuickEventAliaser(EventAliaser):
-    """botocore's ``EventAliaser``, telling at once an event name no alias touches.
-
-    Every event a client emits is first renamed through ``EVENT_ALIASES`` (old service names to
-    new ones). botocore works each name out by splitting it once per alias (about thirty), and
-    each client starts with an empty cache of names: some 600 names per ``verify``, 50 µs each.
-    Nearly all of them match no alias: this tells those apart with one split and one set test,
-    and hands any other name to botocore's own code, so every answer is botocore's. A name's
-    answer depends on the alias table alone, so every aliaser with the same table (each
-    client's copy of the session's) shares one cache: a name is worked out once per process.
-    """
-
-    #: Per alias table (its items): the single-part and dotted old names, and the answers.
-    _shared: ClassVar[dict[tuple[tuple[str, str], ...], tuple[Any, ...]]] = {}
-    _shared_lock = threading.Lock()
-
-    def __init__(self, event_emitter: Any, event_aliases: dict[str, str] | None = None) -> None:
-        super().__init__(event_emitter, event_aliases)
-        aliases: dict[str, str] = self.__dict__["_event_aliases"]
-        table = tuple(aliases.items())
-        with self._shared_lock:
-            found = self._shared.get(table)
-            if found is None:
-                single = frozenset(old for old in aliases if "." not in old)
-                dotted = tuple(old for old in aliases if "." in old)
-                found = self._shared[table] = (single, dotted, {})
-        self._single_parts, self._dotted, self._alias_name_cache = found
-
-    def _alias_event_name(self, event_name: str) -> str:
-        cache: dict[str, str] = self.__dict__["_alias_name_cache"]
-        found = cache.get(event_name)
-        if found is not None:
-            return found
-        if self._single_parts.isdisjoint(event_name.split(".")) and not any(
-            old in event_name for old in self._dotted
-        ):
-            cache[event_name] = event_name  # botocore's answer when no alias matches
-            return event_name
-        aliased: str = cast(Any, EventAliaser)._alias_event_name(self, event_name)
-        return aliased
-
-
-class CheckedOnceEmitter(HierarchicalEmitter):
-    """botocore's event emitter, checking each handler's signature once per process.
-
-    botocore makes sure every handler takes ``**kwargs`` when it is registered, with
-    ``inspect.getfullargspec``: five registrations for every client (its retry handler, ...),
-    each a new bound method of the same few functions, about a tenth of making a client. A
-    function's signature comes from its code (a bound method's from its function's, as
-    ``getfullargspec`` reads it), so the answer is kept per code object: the same for every
-    closure made from one ``def``, and bounded by the code the process has. Other callables, and
-    functions that carry a ``__signature__`` of their own, are checked every time.
-    """
-
-    _takes_kwargs: ClassVar[dict[Any, bool]] = {}
-
-    def _verify_accept_kwargs(self, func: Any) -> bool | None:
-        function = getattr(func, "__func__", func)
-        if not inspect.isfunction(function) or "__signature__" in function.__dict__:
-            return cast(
-                bool | None, cast(Any, HierarchicalEmitter)._verify_accept_kwargs(self, func)
-            )
-        takes = self._takes_kwargs.get(function.__code__)
-        if takes is None:
-            try:
-                takes = self._takes_kwargs[function.__code__] = bool(accepts_kwargs(function))
-            except TypeError:
-                return False  # botocore's answer for a signature it cannot read
-        if not takes:
-            raise ValueError(f"Event handler {func} must accept keyword arguments (**kwargs)")
-        return None
-
-
 class ProcessSession(botocore.session.Session):
     """botocore's session, registering each service's built-in handlers with its first client.
 
@@ -184,6 +101,21 @@ class ProcessSession(botocore.session.Session):
     client sees exactly the handlers, in the order, botocore's own session would give it.
     """
 
+    def __init__(
+        self,
+        session_vars: Any = None,
+        event_hooks: Any = None,
+        include_builtin_handlers: bool = True,
+        profile: str | None = None,
+    ) -> None:
+        # Its own emitter unless given one: signatures checked once, per-service client copies.
+        super().__init__(
+            session_vars,
+            CheckedOnceEmitter() if event_hooks is None else event_hooks,
+            include_builtin_handlers,
+            profile,
+        )
+
     def _register_builtin_handlers(self, events: Any) -> None:
         # botocore calls this from ``__init__``, right after making its event aliaser: the
         # quick one takes its place (each client's copy is then a quick one too).
@@ -194,7 +126,7 @@ class ProcessSession(botocore.session.Session):
         general = []
         for spec in botocore.handlers.BUILTIN_HANDLERS:
             # The emitter renames old service names in events (EVENT_ALIASES): key on the new.
-            service = _service_part(events._alias_event_name(spec[0]))
+            service = service_part(events._alias_event_name(spec[0]))
             if service is None:
                 general.append(spec)
             else:
@@ -226,22 +158,31 @@ class ProcessSession(botocore.session.Session):
             elif spec[2] is botocore.handlers.REGISTER_LAST:
                 events.register_last(spec[0], spec[1])
 
-    def release_handlers_of(self, service_name: str) -> None:
-        """Register the built-in handlers of ``service_name``'s events, once."""
+    def release_handlers_of(self, service_name: str) -> tuple[str, ...]:
+        """Register the built-in handlers of ``service_name``'s events, once; returns the names
+        its events use (its id, and its name for documentation events; none for a service
+        botocore does not know)."""
         try:
             model = ServiceModel(self.get_service_data(service_name), service_name)
-            service_id = model.service_id.hyphenize()
+            names = tuple(dict.fromkeys((model.service_id.hyphenize(), model.service_name)))
         except Exception:  # noqa: BLE001 - an unknown service fails in create_client, as ever
-            return
+            return ()
         with self._held_back_lock:
-            specs = self._held_back.pop(service_id, None)
-            if specs:
-                self._register_specs(specs)
+            for name in names:
+                specs = self._held_back.pop(name, None)
+                if specs:
+                    self._register_specs(specs)
+        return names
 
     def create_client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
-        """botocore's ``create_client``, after the service's own handlers are registered."""
-        self.release_handlers_of(service_name)
-        return super().create_client(service_name, *args, **kwargs)
+        """botocore's ``create_client``, after the service's own handlers are registered; the
+        client's copy of the handlers holds those of its own service's events and of no
+        service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`)."""
+        names = self.release_handlers_of(service_name)
+        if not names:
+            return super().create_client(service_name, *args, **kwargs)
+        with handlers_of_one_service(*names):
+            return super().create_client(service_name, *args, **kwargs)
 
 
 def process_session(profile: str | None = None) -> botocore.session.Session:
@@ -255,7 +196,7 @@ def process_session(profile: str | None = None) -> botocore.session.Session:
         found = _sessions.get(key)
     if found is not None:
         return found
-    session = ProcessSession(profile=profile, event_hooks=CheckedOnceEmitter())
+    session = ProcessSession(profile=profile)
     # Reading ``data_path`` reads the configuration: a damaged file raises here.
     session.register_component("data_loader", loader(session.get_config_variable("data_path")))
     session.register("creating-client-class", add_full_model_on_demand)
