@@ -125,6 +125,11 @@ def _child_clients(services: list[str]) -> None:
     print(json.dumps(times))
 
 
+def step_services() -> list[str]:
+    """Every service a step declares (``Step.services``), and sts, which every verify calls."""
+    return sorted({"sts", *(service for step in STEPS for service in step.services)})
+
+
 def _child_regional(services: list[str], regions: list[str]) -> None:
     """In a new process: ms to make each service's client in every other Region (JSON).
 
@@ -135,7 +140,7 @@ def _child_regional(services: list[str], regions: list[str]) -> None:
     """
     gc.disable()
     account = Account.from_settings(region="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    for service in sorted({"sts", *(s for step in STEPS for s in step.services)}):
+    for service in step_services():
         account.client(service)
     others = [region for region in regions if region != account.region]
     start = time.perf_counter()
@@ -207,7 +212,7 @@ def main() -> None:
         return
     runs = args.runs
     compiled = compile_bytecode()
-    services = sorted({"sts", *(service for step in STEPS for service in step.services)})
+    services = step_services()
     with Sandbox("done") as box:
         creds = box.console_credentials
         account = Account.from_settings(
