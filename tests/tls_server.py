@@ -1,4 +1,5 @@
-"""An HTTPS endpoint on loopback with a certificate authority of its own, for tests and benchmarks.
+"""An HTTPS endpoint on loopback with a certificate authority of its own (or the same answers over
+plain HTTP), for tests and benchmarks.
 
 Every request is answered ``200 {}`` in the AWS JSON protocol, which botocore parses as an empty
 answer for any JSON-protocol operation (KMS, SSM…). The authority and the server's certificate
@@ -132,14 +133,27 @@ def tls_endpoint(
     authority: Authority, folder: Path, names: tuple[str, ...] = ("localhost",)
 ) -> Iterator[str]:
     """Serve HTTPS on loopback with a certificate for ``names``; yields ``https://localhost:PORT``."""
+    with _serving(_server_context(authority, folder, names)) as url:
+        yield url
+
+
+@contextmanager
+def plain_endpoint() -> Iterator[str]:
+    """The same answers over plain HTTP (as the sandbox serves); yields ``http://localhost:PORT``."""
+    with _serving(None) as url:
+        yield url
+
+
+@contextmanager
+def _serving(context: ssl.SSLContext | None) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyJsonAnswer)
     server.daemon_threads = True
-    context = _server_context(authority, folder, names)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"https://localhost:{server.server_address[1]}"
+        yield f"{'https' if context else 'http'}://localhost:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -3,6 +3,7 @@
 Over real TLS on loopback (:mod:`tests.tls_server`), with the bundle named the way an owner
 names one (``AWS_CA_BUNDLE``): many clients parse it once; a server its authorities did not sign,
 or whose certificate does not name the host, is still refused (:mod:`aws_setup_wizard.sdk.trust`).
+A client makes no SSL context of its own until a connection needs one.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.exceptions import SSLError
+from botocore.httpsession import create_urllib3_context
 
 from aws_setup_wizard.account import Account
 from aws_setup_wizard.sdk import trust
-from tests.tls_server import Authority, make_authority, tls_endpoint
+from aws_setup_wizard.sdk.session import create_client, process_session
+from tests.tls_server import Authority, make_authority, plain_endpoint, tls_endpoint
 
 REGIONS = ("eu-west-1", "eu-west-2", "eu-west-3", "us-east-2", "ap-south-1")
 KEYS = ("AKIDEXAMPLE", "secret", None)
@@ -124,3 +128,93 @@ def test_every_client_gets_the_trust_once_pool(
     account = account_trusting(authority.bundle, endpoint, monkeypatch)
     client = account.client("kms", "eu-west-1")
     assert client._endpoint.http_session._pool_classes_by_scheme["https"] is trust.TrustOncePool
+
+
+@pytest.fixture
+def contexts_made(monkeypatch: pytest.MonkeyPatch) -> list[ssl.SSLContext]:
+    """Every SSL context made from now on, by anyone (botocore, urllib3 or this project)."""
+    made: list[ssl.SSLContext] = []
+    real = ssl.SSLContext.__new__
+
+    def counted(cls: type[ssl.SSLContext], *args: Any, **kwargs: Any) -> ssl.SSLContext:
+        context = real(cls, *args, **kwargs)
+        made.append(context)
+        return context
+
+    monkeypatch.setattr(ssl.SSLContext, "__new__", counted)
+    return made
+
+
+def http_session(client: Any) -> Any:
+    """botocore's HTTP session of ``client``."""
+    return client._endpoint.http_session
+
+
+def test_clients_of_a_plain_http_endpoint_make_no_ssl_context(
+    contexts_made: list[ssl.SSLContext],
+) -> None:
+    with plain_endpoint() as url:
+        account = Account.from_settings(region="eu-west-1", endpoint_url=url, credentials=KEYS)
+        for region in REGIONS:
+            account.client("kms", region).describe_key(KeyId="alias/any")
+    assert contexts_made == []
+
+
+def test_clients_trusting_the_bundle_make_no_context_of_their_own(
+    authority: Authority,
+    endpoint: str,
+    contexts_made: list[ssl.SSLContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    account = account_trusting(authority.bundle, endpoint, monkeypatch)
+    clients = [account.client("kms", region) for region in REGIONS]
+    for client in clients:
+        client.describe_key(KeyId="alias/any")
+    # One context, the bundle's, shared by the five clients' connections.
+    assert len(contexts_made) == 1
+    assert all(not http_session(c)._manager.connection_pool_kw["ssl_context"].made for c in clients)
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_a_session_that_needs_its_own_context_gets_botocores_once(
+    endpoint: str, contexts_made: list[ssl.SSLContext]
+) -> None:
+    """Verification turned off: the server is not checked, with botocore's context, made on
+    the first connection and shared by the session's later ones."""
+    client = create_client(
+        process_session(),
+        "kms",
+        KEYS,
+        region_name="eu-west-1",
+        endpoint_url=endpoint,
+        verify=False,
+    )
+    promised = http_session(client)._manager.connection_pool_kw["ssl_context"]
+    assert isinstance(promised, trust.ContextOnDemand)
+    assert not promised.made and contexts_made == []
+    client.describe_key(KeyId="alias/any")
+    client._endpoint.http_session._manager.clear()  # the next call opens a new connection
+    client.describe_key(KeyId="alias/one-more")
+    assert promised.made and contexts_made == [promised.context()]
+    botocores = create_urllib3_context()
+    assert promised.options == botocores.options
+    assert promised.verify_mode == ssl.CERT_NONE  # as urllib3 set it for verify=False
+
+
+def test_a_session_made_outside_the_process_session_gets_its_context_at_once() -> None:
+    client = botocore.session.Session().create_client(
+        "kms", region_name="eu-west-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+    made = http_session(client)._manager.connection_pool_kw["ssl_context"]
+    assert isinstance(made, ssl.SSLContext)
+
+
+def test_a_context_on_demand_passes_reads_and_writes_to_the_real_one() -> None:
+    promised = trust.ContextOnDemand(create_urllib3_context)
+    promised.check_hostname = False
+    promised.verify_mode = ssl.CERT_NONE
+    assert promised.made
+    real = promised.context()
+    assert isinstance(real, ssl.SSLContext) and promised.context() is real
+    assert (real.check_hostname, real.verify_mode) == (False, ssl.CERT_NONE)
+    assert promised.options == real.options

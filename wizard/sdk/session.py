@@ -36,7 +36,7 @@ from aws_setup_wizard.sdk.events import (
     service_part,
 )
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
-from aws_setup_wizard.sdk.trust import trust_once
+from aws_setup_wizard.sdk.trust import ssl_contexts_on_demand, trust_once
 
 #: botocore sessions are not thread-safe: clients are created one at a time, in any session.
 CREATING_CLIENTS = threading.Lock()
@@ -177,12 +177,14 @@ class ProcessSession(botocore.session.Session):
     def create_client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
         """botocore's ``create_client``, after the service's own handlers are registered; the
         client's copy of the handlers holds those of its own service's events and of no
-        service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`)."""
+        service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`), and its
+        SSL context is made when a connection first needs it (:mod:`aws_setup_wizard.sdk.trust`)."""
         names = self.release_handlers_of(service_name)
-        if not names:
-            return super().create_client(service_name, *args, **kwargs)
-        with handlers_of_one_service(*names):
-            return super().create_client(service_name, *args, **kwargs)
+        with ssl_contexts_on_demand():
+            if not names:
+                return super().create_client(service_name, *args, **kwargs)
+            with handlers_of_one_service(*names):
+                return super().create_client(service_name, *args, **kwargs)
 
 
 def process_session(profile: str | None = None) -> botocore.session.Session:

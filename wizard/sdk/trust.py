@@ -18,6 +18,15 @@ hostname check (urllib3 and ``ssl`` do both, per connection). Anything else (ver
 a CA directory, a client certificate, a file that cannot be read) goes botocore's and
 urllib3's own way, errors included. Sharing a context between connections and threads is what
 a botocore pool already does with its own.
+
+botocore also makes an SSL context for each client's HTTP session as the client is made, about
+0.3 ms of CPU and 18 KB each, whether or not it is ever used: and it is not, for a client of a
+plain-HTTP endpoint (the sandbox) nor for one whose connections take the once-parsed bundle's
+context (every client against AWS with the default settings). A verify of every step makes 64
+clients. A client made by the process's session (:func:`ssl_contexts_on_demand`) is given a
+:class:`ContextOnDemand` instead: botocore's own context for that session, made by botocore's
+own method the first time anything uses it, and then the same object for every connection of
+the session, as botocore shares it.
 """
 
 from __future__ import annotations
@@ -25,10 +34,13 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from botocore.awsrequest import AWSHTTPSConnection, AWSHTTPSConnectionPool
-from botocore.httpsession import create_urllib3_context
+from botocore.httpsession import URLLib3Session, create_urllib3_context
 from urllib3.util.ssl_ import resolve_cert_reqs
 
 _lock = threading.Lock()
@@ -65,12 +77,87 @@ def loaded_bundles() -> int:
         return len(_contexts)
 
 
+class ContextOnDemand:
+    """An HTTP session's SSL context, made by ``make`` (botocore's own method) on first use.
+
+    It stands where botocore keeps the context (the session's pool manager hands it to each
+    HTTPS pool and connection): any attribute read or set reaches the real context, made then
+    (once, under a lock), so a path that was never expected to touch it still gets botocore's
+    context with botocore's settings. :class:`TrustOnceConnection` swaps it for the real one
+    before connecting.
+    """
+
+    __slots__ = ("_make", "_lock", "_context")
+
+    def __init__(self, make: Callable[[], ssl.SSLContext]) -> None:
+        object.__setattr__(self, "_make", make)
+        object.__setattr__(self, "_lock", threading.Lock())
+        object.__setattr__(self, "_context", None)
+
+    @property
+    def made(self) -> bool:
+        """Whether the real context exists yet."""
+        return self._context is not None
+
+    def context(self) -> ssl.SSLContext:
+        """The real context: made on the first call, the same object on every later one."""
+        made: ssl.SSLContext | None = self._context
+        if made is None:
+            with self._lock:
+                made = self._context
+                if made is None:
+                    made = self._make()
+                    object.__setattr__(self, "_context", made)
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.context(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.context(), name, value)
+
+
+#: Whether this thread is making a client of the process's session (ssl_contexts_on_demand).
+_making_client = threading.local()
+_botocores_get_ssl_context: Callable[[URLLib3Session], ssl.SSLContext] = (
+    URLLib3Session._get_ssl_context  # type: ignore[attr-defined]
+)
+
+
+def _ssl_context_or_promise(session: URLLib3Session) -> Any:
+    """botocore's ``URLLib3Session._get_ssl_context``; while :func:`ssl_contexts_on_demand` is
+    in force on this thread, a :class:`ContextOnDemand` that makes it when first used."""
+    if getattr(_making_client, "active", False):
+        return ContextOnDemand(partial(_botocores_get_ssl_context, session))
+    return _botocores_get_ssl_context(session)
+
+
+@contextmanager
+def ssl_contexts_on_demand() -> Iterator[None]:
+    """While a client is made on this thread, its HTTP session's SSL context waits for a use.
+
+    botocore's ``URLLib3Session`` is given the method above once per process; outside this
+    block (any other botocore session, a proxy's context made when a request is sent) it does
+    exactly what botocore's does.
+    """
+    with _lock:
+        if URLLib3Session.__dict__.get("_get_ssl_context") is not _ssl_context_or_promise:
+            URLLib3Session._get_ssl_context = _ssl_context_or_promise  # type: ignore[attr-defined]
+    before = getattr(_making_client, "active", False)
+    _making_client.active = True
+    try:
+        yield
+    finally:
+        _making_client.active = before
+
+
 class TrustOnceConnection(AWSHTTPSConnection):
     """botocore's HTTPS connection, verifying against the once-parsed CA bundle when it can."""
 
     def connect(self) -> Any:
-        """Swap the CA file for the shared context (when nothing else asks for its own), then
-        connect and verify as urllib3 does."""
+        """Swap the CA file for the shared context (when nothing else asks for its own), else
+        make the session's own context if it was left for later; then connect and verify as
+        urllib3 does."""
         ca_file = getattr(self, "ca_certs", None)
         if (
             ca_file
@@ -83,6 +170,8 @@ class TrustOnceConnection(AWSHTTPSConnection):
             if shared is not None:
                 self.ssl_context = shared
                 self.ca_certs = None
+        if isinstance(self.ssl_context, ContextOnDemand):
+            self.ssl_context = self.ssl_context.context()
         return super().connect()
 
 
