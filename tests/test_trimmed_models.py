@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore
+import botocore.session
 import pytest
 from botocore import xform_name
 
@@ -150,6 +151,33 @@ def test_an_operation_left_out_is_served_from_botocore_s_whole_model(
     with pytest.raises(iam.exceptions.NoSuchEntityException):
         iam.get_role(RoleName="nobody")
     assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+
+
+def test_clients_of_one_service_share_its_model_until_one_outgrows_it(
+    account: Callable[..., Account], lenient: list[str]
+) -> None:
+    acct = account("done")
+    iam, other_iam = acct.client("iam"), acct.client("iam", "eu-west-1")
+    shared = iam.meta.service_model
+    assert other_iam.meta.service_model is shared
+    assert acct.client("kms").meta.service_model is not shared
+    iam.list_roles()  # left out of the trimmed model: this client gets the whole one
+    assert "ListRoles" in iam.meta.service_model.operation_names
+    assert other_iam.meta.service_model is shared
+    assert "ListRoles" not in shared.operation_names
+    assert acct.client("iam", "eu-west-2").meta.service_model is shared
+    assert other_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+
+
+def test_clients_of_another_botocore_session_keep_models_of_their_own() -> None:
+    plain = botocore.session.Session()
+    made = [
+        plain.create_client(
+            "iam", region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="S"
+        )
+        for _ in range(2)
+    ]
+    assert made[0].meta.service_model is not made[1].meta.service_model
 
 
 def test_a_paginator_left_out_loads_the_whole_model(

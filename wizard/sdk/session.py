@@ -9,7 +9,11 @@ client rather than set on the session. The session is botocore's own, with these
 its data loader is the process's :class:`~aws_setup_wizard.sdk.loader.TrimmedLoader`, its
 clients are :class:`~aws_setup_wizard.sdk.loader.FullModelOnDemand`, its configuration store
 answers each setting once (:mod:`aws_setup_wizard.sdk.config_store`), and each service's
-built-in handlers and each handler's signature check cost once, not once per client.
+built-in handlers and each handler's signature check cost once, not once per client. While it
+makes a client, two of botocore's methods answer differently (botocore's own run everywhere
+else): the client's SSL context is made when a connection first needs it
+(:mod:`aws_setup_wizard.sdk.trust`), and clients of one model document share its
+``ServiceModel`` (:mod:`aws_setup_wizard.sdk.shared_models`).
 
 The session is kept while what it read at its start stays the same: the profile asked for,
 the ``AWS_*`` and ``BOTOCORE_*`` environment (not the wizard's own ``AWS_SETUP_WIZARD_*``), and
@@ -20,12 +24,17 @@ edits ``~/.aws/config`` while the wizard is open, gets a new one.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import botocore.handlers
 import botocore.session
+from botocore.client import ClientCreator
+from botocore.httpsession import URLLib3Session
 from botocore.model import ServiceModel
 
 from aws_setup_wizard.sdk.config_store import SettledConfigStore
@@ -36,7 +45,8 @@ from aws_setup_wizard.sdk.events import (
     service_part,
 )
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
-from aws_setup_wizard.sdk.trust import ssl_contexts_on_demand, trust_once
+from aws_setup_wizard.sdk.shared_models import shared_service_model
+from aws_setup_wizard.sdk.trust import context_on_demand, trust_once
 
 #: botocore sessions are not thread-safe: clients are created one at a time, in any session.
 CREATING_CLIENTS = threading.Lock()
@@ -86,6 +96,47 @@ def loader(data_path: str | None = None) -> TrimmedLoader:
             ]
             found = _loaders[data_path] = TrimmedLoader(extra_search_paths=extra)
         return found
+
+
+#: Set while this thread makes a client of a ProcessSession (see _while_making_a_client).
+_making = threading.local()
+
+
+@contextmanager
+def _making_a_client() -> Iterator[None]:
+    before = getattr(_making, "active", False)
+    _making.active = True
+    try:
+        yield
+    finally:
+        _making.active = before
+
+
+def _while_making_a_client(owner: type, name: str, instead: Callable[..., Any]) -> None:
+    """Make botocore's method ``owner.name`` call ``instead(botocore's method, self, ...)``
+    while this thread makes a client of a :class:`ProcessSession`; botocore's own otherwise
+    (any other session's clients, anything done after a client is made). Once per process."""
+    original = owner.__dict__[name]
+    if getattr(original, "_while_making", None) is instead:
+        return
+
+    @functools.wraps(original)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_making, "active", False):
+            return instead(original, self, *args, **kwargs)
+        return original(self, *args, **kwargs)
+
+    method._while_making = instead  # type: ignore[attr-defined]
+    setattr(owner, name, method)
+
+
+#: What a client of the process session is made with instead of botocore's own (see
+#: sdk.trust and sdk.shared_models): its SSL context is made when a connection first needs it,
+#: and its service model is the one made before from the same document.
+_INSTEAD = (
+    (URLLib3Session, "_get_ssl_context", context_on_demand),
+    (ClientCreator, "_load_service_model", shared_service_model),
+)
 
 
 class ProcessSession(botocore.session.Session):
@@ -177,10 +228,14 @@ class ProcessSession(botocore.session.Session):
     def create_client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
         """botocore's ``create_client``, after the service's own handlers are registered; the
         client's copy of the handlers holds those of its own service's events and of no
-        service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`), and its
-        SSL context is made when a connection first needs it (:mod:`aws_setup_wizard.sdk.trust`)."""
+        service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`); its SSL
+        context is made when a connection first needs it (:mod:`aws_setup_wizard.sdk.trust`),
+        and its service model is shared (:mod:`aws_setup_wizard.sdk.shared_models`)."""
         names = self.release_handlers_of(service_name)
-        with ssl_contexts_on_demand():
+        with _LOCK:
+            for owner, name, instead in _INSTEAD:
+                _while_making_a_client(owner, name, instead)
+        with _making_a_client():
             if not names:
                 return super().create_client(service_name, *args, **kwargs)
             with handlers_of_one_service(*names):

@@ -23,10 +23,10 @@ botocore also makes an SSL context for each client's HTTP session as the client 
 0.3 ms of CPU and 18 KB each, whether or not it is ever used: and it is not, for a client of a
 plain-HTTP endpoint (the sandbox) nor for one whose connections take the once-parsed bundle's
 context (every client against AWS with the default settings). A verify of every step makes 64
-clients. A client made by the process's session (:func:`ssl_contexts_on_demand`) is given a
-:class:`ContextOnDemand` instead: botocore's own context for that session, made by botocore's
-own method the first time anything uses it, and then the same object for every connection of
-the session, as botocore shares it.
+clients. A client made by the process's session (:mod:`aws_setup_wizard.sdk.session`) is given
+a :class:`ContextOnDemand` instead (:func:`context_on_demand`): botocore's own context for that
+session, made by botocore's own method the first time anything uses it, and then the same
+object for every connection of the session, as botocore shares it.
 """
 
 from __future__ import annotations
@@ -34,13 +34,12 @@ from __future__ import annotations
 import os
 import ssl
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from botocore.awsrequest import AWSHTTPSConnection, AWSHTTPSConnectionPool
-from botocore.httpsession import URLLib3Session, create_urllib3_context
+from botocore.httpsession import create_urllib3_context
 from urllib3.util.ssl_ import resolve_cert_reqs
 
 _lock = threading.Lock()
@@ -117,38 +116,12 @@ class ContextOnDemand:
         setattr(self.context(), name, value)
 
 
-#: Whether this thread is making a client of the process's session (ssl_contexts_on_demand).
-_making_client = threading.local()
-_botocores_get_ssl_context: Callable[[URLLib3Session], ssl.SSLContext] = (
-    URLLib3Session._get_ssl_context  # type: ignore[attr-defined]
-)
-
-
-def _ssl_context_or_promise(session: URLLib3Session) -> Any:
-    """botocore's ``URLLib3Session._get_ssl_context``; while :func:`ssl_contexts_on_demand` is
-    in force on this thread, a :class:`ContextOnDemand` that makes it when first used."""
-    if getattr(_making_client, "active", False):
-        return ContextOnDemand(partial(_botocores_get_ssl_context, session))
-    return _botocores_get_ssl_context(session)
-
-
-@contextmanager
-def ssl_contexts_on_demand() -> Iterator[None]:
-    """While a client is made on this thread, its HTTP session's SSL context waits for a use.
-
-    botocore's ``URLLib3Session`` is given the method above once per process; outside this
-    block (any other botocore session, a proxy's context made when a request is sent) it does
-    exactly what botocore's does.
-    """
-    with _lock:
-        if URLLib3Session.__dict__.get("_get_ssl_context") is not _ssl_context_or_promise:
-            URLLib3Session._get_ssl_context = _ssl_context_or_promise  # type: ignore[attr-defined]
-    before = getattr(_making_client, "active", False)
-    _making_client.active = True
-    try:
-        yield
-    finally:
-        _making_client.active = before
+def context_on_demand(
+    botocores: Callable[[Any], ssl.SSLContext], http_session: Any
+) -> ContextOnDemand:
+    """``URLLib3Session._get_ssl_context`` while the process session makes a client (botocore's
+    is ``botocores``): botocore's context, made when first used."""
+    return ContextOnDemand(partial(botocores, http_session))
 
 
 class TrustOnceConnection(AWSHTTPSConnection):
