@@ -159,17 +159,19 @@ def test_clients_of_one_service_share_its_model_until_one_outgrows_it(
     acct = account("done")
     iam, other_iam = acct.client("iam"), acct.client("iam", "eu-west-1")
     shared = iam.meta.service_model
-    assert other_iam.meta.service_model is shared
-    assert acct.client("kms").meta.service_model is not shared
+    assert other_iam.meta.service_model is shared and type(other_iam) is type(iam)
+    kms = acct.client("kms")
+    assert kms.meta.service_model is not shared and type(kms) is not type(iam)
     iam.list_roles()  # left out of the trimmed model: this client gets the whole one
     assert "ListRoles" in iam.meta.service_model.operation_names
     assert other_iam.meta.service_model is shared
     assert "ListRoles" not in shared.operation_names
+    assert "list_roles" not in vars(type(iam))  # the shared class is left as it was
     assert acct.client("iam", "eu-west-2").meta.service_model is shared
     assert other_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
 
 
-def test_clients_of_another_botocore_session_keep_models_of_their_own() -> None:
+def test_clients_of_another_botocore_session_keep_models_and_classes_of_their_own() -> None:
     plain = botocore.session.Session()
     made = [
         plain.create_client(
@@ -178,6 +180,7 @@ def test_clients_of_another_botocore_session_keep_models_of_their_own() -> None:
         for _ in range(2)
     ]
     assert made[0].meta.service_model is not made[1].meta.service_model
+    assert type(made[0]) is not type(made[1])
 
 
 def test_a_paginator_left_out_loads_the_whole_model(

@@ -10,10 +10,10 @@ its data loader is the process's :class:`~aws_setup_wizard.sdk.loader.TrimmedLoa
 clients are :class:`~aws_setup_wizard.sdk.loader.FullModelOnDemand`, its configuration store
 answers each setting once (:mod:`aws_setup_wizard.sdk.config_store`), and each service's
 built-in handlers and each handler's signature check cost once, not once per client. While it
-makes a client, two of botocore's methods answer differently (botocore's own run everywhere
+makes a client, three of botocore's methods answer differently (botocore's own run everywhere
 else): the client's SSL context is made when a connection first needs it
 (:mod:`aws_setup_wizard.sdk.trust`), and clients of one model document share its
-``ServiceModel`` (:mod:`aws_setup_wizard.sdk.shared_models`).
+``ServiceModel`` and client class (:mod:`aws_setup_wizard.sdk.shared_models`).
 
 The session is kept while what it read at its start stays the same: the profile asked for,
 the ``AWS_*`` and ``BOTOCORE_*`` environment (not the wizard's own ``AWS_SETUP_WIZARD_*``), and
@@ -45,7 +45,7 @@ from aws_setup_wizard.sdk.events import (
     service_part,
 )
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
-from aws_setup_wizard.sdk.shared_models import shared_service_model
+from aws_setup_wizard.sdk.shared_models import shared_client_class, shared_service_model
 from aws_setup_wizard.sdk.trust import context_on_demand, trust_once
 
 #: botocore sessions are not thread-safe: clients are created one at a time, in any session.
@@ -132,10 +132,12 @@ def _while_making_a_client(owner: type, name: str, instead: Callable[..., Any]) 
 
 #: What a client of the process session is made with instead of botocore's own (see
 #: sdk.trust and sdk.shared_models): its SSL context is made when a connection first needs it,
-#: and its service model is the one made before from the same document.
+#: its service model is the one made before from the same document, and its class the one made
+#: before for that model.
 _INSTEAD = (
     (URLLib3Session, "_get_ssl_context", context_on_demand),
     (ClientCreator, "_load_service_model", shared_service_model),
+    (ClientCreator, "_create_client_class", shared_client_class),
 )
 
 
@@ -230,7 +232,7 @@ class ProcessSession(botocore.session.Session):
         client's copy of the handlers holds those of its own service's events and of no
         service's, none of the other services' (:mod:`aws_setup_wizard.sdk.events`); its SSL
         context is made when a connection first needs it (:mod:`aws_setup_wizard.sdk.trust`),
-        and its service model is shared (:mod:`aws_setup_wizard.sdk.shared_models`)."""
+        and its service model and class are shared (:mod:`aws_setup_wizard.sdk.shared_models`)."""
         names = self.release_handlers_of(service_name)
         with _LOCK:
             for owner, name, instead in _INSTEAD:
