@@ -26,7 +26,7 @@ from typing import Any, ClassVar, cast
 from botocore.compat import accepts_kwargs
 from botocore.hooks import EventAliaser, HierarchicalEmitter, NodeList
 
-#: The names of the service whose client this thread is making, if any (handlers_of_one_service).
+#: The names of the service whose client this thread is making, if any (making_client_of).
 _making = threading.local()
 
 
@@ -36,9 +36,10 @@ def _service_index(kind: str) -> int:
 
 
 @contextmanager
-def handlers_of_one_service(*names: str) -> Iterator[None]:
-    """While a client of one service is made on this thread, copies of a
-    :class:`CheckedOnceEmitter` take only the handlers that service's events can reach.
+def making_client_of(*names: str) -> Iterator[None]:
+    """While this thread makes a client of one service of the process session: copies of a
+    :class:`CheckedOnceEmitter` take only the handlers that service's events can reach, and
+    :func:`making_a_client` says so (the session's other replacements ask it).
 
     ``names``: every name the service's events use: its id (``auto-scaling``, the client's
     events) and its name (``autoscaling``, which botocore's documentation events use).
@@ -49,6 +50,11 @@ def handlers_of_one_service(*names: str) -> Iterator[None]:
         yield
     finally:
         _making.service = before
+
+
+def making_a_client() -> bool:
+    """Whether this thread is inside :func:`making_client_of`."""
+    return getattr(_making, "service", None) is not None
 
 
 def _copy_node(node: dict[str, Any], depth: int, service_index: int, names: frozenset[str]) -> Any:
@@ -171,7 +177,7 @@ class CheckedOnceEmitter(HierarchicalEmitter):
 
     def __copy__(self) -> CheckedOnceEmitter:
         """botocore's copy; while a client of one service is being made
-        (:func:`handlers_of_one_service`), only the handlers that service's events can reach."""
+        (:func:`making_client_of`), only the handlers that service's events can reach."""
         names = getattr(_making, "service", None)
         if names is None:
             copied_whole: CheckedOnceEmitter = super().__copy__()

@@ -27,8 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, cast
 
 import botocore.handlers
@@ -41,7 +40,8 @@ from aws_setup_wizard.sdk.config_store import SettledConfigStore
 from aws_setup_wizard.sdk.events import (
     CheckedOnceEmitter,
     QuickEventAliaser,
-    handlers_of_one_service,
+    making_a_client,
+    making_client_of,
     service_part,
 )
 from aws_setup_wizard.sdk.loader import TrimmedLoader, add_full_model_on_demand
@@ -98,31 +98,18 @@ def loader(data_path: str | None = None) -> TrimmedLoader:
         return found
 
 
-#: Set while this thread makes a client of a ProcessSession (see _while_making_a_client).
-_making = threading.local()
-
-
-@contextmanager
-def _making_a_client() -> Iterator[None]:
-    before = getattr(_making, "active", False)
-    _making.active = True
-    try:
-        yield
-    finally:
-        _making.active = before
-
-
 def _while_making_a_client(owner: type, name: str, instead: Callable[..., Any]) -> None:
     """Make botocore's method ``owner.name`` call ``instead(botocore's method, self, ...)``
-    while this thread makes a client of a :class:`ProcessSession`; botocore's own otherwise
-    (any other session's clients, anything done after a client is made). Once per process."""
+    while this thread makes a client of a :class:`ProcessSession` (:func:`making_a_client`);
+    botocore's own otherwise (any other session's clients, anything done after a client is
+    made). Once per process."""
     original = owner.__dict__[name]
     if getattr(original, "_while_making", None) is instead:
         return
 
     @functools.wraps(original)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if getattr(_making, "active", False):
+        if making_a_client():
             return instead(original, self, *args, **kwargs)
         return original(self, *args, **kwargs)
 
@@ -161,6 +148,10 @@ class ProcessSession(botocore.session.Session):
         include_builtin_handlers: bool = True,
         profile: str | None = None,
     ) -> None:
+        # botocore's methods that a client of this session is made with (once per process).
+        with _LOCK:
+            for owner, name, instead in _INSTEAD:
+                _while_making_a_client(owner, name, instead)
         # Its own emitter unless given one: signatures checked once, per-service client copies.
         super().__init__(
             session_vars,
@@ -234,14 +225,10 @@ class ProcessSession(botocore.session.Session):
         context is made when a connection first needs it (:mod:`aws_setup_wizard.sdk.trust`),
         and its service model and class are shared (:mod:`aws_setup_wizard.sdk.shared_models`)."""
         names = self.release_handlers_of(service_name)
-        with _LOCK:
-            for owner, name, instead in _INSTEAD:
-                _while_making_a_client(owner, name, instead)
-        with _making_a_client():
-            if not names:
-                return super().create_client(service_name, *args, **kwargs)
-            with handlers_of_one_service(*names):
-                return super().create_client(service_name, *args, **kwargs)
+        if not names:  # a service botocore does not know: it fails there, as ever
+            return super().create_client(service_name, *args, **kwargs)
+        with making_client_of(*names):
+            return super().create_client(service_name, *args, **kwargs)
 
 
 def process_session(profile: str | None = None) -> botocore.session.Session:
