@@ -24,6 +24,7 @@ from aws_setup_wizard.errors import (
     describe_error,
     error_code,
 )
+from aws_setup_wizard.one_cpu import keep_to_one_cpu
 from aws_setup_wizard.options import Option, OptionError
 from aws_setup_wizard.options import account_id as account_id_rule
 from aws_setup_wizard.present import (
@@ -721,6 +722,9 @@ def _collector_after(short_lived: bool, *, exiting: bool) -> None:
 
 #: Read-only commands whose process may end without the interpreter's teardown.
 _ENDS_AT_ONCE = {"verify"}
+#: Short commands whose many reading threads run faster on one CPU (:mod:`.one_cpu`); only
+#: for the process's own command line, never a caller's process (the tests, the benchmarks).
+_ON_ONE_CPU = {"verify"}
 
 
 def _end_process(code: int) -> NoReturn:
@@ -785,6 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = command_of(arguments)
     helping = "-h" in arguments or "--help" in arguments
     short_lived = command in _SHORT_LIVED and not helping and gc.isenabled()
+    if argv is None and command in _ON_ONE_CPU and not helping:
+        keep_to_one_cpu()  # before any thread starts: they inherit it
     if short_lived:
         # Start-up (imports, parsed service models, clients) makes a few hundred thousand
         # objects and almost no garbage: the cyclic collector would walk them all several
