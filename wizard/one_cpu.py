@@ -1,4 +1,4 @@
-"""Keep ``verify``'s process on the CPU it started on (Linux), where that costs nothing.
+"""Keep ``verify``'s process on the CPU it started on (Linux), where its CPUs are all alike.
 
 ``verify`` reads the account with a few dozen threads (steps, Regions, reads within a step), and
 all of them run Python under the one interpreter lock, so the process never runs more than one
@@ -6,9 +6,10 @@ CPU's worth of Python at a time. Each time a thread blocks (a socket, the random
 botocore's invocation id) it hands the lock to a waiting thread, and on a machine with several
 CPUs the kernel wakes that thread on another CPU, whose caches are cold for it: the lock
 bounces between CPUs hundreds of times a second (D. Beazley, "Understanding the Python GIL",
-PyCon 2010: the convoy effect is worse on several cores). Kept to one CPU, the same threads
-take turns there, and the process does the same work in markedly less CPU time and wall time
-(``benchmarks/verify.py`` measures it; the figures are in the README).
+PyCon 2010; CPython issue 7946, "Convoy effect with I/O bound threads and New GIL"). Kept to
+one CPU, the same threads take turns there, and the process does the same work in markedly
+less CPU time and wall time (``benchmarks/verify.py`` measures it; the figures are in the
+README).
 
 Only the command's own process is kept, to the CPU the kernel chose to start it on (so runs at
 the same time spread as the kernel spreads them), and only where that CPU is as fast as any
