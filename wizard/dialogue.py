@@ -130,8 +130,8 @@ def confirm_request(plan: Plan, identity: Identity) -> ConfirmRequest:
 NEXT_STEPS = (
     "Set up AWS Organizations and IAM Identity Center for people's sign-in "
     "(AWS's recommendation over IAM users).",
-    # What the registered steps do is not repeated here; these are beyond them.
-    "Turn on IAM Access Analyzer, GuardDuty and EBS encryption by default in every Region you use.",
+    # What the registered steps do is not repeated here (their verdicts say it); these are
+    # beyond them.
     "Re-run 'aws-setup-wizard verify' now and then: it is read-only.",
 )
 
